@@ -1,0 +1,98 @@
+# racelab.cmake: warnings, the TSan flavour, and racelab_add_lab() — one call adds a lab,
+# its solutions, and both flavours of each, all described by the lab's lab.manifest.
+include(CheckCSourceCompiles)
+
+# Flags every target of ours gets.
+function(racelab_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
+endfunction()
+
+# Can this compiler build and link a ThreadSanitizer program?
+set(RACELAB_TSAN_FLAGS -g -O1 -fno-omit-frame-pointer -fsanitize=thread)
+set(CMAKE_REQUIRED_FLAGS "-fsanitize=thread")
+set(CMAKE_REQUIRED_LINK_OPTIONS "-fsanitize=thread")
+check_c_source_compiles("int main(void) { return 0; }" RACELAB_HAVE_TSAN)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_REQUIRED_LINK_OPTIONS)
+if(NOT RACELAB_HAVE_TSAN)
+  message(WARNING "racelab: ${CMAKE_C_COMPILER_ID} cannot build with -fsanitize=thread: "
+                  "TSan flavours are not built (install libclang-rt-14-dev or libtsan2)")
+endif()
+
+# Makes target a ThreadSanitizer build.
+function(racelab_tsan target)
+  target_compile_options(${target} PRIVATE ${RACELAB_TSAN_FLAGS})
+  target_link_options(${target} PRIVATE -fsanitize=thread)
+endfunction()
+
+# Reads "key = value" from a manifest into out ("" when absent).
+function(racelab_manifest_get manifest key out)
+  file(STRINGS ${manifest} lines REGEX "^${key}[ \t]*=")
+  set(value "")
+  if(lines)
+    list(GET lines 0 line)
+    string(REGEX REPLACE "^${key}[ \t]*=[ \t]*" "" value "${line}")
+    string(STRIP "${value}" value)
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# One program in both flavours: NAME (plain) and NAME-tsan.
+function(racelab_lab_program name source cflags extra_sources)
+  add_executable(${name} ${source} ${extra_sources})
+  target_compile_options(${name} PRIVATE ${cflags})
+  target_link_libraries(${name} PRIVATE labkit Threads::Threads)
+  racelab_warnings(${name})
+  set(targets ${name})
+  if(RACELAB_HAVE_TSAN)
+    add_executable(${name}-tsan ${source} ${extra_sources})
+    racelab_tsan(${name}-tsan)
+    target_link_libraries(${name}-tsan PRIVATE labkit-tsan Threads::Threads)
+    racelab_warnings(${name}-tsan)
+    list(APPEND targets ${name}-tsan)
+  endif()
+  set(RACELAB_PROGRAM_TARGETS ${targets} PARENT_SCOPE)
+endfunction()
+
+# racelab_add_lab(DIR): DIR is a folder of labs/ (e.g. 03-lost-update) holding lab.manifest.
+# Builds labNN and labNN-tsan from labs/DIR/<program>, and labNN-<sol> and labNN-<sol>-tsan
+# from solutions/DIR/<sol>.c for each solution the manifest names. labNN-all builds them all.
+function(racelab_add_lab dir)
+  set(lab_dir ${PROJECT_SOURCE_DIR}/labs/${dir})
+  set(manifest ${lab_dir}/lab.manifest)
+  if(NOT EXISTS ${manifest})
+    message(FATAL_ERROR "racelab: labs/${dir}: no lab.manifest")
+  endif()
+  racelab_manifest_get(${manifest} id id)
+  racelab_manifest_get(${manifest} program program)
+  racelab_manifest_get(${manifest} plain_cflags cflags)
+  racelab_manifest_get(${manifest} extra_sources extra)
+  racelab_manifest_get(${manifest} solutions solutions)
+  separate_arguments(cflags UNIX_COMMAND "${cflags}")
+  separate_arguments(extra UNIX_COMMAND "${extra}")
+  separate_arguments(solutions UNIX_COMMAND "${solutions}")
+  list(TRANSFORM extra PREPEND ${lab_dir}/)
+  if(id STREQUAL "" OR program STREQUAL "")
+    message(FATAL_ERROR "racelab: labs/${dir}/lab.manifest: needs id and program")
+  endif()
+  string(LENGTH "${id}" id_len)
+  if(id_len EQUAL 1)
+    set(id "0${id}")
+  endif()
+  set(lab lab${id})
+
+  racelab_lab_program(${lab} ${lab_dir}/${program} "${cflags}" "${extra}")
+  set(all ${RACELAB_PROGRAM_TARGETS})
+  foreach(sol ${solutions})
+    set(sol_source ${PROJECT_SOURCE_DIR}/solutions/${dir}/${sol}.c)
+    if(NOT EXISTS ${sol_source})
+      message(FATAL_ERROR "racelab: labs/${dir}/lab.manifest names solution '${sol}' "
+                          "but solutions/${dir}/${sol}.c does not exist")
+    endif()
+    racelab_lab_program(${lab}-${sol} ${sol_source} "${cflags}" "${extra}")
+    list(APPEND all ${RACELAB_PROGRAM_TARGETS})
+  endforeach()
+  add_custom_target(${lab}-all DEPENDS ${all} racelab)
+  set_property(GLOBAL APPEND PROPERTY RACELAB_LAB_DIRS ${dir})
+endfunction()

@@ -1,0 +1,172 @@
+/* cli.c: parses racelab's command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char cli_usage[] =
+	"usage: racelab list\n"
+	"       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
+	"                       [--no-tsan] [--json FILE] [--quiet]\n"
+	"       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
+	"       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+	"       racelab --help | --version\n"
+	"\n"
+	"LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
+	"`make lab3`, which builds and then runs `racelab run lab3`.\n"
+	"\n"
+	"run      runs the lab's plain build N times and shows how the result varies, runs\n"
+	"         its ThreadSanitizer build and explains each finding, compares the cost of\n"
+	"         the solutions, and says whether the bug showed.\n"
+	"         --solution[=NAME]  run a solution (all of them without NAME)\n"
+	"         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
+	"check    exit 0 only if every lab still shows its declared symptom and every\n"
+	"         solution is correct in every run and TSan-clean; prints a table\n"
+	"list     the labs this build knows\n"
+	"\n"
+	"exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
+	"solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
+	"(not built, program missing); 4 no bug seen but TSan could not run.\n"
+	"Colour only on a terminal and never when NO_COLOR is set.\n";
+
+static int fail(char *err, size_t cap, const char *what, const char *why)
+{
+	snprintf(err, cap, "%s: %s", what, why);
+	return -1;
+}
+
+static int parse_int(const char *text, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_seconds(const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || *end || !(v > 0) || v > 3600)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The value of "--name=V" or "--name V" (advancing *i); NULL when absent. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static bool is_option(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* Applies one option at argv[*i]. Returns 0, or -1 with err set. */
+static int parse_option(int argc, char **argv, int *i, struct cli *out, char *err, size_t cap)
+{
+	const char *arg = argv[*i], *v;
+	if (strcmp(arg, "--solution") == 0)
+		return out->all_solutions = true, 0;
+	if (strcmp(arg, "--no-tsan") == 0)
+		return out->no_tsan = true, 0;
+	if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
+		return out->quiet = true, 0;
+	if (strcmp(arg, "--exec") == 0)
+		return out->exec = true, 0;
+	if (strncmp(arg, "--solution=", 11) == 0)
+		return out->solution = arg + 11, *out->solution ? 0 : fail(err, cap, arg, "no name");
+	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
+			   is_option(arg, "--timeout") || is_option(arg, "--json") ||
+			   is_option(arg, "--junit");
+	if (!takes_value)
+		return fail(err, cap, arg, "unknown option (see racelab --help)");
+	if ((v = option_value(argc, argv, i, "--runs")))
+		return parse_int(v, 1, 100000, &out->runs) ? fail(err, cap, "--runs",
+			"expected a number of runs from 1 to 100000") : 0;
+	if ((v = option_value(argc, argv, i, "--threads")))
+		return parse_int(v, 1, 1024, &out->threads) ? fail(err, cap, "--threads",
+			"expected a number of threads from 1 to 1024") : 0;
+	if ((v = option_value(argc, argv, i, "--timeout")))
+		return parse_seconds(v, &out->timeout_s) ? fail(err, cap, "--timeout",
+			"expected seconds, more than 0 and at most 3600") : 0;
+	if ((v = option_value(argc, argv, i, "--json")))
+		return out->json_path = v, 0;
+	if ((v = option_value(argc, argv, i, "--junit")))
+		return out->junit_path = v, 0;
+	return fail(err, cap, arg, "needs a value");
+}
+
+static int parse_command(const char *word, struct cli *out, char *err, size_t cap)
+{
+	if (strcmp(word, "list") == 0)
+		out->command = CMD_LIST;
+	else if (strcmp(word, "run") == 0)
+		out->command = CMD_RUN;
+	else if (strcmp(word, "check") == 0)
+		out->command = CMD_CHECK;
+	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
+		 strcmp(word, "-h") == 0)
+		out->command = CMD_HELP;
+	else if (strcmp(word, "--version") == 0 || strcmp(word, "version") == 0)
+		out->command = CMD_VERSION;
+	else
+		return fail(err, cap, word, "unknown command (try racelab --help)");
+	return 0;
+}
+
+static int check_shape(const struct cli *out, char *err, size_t cap)
+{
+	if (out->command == CMD_RUN && out->exec && !out->exec_argv)
+		return fail(err, cap, "run --exec", "needs -- PROGRAM [ARGS...]");
+	if (out->command == CMD_RUN && out->exec && out->n_labs)
+		return fail(err, cap, "run --exec", "takes a program after --, not a lab");
+	if (out->command == CMD_RUN && !out->exec && out->n_labs != 1)
+		return fail(err, cap, "run", out->n_labs ? "takes one lab" : "which lab? (racelab list)");
+	if (out->command == CMD_LIST && out->n_labs)
+		return fail(err, cap, "list", "takes no arguments");
+	if (out->solution && out->all_solutions)
+		return fail(err, cap, "--solution", "given twice");
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
+{
+	memset(out, 0, sizeof(*out));
+	if (argc < 2)
+		return fail(err, err_cap, "racelab", "no command (try racelab --help)");
+	if (parse_command(argv[1], out, err, err_cap))
+		return -1;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			out->command = CMD_HELP;
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			out->exec_argv = i + 1 < argc ? argv + i + 1 : NULL;
+			break;
+		}
+		if (argv[i][0] == '-') {
+			if (parse_option(argc, argv, &i, out, err, err_cap))
+				return -1;
+			continue;
+		}
+		if (out->n_labs == CLI_MAX_LABS)
+			return fail(err, err_cap, argv[i], "too many labs");
+		out->labs[out->n_labs++] = argv[i];
+	}
+	return check_shape(out, err, err_cap);
+}

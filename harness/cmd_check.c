@@ -1,0 +1,182 @@
+/* cmd_check.c: `racelab check`, the course's gate: every lab still shows its declared
+ * symptom (at its declared rate, by a binomial test) and the TSan kinds it declares, and
+ * every solution is correct in every run and TSan-clean. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "junit.h"
+#include "report.h"
+
+struct check_state {
+	const struct cli *cli;
+	const struct catalogue *cat;
+	struct term term;
+	struct experiment *exs; /* every experiment run, for JSON and JUnit */
+	int n_exs, cap_exs;
+	int failures;
+};
+
+static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
+{
+	const struct check_state *st = ctx;
+	char label[80];
+	snprintf(label, sizeof(label), "check %s", s->label);
+	term_progress(&st->term, label, done, total);
+}
+
+static struct experiment *next_slot(struct check_state *st)
+{
+	if (st->n_exs == st->cap_exs) {
+		int cap = st->cap_exs ? st->cap_exs * 2 : 16;
+		struct experiment *grown = realloc(st->exs, (size_t)cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		st->exs = grown;
+		st->cap_exs = cap;
+	}
+	return &st->exs[st->n_exs];
+}
+
+/* Runs one lab or solution; returns it, or NULL (error printed) when it could not run. */
+static struct experiment *run_one(struct check_state *st, const struct lab_entry *lab,
+				  const char *solution)
+{
+	char err[PATH_MAX + 300];
+	struct experiment *ex = next_slot(st);
+	struct experiment_options opts = { .runs = st->cli->runs, .no_tsan = false,
+					   .progress = show_progress, .progress_ctx = st };
+	if (!ex || experiment_run_lab(ex, st->cat, lab, solution, &opts, err, sizeof(err))) {
+		term_progress_done(&st->term);
+		fprintf(stderr, "racelab: %s\n", ex ? err : "out of memory");
+		if (ex)
+			experiment_free(ex);
+		return NULL;
+	}
+	term_progress_done(&st->term);
+	st->n_exs++;
+	return ex;
+}
+
+static bool lab_holds(const struct experiment *ex)
+{
+	return ex->symptom_rate_holds && ex->tsan_kinds_found;
+}
+
+static void print_lab_cells(const struct check_state *st, const struct experiment *ex)
+{
+	const struct manifest *m = &ex->lab->manifest;
+	const struct term *t = &st->term;
+	char rate[64], kinds[96] = "";
+	snprintf(rate, sizeof(rate), "%zu/%zu (need %.0f%%)", ex->plain.symptom_runs,
+		 ex->plain.n_runs, m->symptom_rate * 100);
+	for (int k = 0; k < m->n_tsan_expect; k++)
+		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
+			 k ? "," : "", tsan_kind_slug(m->tsan_expect[k]));
+	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
+	       term_on(t, ex->symptom_rate_holds ? "green" : "red"), rate, term_off(t),
+	       term_on(t, ex->tsan_kinds_found ? "green" : "red"),
+	       kinds[0] ? kinds : "(TSan blind)", term_off(t));
+}
+
+static void check_lab(struct check_state *st, const struct lab_entry *lab)
+{
+	const struct manifest *m = &lab->manifest;
+	struct experiment *ex = run_one(st, lab, NULL);
+	bool ok = ex && lab_holds(ex);
+	if (ex)
+		print_lab_cells(st, ex);
+	else
+		printf("%-3d %-24s %-20s %-24s", m->id, m->slug, "could not run", "");
+	fflush(stdout);
+	for (int s = 0; s < m->n_solutions; s++) {
+		struct experiment *sol = run_one(st, lab, m->solutions[s]);
+		bool sol_ok = sol && sol->verdict == VERDICT_SOLUTION_OK;
+		ok &= sol_ok;
+		printf(" %s%s %s%s", term_on(&st->term, sol_ok ? "green" : "red"), m->solutions[s],
+		       sol_ok ? "ok" : "FAILED", term_off(&st->term));
+		fflush(stdout);
+	}
+	printf("  %s%s%s\n", term_on(&st->term, ok ? "green" : "red"), ok ? "PASS" : "FAIL",
+	       term_off(&st->term));
+	st->failures += !ok;
+}
+
+/* Lines of evidence for what failed, after the table. */
+static void print_failures(const struct check_state *st)
+{
+	for (int i = 0; i < st->n_exs; i++) {
+		const struct experiment *ex = &st->exs[i];
+		bool bad = ex->solution ? ex->verdict != VERDICT_SOLUTION_OK : !lab_holds(ex);
+		if (bad)
+			printf("  lab%d%s%s: %s\n", ex->lab->manifest.id, ex->solution ? " " : "",
+			       ex->solution ? ex->solution : "", ex->evidence);
+	}
+}
+
+static int check_all(struct check_state *st)
+{
+	const struct cli *cli = st->cli;
+	printf("%-3s %-24s %-20s %-24s %s\n", "lab", "slug", "symptom runs", "TSan finds",
+	       "solutions");
+	for (size_t i = 0; cli->n_labs == 0 && i < st->cat->n_labs; i++) {
+		if (st->cat->labs[i].manifest_ok) {
+			check_lab(st, &st->cat->labs[i]);
+			continue;
+		}
+		printf("racelab: %s\n", st->cat->labs[i].manifest_error);
+		st->failures++;
+	}
+	for (int i = 0; i < cli->n_labs; i++) {
+		const struct lab_entry *lab = commands_find_lab(st->cat, cli->labs[i]);
+		if (!lab)
+			return EXIT_USAGE;
+		check_lab(st, lab);
+	}
+	if (st->failures)
+		print_failures(st);
+	printf("\n%s: %d lab%s failed\n", st->failures ? "FAIL" : "PASS", st->failures,
+	       st->failures == 1 ? "" : "s");
+	return st->failures ? EXIT_BUG : EXIT_CLEAN;
+}
+
+static int write_outputs(const struct check_state *st)
+{
+	const struct cli *cli = st->cli;
+	int rc = 0;
+	if (cli->json_path) {
+		const struct experiment **ptrs = calloc((size_t)st->n_exs + 1, sizeof(*ptrs));
+		for (int i = 0; ptrs && i < st->n_exs; i++)
+			ptrs[i] = &st->exs[i];
+		if (!ptrs || report_json_file(cli->json_path, ptrs, st->n_exs)) {
+			fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n",
+				cli->json_path);
+			rc = -1;
+		}
+		free(ptrs);
+	}
+	if (cli->junit_path && junit_write_check(cli->junit_path, st->exs, st->n_exs)) {
+		fprintf(stderr, "racelab: %s: cannot write JUnit XML: %m\n", cli->junit_path);
+		rc = -1;
+	}
+	return rc;
+}
+
+int cmd_check(const struct cli *cli)
+{
+	struct catalogue cat;
+	if (commands_load_catalogue(&cat))
+		return EXIT_ENV;
+	struct check_state st = { .cli = cli, .cat = &cat };
+	term_detect(&st.term, cli->quiet);
+	int status = check_all(&st);
+	if (write_outputs(&st) && status == EXIT_CLEAN)
+		status = EXIT_ENV;
+	for (int i = 0; i < st.n_exs; i++)
+		experiment_free(&st.exs[i]);
+	free(st.exs);
+	catalogue_free(&cat);
+	return status;
+}

@@ -1,0 +1,152 @@
+/* cmd_run.c: `racelab run`, one lab, its solutions, or any program. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "report.h"
+
+#define COMPARE_RUNS 3 /* runs of each solution for the cost table */
+
+struct progress_ctx {
+	const struct term *term;
+	const char *label;
+};
+
+static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
+{
+	(void)s;
+	struct progress_ctx *p = ctx;
+	term_progress(p->term, p->label, done, total);
+}
+
+static int exit_for(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_LOOKS_FIXED:
+	case VERDICT_SOLUTION_OK:
+		return EXIT_CLEAN;
+	case VERDICT_NOT_PROVEN:
+		return EXIT_NOT_PROVEN;
+	case VERDICT_ERROR:
+		return EXIT_ENV;
+	default:
+		return EXIT_BUG;
+	}
+}
+
+/* Worse of two exit statuses for a series of experiments: environment trouble first. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_NOT_PROVEN] = 1, [EXIT_BUG] = 2,
+				    [EXIT_ENV] = 3, [EXIT_USAGE] = 4 };
+	return rank[a] >= rank[b] ? a : b;
+}
+
+static void show(const struct cli *cli, const struct term *t, const struct experiment *ex)
+{
+	term_progress_done(t);
+	if (cli->quiet)
+		printf("%s: %s\n", verdict_name(ex->verdict), ex->evidence);
+	else
+		report_text(stdout, t, ex);
+	fflush(stdout);
+}
+
+static int write_json(const char *path, struct experiment *exs, int n)
+{
+	const struct experiment *ptrs[16];
+	for (int i = 0; i < n && i < 16; i++)
+		ptrs[i] = &exs[i];
+	if (report_json_file(path, ptrs, n < 16 ? n : 16) == 0)
+		return 0;
+	fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n", path);
+	return -1;
+}
+
+/* The solutions to run: one named, all, or none (the lab itself: one NULL entry). */
+static int subjects(const struct cli *cli, const struct manifest *m, const char **out)
+{
+	if (cli->solution) {
+		out[0] = cli->solution;
+		return 1;
+	}
+	if (!cli->all_solutions) {
+		out[0] = NULL;
+		return 1;
+	}
+	for (int i = 0; i < m->n_solutions; i++)
+		out[i] = m->solutions[i];
+	return m->n_solutions;
+}
+
+int cmd_run_lab(const struct cli *cli)
+{
+	struct catalogue cat;
+	struct term t;
+	char err[PATH_MAX + 300];
+	term_detect(&t, cli->quiet);
+	if (commands_load_catalogue(&cat))
+		return EXIT_ENV;
+	const struct lab_entry *lab = commands_find_lab(&cat, cli->labs[0]);
+	if (!lab) {
+		catalogue_free(&cat);
+		return EXIT_USAGE;
+	}
+	const char *names[MANIFEST_MAX_SOLUTIONS];
+	int n = subjects(cli, &lab->manifest, names), status = EXIT_CLEAN;
+	struct experiment exs[MANIFEST_MAX_SOLUTIONS];
+	int done = 0;
+	for (int i = 0; i < n; i++) {
+		struct progress_ctx pc = { &t, names[i] ? names[i] : lab->dir };
+		struct experiment_options opts = {
+			.runs = cli->runs, .threads = cli->threads, .timeout_s = cli->timeout_s,
+			.no_tsan = cli->no_tsan, .compare_runs = names[i] ? 0 : COMPARE_RUNS,
+			.progress = show_progress, .progress_ctx = &pc,
+		};
+		if (experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err))) {
+			term_progress_done(&t);
+			fprintf(stderr, "racelab: %s\n", err);
+			status = worse(status, strstr(err, "no solution") ? EXIT_USAGE : EXIT_ENV);
+			experiment_free(&exs[done]);
+			continue;
+		}
+		if (i > 0 && !cli->quiet)
+			printf("\n");
+		show(cli, &t, &exs[done]);
+		status = worse(status, exit_for(exs[done].verdict));
+		done++;
+	}
+	if (cli->json_path && done && write_json(cli->json_path, exs, done))
+		status = worse(status, EXIT_ENV);
+	for (int i = 0; i < done; i++)
+		experiment_free(&exs[i]);
+	catalogue_free(&cat);
+	return status;
+}
+
+int cmd_run_exec(const struct cli *cli)
+{
+	struct term t;
+	struct experiment ex;
+	char err[PATH_MAX + 300];
+	term_detect(&t, cli->quiet);
+	struct progress_ctx pc = { &t, cli->exec_argv[0] };
+	struct experiment_options opts = {
+		.runs = cli->runs, .timeout_s = cli->timeout_s, .no_tsan = cli->no_tsan,
+		.progress = show_progress, .progress_ctx = &pc,
+	};
+	if (experiment_run_exec(&ex, cli->exec_argv, &opts, err, sizeof(err))) {
+		term_progress_done(&t);
+		fprintf(stderr, "racelab: %s\n", err);
+		experiment_free(&ex);
+		return EXIT_ENV;
+	}
+	show(cli, &t, &ex);
+	int status = exit_for(ex.verdict);
+	if (cli->json_path && write_json(cli->json_path, &ex, 1))
+		status = worse(status, EXIT_ENV);
+	experiment_free(&ex);
+	return status;
+}

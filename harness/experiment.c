@@ -1,0 +1,218 @@
+/* experiment.c: runs a lab, a solution or any program, and judges it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "experiment.h"
+#include "verdict.h"
+
+#define MAX_ARGS 64
+#define CAPTURE_LIMIT (64u << 10) /* output kept per run: enough for an error message */
+
+/* argv for program + the words of args + "--threads T" when threads > 0. Words point into
+ * words_buf. Returns -1 when there are too many. */
+static int build_argv(const char *program, const char *args, int threads, char **argv,
+		      char *words_buf, size_t buf_cap, char *threads_buf, size_t threads_cap)
+{
+	int argc = 0;
+	argv[argc++] = (char *)program;
+	snprintf(words_buf, buf_cap, "%s", args);
+	for (char *w = strtok(words_buf, " \t"); w; w = strtok(NULL, " \t")) {
+		if (argc >= MAX_ARGS - 3)
+			return -1;
+		argv[argc++] = w;
+	}
+	if (threads > 0) {
+		snprintf(threads_buf, threads_cap, "%d", threads);
+		argv[argc++] = "--threads"; /* the lab kit takes the last occurrence */
+		argv[argc++] = threads_buf;
+	}
+	argv[argc] = NULL;
+	return 0;
+}
+
+static int run_series_of(const char *program, const char *args, const char *label,
+			 const struct series_options *sopts, int threads, struct series *out,
+			 char *err, size_t err_cap)
+{
+	char *argv[MAX_ARGS], words[512], threads_buf[16];
+	if (build_argv(program, args, threads, argv, words, sizeof(words), threads_buf,
+		       sizeof(threads_buf))) {
+		snprintf(err, err_cap, "too many arguments: %s", args);
+		return -1;
+	}
+	return series_run(argv, label, sopts, out, err, err_cap);
+}
+
+static void run_tsan_of(struct experiment *ex, const char *program, const char *args,
+			int threads, double timeout_s)
+{
+	char *argv[MAX_ARGS], words[512], threads_buf[16];
+	snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", args);
+	if (build_argv(program, args, threads, argv, words, sizeof(words), threads_buf,
+		       sizeof(threads_buf))) {
+		snprintf(ex->tsan.error, sizeof(ex->tsan.error), "too many arguments: %s", args);
+		return;
+	}
+	tsan_run(argv, timeout_s, &ex->tsan);
+}
+
+static void run_comparisons(struct experiment *ex, const struct experiment_options *opts,
+			    struct series_options sopts)
+{
+	const struct manifest *m = &ex->lab->manifest;
+	ex->comparisons = calloc((size_t)m->n_solutions, sizeof(*ex->comparisons));
+	if (!ex->comparisons)
+		return;
+	sopts.runs = opts->compare_runs;
+	sopts.progress = NULL;
+	for (int i = 0; i < m->n_solutions; i++) {
+		struct comparison *c = &ex->comparisons[ex->n_comparisons];
+		char program[PATH_MAX], err[300];
+		snprintf(c->name, sizeof(c->name), "%s", m->solutions[i]);
+		catalogue_program(ex->cat, ex->lab, c->name, false, program, sizeof(program));
+		if (run_series_of(program, m->args, c->name, &sopts, opts->threads, &c->plain, err,
+				  sizeof(err)) == 0)
+			ex->n_comparisons++;
+		else
+			series_free(&c->plain);
+	}
+}
+
+static bool has_solution(const struct manifest *m, const char *name)
+{
+	for (int i = 0; i < m->n_solutions; i++)
+		if (strcmp(m->solutions[i], name) == 0)
+			return true;
+	return false;
+}
+
+int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
+		       const struct lab_entry *lab, const char *solution,
+		       const struct experiment_options *opts, char *err, size_t err_cap)
+{
+	const struct manifest *m = &lab->manifest;
+	memset(ex, 0, sizeof(*ex));
+	ex->cat = cat;
+	ex->lab = lab;
+	ex->solution = solution;
+	if (solution && !has_solution(m, solution)) {
+		snprintf(err, err_cap, "lab%d has no solution '%s' (it has: %s%s%s)", m->id,
+			 solution, m->n_solutions ? m->solutions[0] : "none",
+			 m->n_solutions > 1 ? ", " : "", m->n_solutions > 1 ? m->solutions[1] : "");
+		return -1;
+	}
+	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
+
+	char program[PATH_MAX];
+	catalogue_program(cat, lab, solution, false, program, sizeof(program));
+	struct series_options sopts = {
+		.runs = opts->runs ? opts->runs : m->runs,
+		.timeout_s = opts->timeout_s ? opts->timeout_s : m->timeout_s,
+		.symptoms = m->symptoms,
+		.require_result = true,
+		.capture_limit = CAPTURE_LIMIT,
+		.progress = opts->progress,
+		.progress_ctx = opts->progress_ctx,
+	};
+	if (access(program, X_OK) != 0) {
+		snprintf(err, err_cap, "%s: not built (%s); run: make lab%d", program,
+			 strerror(errno), m->id);
+		return -1;
+	}
+	if (run_series_of(program, m->args, solution ? solution : "lab", &sopts, opts->threads,
+			  &ex->plain, err, err_cap))
+		return -1;
+
+	ex->tsan_wanted = !opts->no_tsan;
+	catalogue_program(cat, lab, solution, true, program, sizeof(program));
+	ex->tsan_available = access(program, X_OK) == 0;
+	if (ex->tsan_wanted && ex->tsan_available)
+		run_tsan_of(ex, program, m->tsan_args, opts->threads, sopts.timeout_s);
+	else if (ex->tsan_wanted)
+		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
+			 "no TSan build (%s): the compiler could not build with -fsanitize=thread",
+			 program);
+
+	if (!solution && opts->compare_runs > 0)
+		run_comparisons(ex, opts, sopts);
+	verdict_judge(ex);
+	return 0;
+}
+
+/* The program's path: as given when it has a '/', else found on PATH. */
+static int resolve_program(const char *name, char *out, size_t cap)
+{
+	if (strchr(name, '/')) {
+		snprintf(out, cap, "%s", name);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	char dirs[4096];
+	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
+	for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
+		snprintf(out, cap, "%s/%s", dir, name);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+int experiment_run_exec(struct experiment *ex, char *const *argv,
+			const struct experiment_options *opts, char *err, size_t err_cap)
+{
+	char program[PATH_MAX];
+	memset(ex, 0, sizeof(*ex));
+	if (resolve_program(argv[0], program, sizeof(program))) {
+		snprintf(err, err_cap, "%s: not found", argv[0]);
+		return -1;
+	}
+	snprintf(ex->source, sizeof(ex->source), "%s", program);
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	char **full = calloc((size_t)argc + 1, sizeof(*full));
+	if (!full) {
+		snprintf(err, err_cap, "out of memory");
+		return -1;
+	}
+	memcpy(full, argv, (size_t)argc * sizeof(*full));
+	full[0] = program;
+	/* A TSan build's plain runs are for behaviour and timing: no reports, no 1 s at exit.
+	 * Its findings come from the one TSan run below. */
+	static char quiet_tsan[] = "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=0";
+	char *quiet_env[] = { quiet_tsan, NULL };
+	struct series_options sopts = {
+		.env_extra = quiet_env,
+		.runs = opts->runs ? opts->runs : 10,
+		.timeout_s = opts->timeout_s ? opts->timeout_s : 10,
+		.symptoms = SYMPTOM_WRONG_RESULT,
+		.capture_limit = CAPTURE_LIMIT,
+		.progress = opts->progress,
+		.progress_ctx = opts->progress_ctx,
+	};
+	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);
+	ex->tsan_available = rc == 0 && tsan_is_instrumented(program);
+	ex->tsan_wanted = ex->tsan_available && !opts->no_tsan;
+	if (ex->tsan_wanted) {
+		snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", ex->plain.args);
+		tsan_run(full, sopts.timeout_s, &ex->tsan);
+	}
+	free(full);
+	if (rc == 0)
+		verdict_judge(ex);
+	return rc;
+}
+
+void experiment_free(struct experiment *ex)
+{
+	series_free(&ex->plain);
+	tsan_outcome_free(&ex->tsan);
+	for (int i = 0; i < ex->n_comparisons; i++)
+		series_free(&ex->comparisons[i].plain);
+	free(ex->comparisons);
+	memset(ex, 0, sizeof(*ex));
+}

@@ -1,0 +1,74 @@
+/* experiment.h: everything racelab does to one lab (or one solution, or any program):
+ * the plain runs, the TSan run, the solutions' runs for comparison, and the verdict with
+ * its evidence. The reports (report_text.c, report_json.c) only read this. */
+#ifndef RACELAB_EXPERIMENT_H
+#define RACELAB_EXPERIMENT_H
+
+#include <stdbool.h>
+
+#include "catalogue.h"
+#include "series.h"
+#include "tsan_run.h"
+
+enum verdict {
+	VERDICT_BUG_SHOWN,    /* a run showed the symptom, or TSan found something */
+	VERDICT_LOOKS_FIXED,  /* no symptom in N runs and TSan clean */
+	VERDICT_NOT_PROVEN,   /* no symptom in N runs, but TSan could not run */
+	VERDICT_SOLUTION_OK,  /* a solution: correct in every run and TSan-clean */
+	VERDICT_SOLUTION_BAD, /* a solution: a wrong run, or a TSan finding */
+	VERDICT_ERROR,        /* runs could not be judged (crashed with errors, missing build) */
+};
+
+/* One comparison row: a solution run a few times beside the lab, for its cost. */
+struct comparison {
+	char name[32];
+	struct series plain;
+};
+
+struct experiment {
+	/* What was run. lab is NULL for --exec. */
+	const struct catalogue *cat;
+	const struct lab_entry *lab;
+	const char *solution;      /* NULL: the lab itself */
+	char source[PATH_MAX];     /* the source file, relative to the tree, for people */
+	struct series plain;
+	bool tsan_wanted;
+	bool tsan_available;       /* a TSan build exists for this program */
+	char tsan_args[256];
+	struct tsan_outcome tsan;
+	struct comparison *comparisons;
+	int n_comparisons;
+	enum verdict verdict;
+	char evidence[600];        /* one or two lines saying why */
+	/* For `check`: did the lab show what its manifest declares? */
+	bool symptom_rate_holds;
+	bool tsan_kinds_found;
+};
+
+struct experiment_options {
+	int runs;              /* 0: the manifest's */
+	int threads;           /* 0: the manifest's */
+	double timeout_s;      /* 0: the manifest's */
+	bool no_tsan;
+	int compare_runs;      /* runs of each solution for the cost table; 0: none */
+	series_progress_fn *progress;
+	void *progress_ctx;
+};
+
+/* Runs a lab (solution == NULL) or one of its solutions. Returns 0 when it could be judged
+ * (whatever the verdict), -1 with a reason in err when it could not run at all. */
+int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
+		       const struct lab_entry *lab, const char *solution,
+		       const struct experiment_options *opts, char *err, size_t err_cap);
+
+/* Runs any program (argv[0] is its path; PATH is searched when it has no '/'). A TSan build
+ * is also read for findings on its first run. */
+int experiment_run_exec(struct experiment *ex, char *const *argv,
+			const struct experiment_options *opts, char *err, size_t err_cap);
+
+void experiment_free(struct experiment *ex);
+
+/* "bug shown", "looks fixed", ... */
+const char *verdict_name(enum verdict v);
+
+#endif

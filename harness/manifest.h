@@ -1,0 +1,53 @@
+/* manifest.h: a lab's lab.manifest, the one place that describes a lab. Pure parser.
+ *
+ * Format: "key = value" lines; '#' starts a comment line; blank lines are ignored.
+ * CMake reads id, program, plain_cflags, extra_sources and solutions from the same file
+ * (cmake/racelab.cmake). */
+#ifndef RACELAB_MANIFEST_H
+#define RACELAB_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tsan_report.h"
+
+#define MANIFEST_MAX_SOLUTIONS 8
+#define MANIFEST_MAX_TSAN_KINDS 8
+#define MANIFEST_TEXT 256
+
+/* What a lab's bug does to a run, as the plain build shows it. */
+enum symptom_kind {
+	SYMPTOM_WRONG_RESULT = 1, /* the result record says symptom */
+	SYMPTOM_HANG = 2,         /* the run does not finish within the timeout */
+	SYMPTOM_CRASH = 4,        /* the run dies by a signal */
+};
+
+struct manifest {
+	int id;                          /* 3 */
+	char slug[64];                   /* "lost-update" */
+	char title[MANIFEST_TEXT];
+	char topic[MANIFEST_TEXT];
+	char program[128];               /* source file in the lab's folder */
+	char plain_cflags[128];
+	char args[MANIFEST_TEXT];        /* plain runs */
+	char tsan_args[MANIFEST_TEXT];   /* TSan runs (smaller) */
+	int runs;                        /* plain runs by default */
+	double timeout_s;                /* per run */
+	int symptoms;                    /* enum symptom_kind bits */
+	double symptom_rate;             /* share of plain runs that must show it */
+	enum tsan_kind tsan_expect[MANIFEST_MAX_TSAN_KINDS];
+	int n_tsan_expect;               /* 0: TSan is expected to be silent (say why in text) */
+	char solutions[MANIFEST_MAX_SOLUTIONS][32];
+	int n_solutions;
+	bool solutions_clean;
+};
+
+/* Parses text into *out. Returns 0, or -1 with a one-line reason in err ("line 7: unknown
+ * key 'foo'", "missing key 'id'"). */
+int manifest_parse(const char *text, size_t len, struct manifest *out, char *err,
+		   size_t err_cap);
+
+/* "wrong-result", "hang", "crash" joined with '/', for people. Static storage. */
+const char *manifest_symptom_text(int symptoms);
+
+#endif

@@ -1,0 +1,143 @@
+/* report_text.c: the report a student reads after `make labN`. */
+#include <string.h>
+
+#include "histogram.h"
+#include "report.h"
+
+#define HISTOGRAM_BINS 8
+#define HISTOGRAM_WIDTH 40
+
+const char *report_relative(const struct experiment *ex, const char *path)
+{
+	if (!ex->cat || !path)
+		return path ? path : "";
+	size_t n = strlen(ex->cat->source_dir);
+	if (n && strncmp(path, ex->cat->source_dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static void header(FILE *out, const struct term *t, const struct experiment *ex)
+{
+	if (!ex->lab) {
+		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
+		return;
+	}
+	const struct manifest *m = &ex->lab->manifest;
+	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, "bold"), m->id, m->slug,
+		ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
+		term_off(t));
+	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
+}
+
+static const char class_letter[RUN_CLASS_COUNT] = { '.', 'S', 'C', 'H', 'E' };
+
+static void run_strip(FILE *out, const struct series *s)
+{
+	fprintf(out, "  run by run: ");
+	for (size_t i = 0; i < s->n_runs && i < 100; i++)
+		fputc(class_letter[s->runs[i].cls], out);
+	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error)\n",
+		s->n_runs > 100 ? "..." : "");
+}
+
+static void class_counts(FILE *out, const struct term *t, const struct series *s)
+{
+	fprintf(out, "  ");
+	for (int c = 0; c < RUN_CLASS_COUNT; c++) {
+		bool bad = c != RUN_OK && s->counts[c];
+		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
+			s->counts[c], bad ? term_off(t) : "");
+	}
+	fputc('\n', out);
+}
+
+static void value_block(FILE *out, const struct term *t, const struct series *s)
+{
+	const struct stats *v = &s->values;
+	fprintf(out, "  %s: expected %.15g\n", s->what, s->expected);
+	fprintf(out, "    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n",
+		v->min, v->max, v->mean, v->median, v->stddev);
+	fprintf(out, "    %ld distinct value%s:", s->n_distinct, s->n_distinct == 1 ? "" : "s");
+	for (long i = 0; i < s->n_distinct && i < 5; i++)
+		fprintf(out, "%s %.15g x%zu", i ? "," : "", s->distinct[i].value,
+			s->distinct[i].count);
+	fprintf(out, "%s\n", s->n_distinct > 5 ? ", ..." : "");
+
+	double values[512];
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_runs && n < 512; i++)
+		if (s->runs[i].has_result)
+			values[n++] = s->runs[i].result.observed;
+	char hist[4096];
+	histogram_render(values, n, HISTOGRAM_BINS, HISTOGRAM_WIDTH, t->unicode, hist,
+			 sizeof(hist));
+	fprintf(out, "  histogram of observed values:\n%s", hist);
+}
+
+static void failures(FILE *out, const struct series *s)
+{
+	int shown = 0;
+	for (size_t i = 0; i < s->n_runs && shown < 3; i++) {
+		if (s->runs[i].detail[0]) {
+			fprintf(out, "    run %zu: %s\n", i + 1, s->runs[i].detail);
+			shown++;
+		}
+	}
+}
+
+static void plain_section(FILE *out, const struct term *t, const struct experiment *ex)
+{
+	const struct series *s = &ex->plain;
+	const char *name = strrchr(s->program, '/');
+	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, "bold"), term_off(t),
+		s->n_runs, name ? name + 1 : s->program, s->args);
+	class_counts(out, t, s);
+	run_strip(out, s);
+	failures(out, s);
+	if (s->have_values)
+		value_block(out, t, s);
+	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
+		s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
+}
+
+static void comparisons(FILE *out, const struct term *t, const struct experiment *ex)
+{
+	if (!ex->n_comparisons || !ex->plain.have_cost)
+		return;
+	fprintf(out, "\n%sCost%s (median time per operation, same arguments):\n",
+		term_on(t, "bold"), term_off(t));
+	fprintf(out, "  %-12s %9.2f ns   wrong in %zu/%zu runs\n", "lab (racy)",
+		ex->plain.ns_per_op.median, ex->plain.counts[RUN_SYMPTOM], ex->plain.n_runs);
+	for (int i = 0; i < ex->n_comparisons; i++) {
+		const struct series *c = &ex->comparisons[i].plain;
+		double ratio = ex->plain.ns_per_op.median > 0
+				       ? c->ns_per_op.median / ex->plain.ns_per_op.median
+				       : 0;
+		fprintf(out, "  %-12s %9.2f ns   correct in %zu/%zu runs   %.1fx the racy cost\n",
+			c->label, c->ns_per_op.median, c->counts[RUN_OK], c->n_runs, ratio);
+	}
+}
+
+static const char *verdict_colour(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_LOOKS_FIXED:
+	case VERDICT_SOLUTION_OK:
+		return "green";
+	case VERDICT_NOT_PROVEN:
+		return "yellow";
+	default:
+		return "red";
+	}
+}
+
+void report_text(FILE *out, const struct term *t, const struct experiment *ex)
+{
+	header(out, t, ex);
+	plain_section(out, t, ex);
+	report_text_tsan(out, t, ex);
+	comparisons(out, t, ex);
+	fprintf(out, "\n%sVerdict: %s%s: %s\n", term_on(t, verdict_colour(ex->verdict)),
+		verdict_name(ex->verdict), term_off(t), ex->evidence);
+}

@@ -1,0 +1,53 @@
+/* runner.h: runs one program once, bounded in time and output, and says what happened.
+ *
+ * The child leads its own process group; on timeout the whole group is killed with
+ * SIGKILL and reaped, so nothing is left running and no zombie remains. */
+#ifndef RACELAB_RUNNER_H
+#define RACELAB_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Environment variable through which the child learns its result channel's fd. */
+#define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
+
+struct run_spec {
+	char *const *argv;      /* argv[0] is the program's path; NULL-terminated */
+	char *const *env_extra; /* "NAME=value" entries set in the child on top of our
+	                         * environment; NULL-terminated; may be NULL */
+	double timeout_s;       /* wall-clock limit; <= 0 means none */
+	size_t capture_limit;   /* bytes of stdout+stderr kept; the rest is read and dropped */
+	bool result_channel;    /* give the child a pipe and RACELAB_RESULT_FD=<fd> */
+	bool no_aslr;           /* run with address randomisation off (personality) */
+	bool quiet_stdin;       /* child's stdin is /dev/null (always true in practice) */
+};
+
+struct run_result {
+	bool started;        /* false: fork/exec failed; spawn_errno says why */
+	int spawn_errno;
+	bool exited;         /* exited normally: exit_status is valid */
+	int exit_status;
+	bool signaled;       /* killed by a signal: term_signal is valid (not our timeout) */
+	int term_signal;
+	bool timed_out;      /* we killed it at timeout_s */
+	double wall_s;       /* start to reap */
+	char *output;        /* stdout and stderr interleaved as written, NUL-terminated */
+	size_t output_len;
+	size_t output_dropped; /* bytes read past capture_limit and thrown away */
+	char *result;        /* everything written to the result channel, NUL-terminated;
+	                      * NULL when no channel was asked for */
+	size_t result_len;
+	size_t result_dropped; /* result-channel bytes past capture_limit, thrown away */
+};
+
+/* Runs spec->argv[0] and fills *out (zeroed first). Returns 0 when the program ran, whatever
+ * its fate; -1 with errno when it could not be started or waited for (out->started says
+ * which). The result channel is bounded like the output. Caller frees with run_result_free. */
+int runner_run(const struct run_spec *spec, struct run_result *out);
+
+void run_result_free(struct run_result *result);
+
+/* "SIGSEGV (segmentation fault)": the signal's name and its description. Static storage. */
+const char *runner_signal_name(int sig);
+
+#endif

@@ -1,0 +1,169 @@
+/* series.c: runs a program repeatedly and summarises what happened. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "series.h"
+
+const char *run_class_name(enum run_class cls)
+{
+	static const char *const names[RUN_CLASS_COUNT] = { "OK", "SYMPTOM", "CRASH", "HANG",
+							    "ERROR" };
+	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
+}
+
+/* The first line of the program's output, for an ERROR's detail. */
+static void first_line(const char *output, char *out, size_t cap)
+{
+	size_t n = output ? strcspn(output, "\n") : 0;
+	snprintf(out, cap, "%.*s", (int)(n < 120 ? n : 120), output ? output : "");
+}
+
+enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
+			       bool has_result, bool require_result, char *detail, size_t cap)
+{
+	char line[128];
+	detail[0] = '\0';
+	if (run->timed_out) {
+		snprintf(detail, cap, "no result after %.1f s: killed", run->wall_s);
+		return RUN_HANG;
+	}
+	if (run->signaled) {
+		snprintf(detail, cap, "died of %s", runner_signal_name(run->term_signal));
+		return RUN_CRASH;
+	}
+	if (run->exit_status != 0) {
+		first_line(run->output, line, sizeof(line));
+		snprintf(detail, cap, "exit status %d%s%s", run->exit_status, line[0] ? ": " : "",
+			 line);
+		return RUN_ERROR;
+	}
+	if (has_result)
+		return result->symptom ? RUN_SYMPTOM : RUN_OK;
+	if (require_result) {
+		snprintf(detail, cap, "exited 0 but wrote no result record");
+		return RUN_ERROR;
+	}
+	return RUN_OK;
+}
+
+static bool is_symptom(enum run_class cls, int symptoms)
+{
+	return (cls == RUN_SYMPTOM && (symptoms & SYMPTOM_WRONG_RESULT)) ||
+	       (cls == RUN_HANG && (symptoms & SYMPTOM_HANG)) ||
+	       (cls == RUN_CRASH && (symptoms & SYMPTOM_CRASH));
+}
+
+/* Values, wall times and costs of the runs, in three arrays sized n_runs. */
+static void summarise_numbers(struct series *s, double *values, double *walls, double *costs)
+{
+	size_t n_values = 0, n_costs = 0;
+	for (size_t i = 0; i < s->n_runs; i++) {
+		const struct run_record *r = &s->runs[i];
+		walls[i] = r->wall_s;
+		if (!r->has_result)
+			continue;
+		if (!s->have_values) {
+			snprintf(s->what, sizeof(s->what), "%s", r->result.what);
+			s->expected = r->result.expected;
+		}
+		s->have_values = true;
+		values[n_values++] = r->result.observed;
+		if (r->result.ops > 0 && r->result.work_ns > 0)
+			costs[n_costs++] = (double)r->result.work_ns / (double)r->result.ops;
+	}
+	stats_compute(walls, s->n_runs, &s->wall);
+	stats_compute(values, n_values, &s->values);
+	s->n_distinct = stats_distinct(values, n_values, s->distinct, SERIES_MAX_DISTINCT);
+	s->have_cost = n_costs > 0;
+	stats_compute(costs, n_costs, &s->ns_per_op);
+}
+
+void series_summarise(struct series *s, int symptoms)
+{
+	memset(s->counts, 0, sizeof(s->counts));
+	s->symptom_runs = 0;
+	s->have_values = false;
+	for (size_t i = 0; i < s->n_runs; i++) {
+		s->counts[s->runs[i].cls]++;
+		s->symptom_runs += is_symptom(s->runs[i].cls, symptoms);
+	}
+	size_t n = s->n_runs ? s->n_runs : 1;
+	double *values = calloc(n, sizeof(double)), *walls = calloc(n, sizeof(double));
+	double *costs = calloc(n, sizeof(double));
+	if (values && walls && costs)
+		summarise_numbers(s, values, walls, costs);
+	free(values);
+	free(walls);
+	free(costs);
+}
+
+static void record_run(struct run_record *rec, const struct run_result *rr, bool require_result)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->has_result = rr->result &&
+			  result_channel_parse(rr->result, rr->result_len, &rec->result) == 0;
+	rec->cls = series_classify(rr, &rec->result, rec->has_result, require_result, rec->detail,
+				   sizeof(rec->detail));
+	rec->wall_s = rr->wall_s;
+	rec->exit_status = rr->exited ? rr->exit_status : -1;
+	rec->signal = rr->signaled ? rr->term_signal : 0;
+	rec->output_bytes = rr->output_len + rr->output_dropped;
+}
+
+static void join_args(char *const *argv, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 1; argv[i] && len + 1 < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i > 1 ? " " : "", argv[i]);
+}
+
+int series_run(char *const *argv, const char *label, const struct series_options *opts,
+	       struct series *out, char *err, size_t err_cap)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->label, sizeof(out->label), "%s", label);
+	snprintf(out->program, sizeof(out->program), "%s", argv[0]);
+	join_args(argv, out->args, sizeof(out->args));
+	if (access(argv[0], X_OK) != 0) {
+		snprintf(err, err_cap, "%s: %s", argv[0], strerror(errno));
+		return -1;
+	}
+	out->runs = calloc((size_t)opts->runs, sizeof(*out->runs));
+	if (!out->runs) {
+		snprintf(err, err_cap, "out of memory");
+		return -1;
+	}
+	struct run_spec spec = {
+		.argv = argv,
+		.env_extra = opts->env_extra,
+		.timeout_s = opts->timeout_s,
+		.capture_limit = opts->capture_limit,
+		.result_channel = true,
+		.quiet_stdin = true,
+	};
+	for (int i = 0; i < opts->runs; i++) {
+		struct run_result rr;
+		if (runner_run(&spec, &rr) != 0) {
+			snprintf(err, err_cap, "%s: cannot run: %s", argv[0], strerror(errno));
+			run_result_free(&rr);
+			return -1;
+		}
+		record_run(&out->runs[out->n_runs++], &rr, opts->require_result);
+		run_result_free(&rr);
+		if (opts->progress)
+			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);
+	}
+	series_summarise(out, opts->symptoms);
+	return 0;
+}
+
+void series_free(struct series *s)
+{
+	free(s->runs);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,86 @@
+/* series.h: one program run N times in a row, each run classified, and the series
+ * summarised. Runs are sequential on purpose: parallel runs would steal the cores the
+ * program's own threads need to race. */
+#ifndef RACELAB_SERIES_H
+#define RACELAB_SERIES_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "result_channel.h"
+#include "runner.h"
+#include "stats.h"
+
+enum run_class {
+	RUN_OK,      /* finished, result correct */
+	RUN_SYMPTOM, /* finished, result wrong: the bug showed */
+	RUN_CRASH,   /* died by a signal */
+	RUN_HANG,    /* did not finish within the timeout; its process group was killed */
+	RUN_ERROR,   /* exited non-zero, or left no result record */
+	RUN_CLASS_COUNT
+};
+
+struct run_record {
+	enum run_class cls;
+	bool has_result;
+	struct lab_result result;
+	double wall_s;
+	int exit_status; /* when it exited */
+	int signal;      /* when it died by a signal; 0 otherwise */
+	size_t output_bytes;
+	char detail[200]; /* why ERROR or CRASH, for people: "exit status 2: ...", "SIGSEGV ..." */
+};
+
+#define SERIES_MAX_DISTINCT 8
+
+struct series {
+	char label[40];          /* "lab", a solution's name, or "program" */
+	char program[PATH_MAX];
+	char args[256];          /* as given, for people */
+	struct run_record *runs;
+	size_t n_runs;
+	size_t counts[RUN_CLASS_COUNT];
+	size_t symptom_runs;     /* runs whose class is one of the declared symptoms */
+	bool have_values;        /* at least one run left a result record */
+	char what[64];           /* what the value measures ("counter") */
+	double expected;
+	struct stats values;     /* observed values of runs with a record */
+	struct value_count distinct[SERIES_MAX_DISTINCT];
+	long n_distinct;
+	struct stats wall;       /* seconds per run, every run */
+	bool have_cost;
+	struct stats ns_per_op;  /* work_ns / ops of runs that timed their work */
+};
+
+typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
+
+struct series_options {
+	int runs;
+	double timeout_s;
+	int symptoms;           /* enum symptom_kind bits: which classes count as the symptom */
+	bool require_result;    /* a run without a result record is an ERROR */
+	size_t capture_limit;   /* bytes of output kept per run */
+	char *const *env_extra; /* "NAME=value" set for each run; may be NULL */
+	series_progress_fn *progress;
+	void *progress_ctx;
+};
+
+/* Runs argv (argv[0] is the program) opts->runs times and fills *out. Returns 0, or -1 with
+ * a reason in err when the program cannot be run at all (missing, not executable). */
+int series_run(char *const *argv, const char *label, const struct series_options *opts,
+	       struct series *out, char *err, size_t err_cap);
+
+/* Classifies one finished run. Pure. */
+enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
+			       bool has_result, bool require_result, char *detail, size_t cap);
+
+/* Recomputes counts and statistics from out->runs. Pure. */
+void series_summarise(struct series *s, int symptoms);
+
+void series_free(struct series *s);
+
+/* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR". */
+const char *run_class_name(enum run_class cls);
+
+#endif

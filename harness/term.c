@@ -1,0 +1,61 @@
+/* term.c: terminal capabilities and the progress line. */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "term.h"
+
+static bool locale_is_utf8(void)
+{
+	setlocale(LC_CTYPE, "");
+	const char *codeset = nl_langinfo(CODESET);
+	return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+void term_detect(struct term *t, bool quiet)
+{
+	const char *no_colour = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	bool dumb = term && strcmp(term, "dumb") == 0;
+	t->colour = isatty(STDOUT_FILENO) && !(no_colour && *no_colour) && !dumb;
+	t->unicode = locale_is_utf8();
+	t->progress = !quiet && isatty(STDERR_FILENO) && !dumb;
+}
+
+const char *term_on(const struct term *t, const char *what)
+{
+	if (!t->colour)
+		return "";
+	if (strcmp(what, "red") == 0)
+		return "\033[31m";
+	if (strcmp(what, "green") == 0)
+		return "\033[32m";
+	if (strcmp(what, "yellow") == 0)
+		return "\033[33m";
+	if (strcmp(what, "dim") == 0)
+		return "\033[2m";
+	return "\033[1m";
+}
+
+const char *term_off(const struct term *t)
+{
+	return t->colour ? "\033[0m" : "";
+}
+
+void term_progress(const struct term *t, const char *label, size_t done, size_t total)
+{
+	if (!t->progress)
+		return;
+	fprintf(stderr, "\r\033[K  %s: run %zu/%zu", label, done, total);
+	fflush(stderr);
+}
+
+void term_progress_done(const struct term *t)
+{
+	if (!t->progress)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}

@@ -1,0 +1,161 @@
+/* verdict.c: judges an experiment. */
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_BUG_SHOWN:
+		return "bug shown";
+	case VERDICT_LOOKS_FIXED:
+		return "looks fixed";
+	case VERDICT_NOT_PROVEN:
+		return "no bug seen, not proven";
+	case VERDICT_SOLUTION_OK:
+		return "solution clean";
+	case VERDICT_SOLUTION_BAD:
+		return "solution broken";
+	case VERDICT_ERROR:
+		return "could not judge";
+	}
+	return "?";
+}
+
+static size_t bad_runs(const struct series *s)
+{
+	return s->counts[RUN_SYMPTOM] + s->counts[RUN_HANG] + s->counts[RUN_CRASH];
+}
+
+static bool tsan_clean(const struct tsan_outcome *t)
+{
+	return t->ran && t->report.n_findings == 0;
+}
+
+/* "1 data race at lost_update.c:26, 1 thread leak at x.c:9" into out. */
+static void describe_findings(const struct tsan_report *r, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < r->n_findings && i < 3 && len < cap; i++) {
+		const struct tsan_finding *f = &r->findings[i];
+		const char *file = strrchr(f->where.file, '/');
+		file = file ? file + 1 : f->where.file;
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
+					tsan_kind_name(f->kind));
+		if (f->where.line && len < cap)
+			len += (size_t)snprintf(out + len, cap - len, " at %s:%d", file,
+						f->where.line);
+	}
+	if (r->n_findings > 3 && len < cap)
+		snprintf(out + len, cap - len, " and %zu more", r->n_findings - 3);
+}
+
+/* "18/20 runs showed it (2 hung)" for the plain series. */
+static void describe_runs(const struct series *s, char *out, size_t cap)
+{
+	size_t len = (size_t)snprintf(out, cap, "%zu/%zu runs went wrong", bad_runs(s), s->n_runs);
+	static const enum run_class shown[] = { RUN_SYMPTOM, RUN_HANG, RUN_CRASH };
+	static const char *const words[] = { "wrong result", "hung", "crashed" };
+	const char *sep = " (";
+	for (int i = 0; i < 3 && len < cap; i++) {
+		if (!s->counts[shown[i]])
+			continue;
+		len += (size_t)snprintf(out + len, cap - len, "%s%zu %s", sep, s->counts[shown[i]],
+					words[i]);
+		sep = ", ";
+	}
+	if (*sep == ',' && len < cap)
+		snprintf(out + len, cap - len, ")");
+}
+
+static void judge_tsan_kinds(struct experiment *ex)
+{
+	const struct manifest *m = &ex->lab->manifest;
+	ex->tsan_kinds_found = true;
+	for (int k = 0; k < m->n_tsan_expect; k++) {
+		bool found = false;
+		for (size_t i = 0; ex->tsan.ran && i < ex->tsan.report.n_findings; i++)
+			found |= ex->tsan.report.findings[i].kind == m->tsan_expect[k];
+		ex->tsan_kinds_found &= found;
+	}
+}
+
+static void judge_bug(struct experiment *ex)
+{
+	char runs[160], findings[300];
+	describe_runs(&ex->plain, runs, sizeof(runs));
+	describe_findings(&ex->tsan.report, findings, sizeof(findings));
+	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
+	ex->verdict = VERDICT_BUG_SHOWN;
+	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
+		 found ? findings : ex->tsan.ran ? "clean" : "did not run");
+}
+
+static void judge_quiet(struct experiment *ex)
+{
+	const struct series *s = &ex->plain;
+	if (s->counts[RUN_ERROR] == s->n_runs) {
+		ex->verdict = VERDICT_ERROR;
+		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
+			 s->runs[0].detail);
+	} else if (tsan_clean(&ex->tsan)) {
+		ex->verdict = VERDICT_LOOKS_FIXED;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "no bug seen in %zu runs and TSan clean: looks fixed", s->n_runs);
+	} else {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "no bug seen in %zu runs, but TSan did not run (%s): not proven", s->n_runs,
+			 ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+	}
+	if (s->counts[RUN_ERROR] && ex->verdict != VERDICT_ERROR) {
+		size_t len = strlen(ex->evidence);
+		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
+			 s->counts[RUN_ERROR], s->runs[0].detail);
+	}
+}
+
+static void judge_solution(struct experiment *ex)
+{
+	const struct series *s = &ex->plain;
+	char findings[300];
+	describe_findings(&ex->tsan.report, findings, sizeof(findings));
+	bool correct = s->counts[RUN_OK] == s->n_runs;
+	if (correct && tsan_clean(&ex->tsan)) {
+		ex->verdict = VERDICT_SOLUTION_OK;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
+	} else if (correct && !ex->tsan.ran) {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "correct in %zu/%zu runs, but TSan did not run (%s)", s->n_runs, s->n_runs,
+			 ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+	} else {
+		ex->verdict = VERDICT_SOLUTION_BAD;
+		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs; TSan: %s",
+			 s->counts[RUN_OK], s->n_runs,
+			 ex->tsan.ran ? (ex->tsan.report.n_findings ? findings : "clean")
+				      : "did not run");
+	}
+}
+
+void verdict_judge(struct experiment *ex)
+{
+	if (ex->lab && ex->solution) {
+		judge_solution(ex);
+		return;
+	}
+	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
+	if (bad_runs(&ex->plain) || found)
+		judge_bug(ex);
+	else
+		judge_quiet(ex);
+	if (!ex->lab)
+		return;
+	const struct manifest *m = &ex->lab->manifest;
+	ex->symptom_rate_holds = stats_rate_consistent(ex->plain.symptom_runs, ex->plain.n_runs,
+						       m->symptom_rate, VERDICT_ALPHA);
+	judge_tsan_kinds(ex);
+}
