@@ -9,6 +9,7 @@
 #include "experiment.h"
 #include "junit.h"
 #include "report.h"
+#include "verdict.h"
 
 struct check_state {
 	const struct cli *cli;
@@ -60,10 +61,7 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 	return ex;
 }
 
-static bool lab_holds(const struct experiment *ex)
-{
-	return ex->symptom_rate_holds && ex->tsan_kinds_found;
-}
+
 
 static void print_lab_cells(const struct check_state *st, const struct experiment *ex)
 {
@@ -75,6 +73,8 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 	for (int k = 0; k < m->n_tsan_expect; k++)
 		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
 			 k ? "," : "", tsan_kind_slug(m->tsan_expect[k]));
+	if (ex->cannot_judge)
+		snprintf(rate, sizeof(rate), "cannot judge here");
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
 	       term_on(t, ex->symptom_rate_holds ? "green" : "red"), rate, term_off(t),
 	       term_on(t, ex->tsan_kinds_found ? "green" : "red"),
@@ -85,7 +85,7 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 {
 	const struct manifest *m = &lab->manifest;
 	struct experiment *ex = run_one(st, lab, NULL);
-	bool ok = ex && lab_holds(ex);
+	bool ok = ex && verdict_check_holds(ex);
 	if (ex)
 		print_lab_cells(st, ex);
 	else
@@ -93,7 +93,7 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 	fflush(stdout);
 	for (int s = 0; s < m->n_solutions; s++) {
 		struct experiment *sol = run_one(st, lab, m->solutions[s]);
-		bool sol_ok = sol && sol->verdict == VERDICT_SOLUTION_OK;
+		bool sol_ok = sol && verdict_check_holds(sol);
 		ok &= sol_ok;
 		printf(" %s%s %s%s", term_on(&st->term, sol_ok ? "green" : "red"), m->solutions[s],
 		       sol_ok ? "ok" : "FAILED", term_off(&st->term));
@@ -109,8 +109,7 @@ static void print_failures(const struct check_state *st)
 {
 	for (int i = 0; i < st->n_exs; i++) {
 		const struct experiment *ex = &st->exs[i];
-		bool bad = ex->solution ? ex->verdict != VERDICT_SOLUTION_OK : !lab_holds(ex);
-		if (bad)
+		if (!verdict_check_holds(ex))
 			printf("  lab%d%s%s: %s\n", ex->lab->manifest.id, ex->solution ? " " : "",
 			       ex->solution ? ex->solution : "", ex->evidence);
 	}

@@ -43,6 +43,7 @@ struct experiment {
 	/* For `check`: did the lab show what its manifest declares? */
 	bool symptom_rate_holds;
 	bool tsan_kinds_found;
+	bool cannot_judge;         /* every run said it could not judge here (one CPU) */
 };
 
 struct experiment_options {

@@ -5,6 +5,7 @@
 
 #include "file_util.h"
 #include "junit.h"
+#include "verdict.h"
 
 static void put_escaped(FILE *out, const char *s)
 {
@@ -29,12 +30,6 @@ static void put_escaped(FILE *out, const char *s)
 	}
 }
 
-static bool passed(const struct experiment *ex)
-{
-	if (ex->solution)
-		return ex->verdict == VERDICT_SOLUTION_OK;
-	return ex->symptom_rate_holds && ex->tsan_kinds_found;
-}
 
 static double seconds(const struct experiment *ex)
 {
@@ -50,7 +45,7 @@ static void testcase(FILE *out, const struct experiment *ex)
 	fprintf(out, "    <testcase classname=\"racelab.lab%02d\" name=\"lab%02d.%s%s\" time=\"%.3f\">\n",
 		m->id, m->id, ex->solution ? "solution." : "shows-bug",
 		ex->solution ? ex->solution : "", seconds(ex));
-	if (!passed(ex)) {
+	if (!verdict_check_holds(ex)) {
 		fputs("      <failure message=\"", out);
 		put_escaped(out, ex->evidence);
 		fputs("\"/>\n", out);
@@ -70,7 +65,7 @@ int junit_write_check(const char *path, const struct experiment *exs, int n)
 	int failures = 0;
 	double total = 0;
 	for (int i = 0; i < n; i++) {
-		failures += !passed(&exs[i]);
+		failures += !verdict_check_holds(&exs[i]);
 		total += seconds(&exs[i]);
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");

@@ -118,6 +118,12 @@ static int apply(struct parse_state *st, const char *key, char *value)
 		m->runs = (int)n;
 		return 0;
 	}
+	if (strcmp(key, "stall_ms") == 0) {
+		if (parse_long(st, value, 10, 60000, &n))
+			return -1;
+		m->stall_ms = (int)n;
+		return 0;
+	}
 	if (strcmp(key, "slug") == 0)
 		return st->seen |= REQ_SLUG, copy_text(st, m->slug, sizeof(m->slug), value);
 	if (strcmp(key, "title") == 0)

@@ -33,6 +33,9 @@ struct manifest {
 	char tsan_args[MANIFEST_TEXT];   /* TSan runs (smaller) */
 	int runs;                        /* plain runs by default */
 	double timeout_s;                /* per run */
+	int stall_ms;                    /* > 0: a run whose threads all wait on locks with no
+	                                  * CPU progress for this long is a HANG (deadlock),
+	                                  * found without waiting for the timeout */
 	int symptoms;                    /* enum symptom_kind bits */
 	double symptom_rate;             /* share of plain runs that must show it */
 	enum tsan_kind tsan_expect[MANIFEST_MAX_TSAN_KINDS];

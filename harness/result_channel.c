@@ -52,7 +52,9 @@ static int apply_line(struct lab_result *r, const char *key, const char *value)
 		return r->expected = num, SEEN_EXPECTED;
 	if (strcmp(key, "symptom") == 0)
 		return r->symptom = num != 0, SEEN_SYMPTOM;
-	if (strcmp(key, "ops") == 0)
+	if (strcmp(key, "inconclusive") == 0)
+		r->inconclusive = num != 0;
+	else if (strcmp(key, "ops") == 0)
 		r->ops = (long long)num;
 	else if (strcmp(key, "work_ns") == 0)
 		r->work_ns = (long long)num;

@@ -19,6 +19,7 @@ struct lab_result {
 	double observed;
 	double expected;
 	bool symptom;
+	bool inconclusive; /* the run could not judge (e.g. a timing lab on one CPU) */
 	long long ops;
 	long long work_ns;
 	struct result_metric metrics[RESULT_MAX_METRICS];

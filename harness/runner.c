@@ -76,16 +76,20 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Closes *fd if open and marks it closed; keeps errno, so clean-up paths can use it. */
 static void close_fd(int *fd)
 {
+	int saved = errno;
+
 	/* No retry on EINTR: on Linux the fd is gone whatever close() returned. */
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+	errno = saved;
 }
 
-/* SIGKILLs the child's process group, and the child itself in case it left the group
- * (setsid, setpgid): until we reap it its pid cannot name anything else. */
+/* SIGKILLs the child's process group, and the child itself in case it moved to another
+ * group (setpgid): until we reap it its pid cannot name anything else. */
 static void kill_group(pid_t pgid)
 {
 	/* ESRCH: every member is already gone, which is what we want. */
@@ -144,7 +148,6 @@ static void env_remove(char **env, size_t *n, const char *name)
 static char **env_build(const struct run_spec *spec)
 {
 	static char result_fd_entry[] = RUNNER_RESULT_FD_ENV "=3";
-	extern char **environ;
 	size_t n_env = 0, n_extra = 0, n = 0;
 
 	_Static_assert(RUNNER_CHILD_RESULT_FD == 3, "result_fd_entry names fd 3");
@@ -175,7 +178,7 @@ static char **env_build(const struct run_spec *spec)
 
 /* ---- the child, between fork and exec: async-signal-safe calls only ---- */
 
-static void child_fail(int err_fd, int err)
+static _Noreturn void child_fail(int err_fd, int err)
 {
 	ssize_t unused = write(err_fd, &err, sizeof(err));
 
@@ -236,8 +239,8 @@ static int child_lift(int fd, int err_fd)
 	return lifted;
 }
 
-static void child_exec(const struct run_spec *spec, char **env, int out_w, int res_w,
-		       int err_w)
+static _Noreturn void child_exec(const struct run_spec *spec, char **env, int out_w,
+				 int res_w, int err_w)
 {
 	int err_fd = fcntl(err_w, F_DUPFD_CLOEXEC, RUNNER_CHILD_RESULT_FD + 1);
 
@@ -247,6 +250,8 @@ static void child_exec(const struct run_spec *spec, char **env, int out_w, int r
 		child_fail(err_fd, errno);
 	if (spec->no_aslr && child_no_aslr() < 0)
 		child_fail(err_fd, errno);
+	/* stdin is /dev/null whatever quiet_stdin says: a lab waiting on a terminal would
+	 * only ever time out. */
 	int null_fd = open("/dev/null", O_RDONLY);
 	if (null_fd < 0)
 		child_fail(err_fd, errno);
@@ -310,6 +315,8 @@ static int spawn(const struct run_spec *spec, char **env, struct child *c)
 	/* The child called setpgid() before exec, so once this returns its group exists. */
 	err = spawn_wait_exec(err_p[0]);
 	if (err) {
+		/* Normally it is already exiting; the kill matters only if our read failed. */
+		kill_group(c->pid);
 		reap(c->pid, NULL);
 		errno = err;
 		goto out_close_err;
@@ -320,20 +327,14 @@ static int spawn(const struct run_spec *spec, char **env, struct child *c)
 	return 0;
 
 out_close_err:
-	err = errno;
 	close_fd(&err_p[0]);
 	close_fd(&err_p[1]);
-	errno = err;
 out_close_res:
-	err = errno;
 	close_fd(&res_p[0]);
 	close_fd(&res_p[1]);
-	errno = err;
 out_close_out:
-	err = errno;
 	close_fd(&out_p[0]);
 	close_fd(&out_p[1]);
-	errno = err;
 	return -1;
 }
 

@@ -42,7 +42,7 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		return RUN_ERROR;
 	}
 	if (has_result)
-		return result->symptom ? RUN_SYMPTOM : RUN_OK;
+		return result->symptom && !result->inconclusive ? RUN_SYMPTOM : RUN_OK;
 	if (require_result) {
 		snprintf(detail, cap, "exited 0 but wrote no result record");
 		return RUN_ERROR;
@@ -86,9 +86,11 @@ void series_summarise(struct series *s, int symptoms)
 {
 	memset(s->counts, 0, sizeof(s->counts));
 	s->symptom_runs = 0;
+	s->inconclusive_runs = 0;
 	s->have_values = false;
 	for (size_t i = 0; i < s->n_runs; i++) {
 		s->counts[s->runs[i].cls]++;
+		s->inconclusive_runs += s->runs[i].has_result && s->runs[i].result.inconclusive;
 		s->symptom_runs += is_symptom(s->runs[i].cls, symptoms);
 	}
 	size_t n = s->n_runs ? s->n_runs : 1;

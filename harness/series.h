@@ -42,6 +42,7 @@ struct series {
 	size_t n_runs;
 	size_t counts[RUN_CLASS_COUNT];
 	size_t symptom_runs;     /* runs whose class is one of the declared symptoms */
+	size_t inconclusive_runs; /* runs whose record says they could not judge */
 	bool have_values;        /* at least one run left a result record */
 	char what[64];           /* what the value measures ("counter") */
 	double expected;

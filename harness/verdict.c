@@ -96,14 +96,18 @@ static void judge_bug(struct experiment *ex)
 static void judge_quiet(struct experiment *ex)
 {
 	const struct series *s = &ex->plain;
-	if (s->counts[RUN_ERROR] == s->n_runs) {
+	if (ex->cannot_judge) {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+	} else if (s->counts[RUN_ERROR] == s->n_runs) {
 		ex->verdict = VERDICT_ERROR;
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
 			 s->runs[0].detail);
 	} else if (tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "no bug seen in %zu runs and TSan clean: looks fixed", s->n_runs);
+		snprintf(ex->evidence, sizeof(ex->evidence), "no bug seen in %zu runs and TSan clean",
+			 s->n_runs);
 	} else {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -123,7 +127,11 @@ static void judge_solution(struct experiment *ex)
 	char findings[300];
 	describe_findings(&ex->tsan.report, findings, sizeof(findings));
 	bool correct = s->counts[RUN_OK] == s->n_runs;
-	if (correct && tsan_clean(&ex->tsan)) {
+	if (ex->cannot_judge) {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+			 "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+	} else if (correct && tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_SOLUTION_OK;
 		snprintf(ex->evidence, sizeof(ex->evidence),
 			 "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
@@ -143,6 +151,7 @@ static void judge_solution(struct experiment *ex)
 
 void verdict_judge(struct experiment *ex)
 {
+	ex->cannot_judge = ex->plain.n_runs && ex->plain.inconclusive_runs == ex->plain.n_runs;
 	if (ex->lab && ex->solution) {
 		judge_solution(ex);
 		return;
@@ -158,4 +167,12 @@ void verdict_judge(struct experiment *ex)
 	ex->symptom_rate_holds = stats_rate_consistent(ex->plain.symptom_runs, ex->plain.n_runs,
 						       m->symptom_rate, VERDICT_ALPHA);
 	judge_tsan_kinds(ex);
+}
+
+bool verdict_check_holds(const struct experiment *ex)
+{
+	if (ex->solution)
+		return ex->verdict == VERDICT_SOLUTION_OK ||
+		       (ex->cannot_judge && tsan_clean(&ex->tsan));
+	return ex->cannot_judge || (ex->symptom_rate_holds && ex->tsan_kinds_found);
 }

@@ -7,6 +7,11 @@
 /* Sets ex->verdict, ex->evidence, and (for labs) symptom_rate_holds and tsan_kinds_found. */
 void verdict_judge(struct experiment *ex);
 
+/* For `racelab check`: a lab holds when it shows its declared symptom at its declared rate
+ * and TSan finds the kinds it declares; a solution holds when it is correct in every run
+ * and TSan-clean. A timing lab that cannot judge here (one CPU) holds, and says so. */
+bool verdict_check_holds(const struct experiment *ex);
+
 /* Significance of the binomial test that decides whether a lab still shows its symptom at
  * the declared rate: a lab fails only when so few runs showing it would happen by chance
  * less than 1 time in 100. */

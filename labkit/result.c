@@ -2,7 +2,7 @@
  *
  * Record format (parsed by harness/result_channel.c), one "key value" per line:
  *   racelab-result 1 / what <text> / observed <num> / expected <num> / symptom 0|1 /
- *   ops <n> / work_ns <n> / metric <name> <num> ... / end
+ *   inconclusive 0|1 / ops <n> / work_ns <n> / metric <name> <num> ... / end
  * "end" tells the harness the record is whole. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +55,9 @@ static int channel_fd(void)
 static void print_line(const struct rl_result *r)
 {
 	printf("%s: observed %.17g, expected %.17g%s\n", r->what, r->observed, r->expected,
-	       r->symptom ? "  <-- the bug showed" : "");
+	       r->inconclusive ? "  (cannot judge here)"
+	       : r->symptom    ? "  <-- the bug showed"
+			       : "");
 	if (r->ops > 0 && r->work_ns > 0)
 		printf("time: %.3f ms for %lld operations (%.2f ns each)\n", r->work_ns / 1e6,
 		       r->ops, (double)r->work_ns / (double)r->ops);
@@ -69,8 +71,9 @@ static void write_record(int fd, const struct rl_result *r)
 	char buf[4096];
 	int n = snprintf(buf, sizeof(buf),
 			 "racelab-result 1\nwhat %s\nobserved %.17g\nexpected %.17g\n"
-			 "symptom %d\nops %lld\nwork_ns %lld\n",
-			 r->what, r->observed, r->expected, r->symptom ? 1 : 0, r->ops, r->work_ns);
+			 "symptom %d\ninconclusive %d\nops %lld\nwork_ns %lld\n",
+			 r->what, r->observed, r->expected, r->symptom ? 1 : 0,
+			 r->inconclusive ? 1 : 0, r->ops, r->work_ns);
 	for (int i = 0; i < n_metrics && n < (int)sizeof(buf) - 80; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "metric %s %.17g\n", metrics[i].name,
 			      metrics[i].value);

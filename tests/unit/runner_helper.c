@@ -167,6 +167,24 @@ static int mode_ignore_term(const char *arg)
 	return 0;
 }
 
+/* A child that escapes the runner's process group (as a daemon would) and keeps stdout
+ * open for 30 s; this process exits 0 at once. A group leader cannot setsid() itself. */
+static int mode_setsid_holds_pipe(const char *arg)
+{
+	(void)arg;
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		if (setsid() < 0)
+			_exit(2);
+		sleep(30);
+		_exit(0);
+	}
+	say_pid("escapee", pid);
+	return 0;
+}
+
 static int mode_print_personality(const char *arg)
 {
 	(void)arg;
@@ -215,6 +233,7 @@ static const struct mode modes[] = {
 	{"echo-env", mode_echo_env},
 	{"stderr-and-stdout", mode_stderr_and_stdout},
 	{"ignore-term", mode_ignore_term},
+	{"setsid-holds-pipe", mode_setsid_holds_pipe},
 	{"print-personality", mode_print_personality},
 	{"fds", mode_fds},
 };

@@ -1,0 +1,100 @@
+/* test_result_channel.c: the result record, parsed from records captured from lab 3. */
+#include <stdlib.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "cunit_main.h"
+#include "result_channel.h"
+
+static void test_captured_racy_record(void)
+{
+	size_t len;
+	char *text = fixture_read("results/lab03-racy.txt", &len);
+	struct lab_result r;
+	CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, len, &r), 0);
+	CU_ASSERT_TRUE(r.complete);
+	CU_ASSERT_STRING_EQUAL(r.what, "counter");
+	CU_ASSERT_DOUBLE_EQUAL(r.observed, 120885, 0);
+	CU_ASSERT_DOUBLE_EQUAL(r.expected, 200000, 0);
+	CU_ASSERT_TRUE(r.symptom);
+	CU_ASSERT_FALSE(r.inconclusive);
+	CU_ASSERT_EQUAL(r.ops, 200000);
+	CU_ASSERT_EQUAL(r.work_ns, 849645);
+	free(text);
+}
+
+static void test_captured_correct_record(void)
+{
+	size_t len;
+	char *text = fixture_read("results/lab03-mutex.txt", &len);
+	struct lab_result r;
+	CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, len, &r), 0);
+	CU_ASSERT_FALSE(r.symptom);
+	CU_ASSERT_DOUBLE_EQUAL(r.observed, r.expected, 0);
+	free(text);
+}
+
+static void test_truncated_record_rejected(void)
+{
+	size_t len;
+	char *text = fixture_read("results/truncated.txt", &len);
+	struct lab_result r;
+	/* Cut inside "expected": no symptom line, so no usable record. */
+	CU_ASSERT_EQUAL(result_channel_parse(text, len, &r), -1);
+	free(text);
+}
+
+static void test_table(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		bool complete, symptom;
+		int n_metrics;
+	} cases[] = {
+		{ "", -1, false, false, 0 },
+		{ "garbage\n\n\n", -1, false, false, 0 },
+		{ "observed 1\nexpected 2\nsymptom 1\n", -1, false, true, 0 }, /* no header */
+		{ "racelab-result 1\nobserved 1\nexpected 2\nsymptom 1\n", 0, false, true, 0 },
+		{ "racelab-result 1\nobserved x\nexpected 2\nsymptom 1\nend\n", -1, true, true, 0 },
+		{ "racelab-result 1\nobserved 3\nexpected 3\nsymptom 0\nmetric meals.0 12\n"
+		  "metric meals.1 0\nfuture-key 9\nend\n",
+		  0, true, false, 2 },
+		{ "racelab-result 1\r\nobserved 3\nexpected 3\nsymptom 0\nend", 0, true, false, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lab_result r;
+		int rc = result_channel_parse(cases[i].text, strlen(cases[i].text), &r);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		if (rc != 0)
+			continue;
+		CU_ASSERT_EQUAL(r.complete, cases[i].complete);
+		CU_ASSERT_EQUAL(r.symptom, cases[i].symptom);
+		CU_ASSERT_EQUAL(r.n_metrics, cases[i].n_metrics);
+	}
+}
+
+static void test_metric_values_and_overflow(void)
+{
+	char text[4096] = "racelab-result 1\nobserved 1\nexpected 1\nsymptom 0\n";
+	for (int i = 0; i < 40; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "metric m%d %d\n", i, i);
+	struct lab_result r;
+	CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, strlen(text), &r), 0);
+	CU_ASSERT_EQUAL(r.n_metrics, RESULT_MAX_METRICS);
+	CU_ASSERT_STRING_EQUAL(r.metrics[3].name, "m3");
+	CU_ASSERT_DOUBLE_EQUAL(r.metrics[3].value, 3, 0);
+}
+
+CU_ErrorCode register_suites(void)
+{
+	CU_pSuite s = CU_add_suite("result channel", NULL, NULL);
+	if (!s)
+		return CU_get_error();
+	CU_add_test(s, "captured racy record", test_captured_racy_record);
+	CU_add_test(s, "captured correct record", test_captured_correct_record);
+	CU_add_test(s, "truncated record", test_truncated_record_rejected);
+	CU_add_test(s, "table", test_table);
+	CU_add_test(s, "metrics", test_metric_values_and_overflow);
+	return CU_get_error();
+}
