@@ -114,6 +114,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		.symptoms = m->symptoms,
 		.require_result = true,
 		.capture_limit = CAPTURE_LIMIT,
+		.stall_ms = m->stall_ms,
+		.source_dir = cat->source_dir,
 		.progress = opts->progress,
 		.progress_ctx = opts->progress_ctx,
 	};

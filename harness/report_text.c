@@ -95,6 +95,11 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	class_counts(out, t, s);
 	run_strip(out, s);
 	failures(out, s);
+	if (s->hang_diagnosis)
+		fprintf(out, "  %sthe first deadlocked run, seen live by gdb:%s\n%s", term_on(t, "bold"),
+			term_off(t), s->hang_diagnosis);
+	else if (s->hang_note[0])
+		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
 	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",

@@ -39,11 +39,14 @@
 #include <sys/wait.h>
 
 #include "runner.h"
+#include "stall.h"
 
 /* The fd number the child finds its result channel at. */
 #define RUNNER_CHILD_RESULT_FD 3
 /* How long descendants may keep the output pipe open after the child itself exited. */
 #define RUNNER_GRACE_S 0.05
+/* How often a child that may deadlock is sampled (stall_ms > 0). */
+#define RUNNER_STALL_SAMPLE_S 0.02
 /* One read's worth; a Linux pipe holds 64 KiB by default. */
 #define RUNNER_READ_CHUNK 65536
 
@@ -66,6 +69,9 @@ struct child {
 	bool timed_out; /* we killed the group at the deadline */
 	double t_start; /* monotonic, just before fork */
 	double t_exit;  /* monotonic, when the exit was seen */
+	bool stalled;   /* we killed the group because it was deadlocked */
+	struct stall_watch stall; /* used when the spec asks for stall_ms */
+	double next_sample; /* monotonic time of the next stall sample; 0: none */
 };
 
 static double now_s(void)
@@ -399,14 +405,36 @@ static double pump_deadline(const struct child *c, double timeout_s)
 {
 	if (c->exited)
 		return c->t_exit + RUNNER_GRACE_S;
-	if (timeout_s > 0 && !c->timed_out)
-		return c->t_start + timeout_s;
-	return 0;
+	if (c->timed_out)
+		return 0;
+	double deadline = timeout_s > 0 ? c->t_start + timeout_s : 0;
+	if (c->next_sample > 0 && (deadline == 0 || c->next_sample < deadline))
+		deadline = c->next_sample;
+	return deadline;
+}
+
+/* A stall sample is due: is the child deadlocked? Then show it to on_stall and kill it. */
+static bool pump_sample_stall(struct child *c, const struct run_spec *spec, double now)
+{
+	c->next_sample = now + RUNNER_STALL_SAMPLE_S;
+	if (!stall_watch_sample(&c->stall, now))
+		return false;
+	if (spec->on_stall)
+		spec->on_stall(c->pid, spec->stall_ctx);
+	c->stalled = true;
+	return true;
 }
 
 /* Acts on a passed deadline. Returns true when the loop should stop reading. */
-static bool pump_on_deadline(struct child *c)
+static bool pump_on_deadline(struct child *c, const struct run_spec *spec)
 {
+	double now = now_s();
+	bool timeout = spec->timeout_s > 0 && now >= c->t_start + spec->timeout_s;
+	if (!c->exited && !timeout) {
+		bool due = c->next_sample > 0 && now >= c->next_sample;
+		if (!due || !pump_sample_stall(c, spec, now))
+			return false; /* woke early, or sampled and still making progress */
+	}
 	kill_group(c->pid);
 	if (c->exited)
 		return true; /* grace over: something of the group still held the pipes */
@@ -453,7 +481,7 @@ static int pump(struct child *c, const struct run_spec *spec, struct capture *ou
 		if (ready < 0)
 			return -1;
 		if (ready == 0 || (deadline > 0 && now_s() >= deadline)) {
-			if (pump_on_deadline(c))
+			if (pump_on_deadline(c, spec))
 				return 0;
 			continue;
 		}
@@ -473,6 +501,7 @@ static int pump(struct child *c, const struct run_spec *spec, struct capture *ou
 static void fill_status(struct run_result *out, const struct child *c, int status)
 {
 	out->timed_out = c->timed_out;
+	out->stalled = c->stalled;
 	out->wall_s = (c->exited ? c->t_exit : now_s()) - c->t_start;
 	if (WIFEXITED(status)) {
 		out->exited = true;
@@ -507,6 +536,10 @@ static int watch(struct child *c, const struct run_spec *spec, struct capture *c
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (c->pidfd < 0)
 		return errno;
+	if (spec->stall_ms > 0) {
+		stall_watch_init(&c->stall, c->pid, spec->stall_ms);
+		c->next_sample = now_s() + RUNNER_STALL_SAMPLE_S;
+	}
 	if (pump(c, spec, cap_out, cap_res) < 0)
 		return errno;
 	return 0;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Environment variable through which the child learns its result channel's fd. */
 #define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
@@ -20,6 +21,11 @@ struct run_spec {
 	bool result_channel;    /* give the child a pipe and RACELAB_RESULT_FD=<fd> */
 	bool no_aslr;           /* run with address randomisation off (personality) */
 	bool quiet_stdin;       /* child's stdin is /dev/null (always true in practice) */
+	int stall_ms;           /* > 0: when every thread of the child waits in a futex with no
+	                         * CPU progress this long, it is deadlocked: stop there (stall.h) */
+	void (*on_stall)(pid_t pid, void *ctx); /* called on a stall, before the kill, while
+	                                         * the process can still be inspected */
+	void *stall_ctx;
 };
 
 struct run_result {
@@ -29,7 +35,8 @@ struct run_result {
 	int exit_status;
 	bool signaled;       /* killed by a signal: term_signal is valid (not our timeout) */
 	int term_signal;
-	bool timed_out;      /* we killed it at timeout_s */
+	bool timed_out;      /* we killed it at timeout_s, or on a stall */
+	bool stalled;        /* we killed it because it was deadlocked (stall_ms) */
 	double wall_s;       /* start to reap */
 	char *output;        /* stdout and stderr interleaved as written, NUL-terminated */
 	size_t output_len;

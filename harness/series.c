@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hang_diagnosis.h"
 #include "manifest.h"
 #include "series.h"
 
@@ -27,6 +28,11 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 {
 	char line[128];
 	detail[0] = '\0';
+	if (run->stalled) {
+		snprintf(detail, cap, "deadlocked: every thread blocked, no progress; killed after "
+				      "%.2f s", run->wall_s);
+		return RUN_HANG;
+	}
 	if (run->timed_out) {
 		snprintf(detail, cap, "no result after %.1f s: killed", run->wall_s);
 		return RUN_HANG;
@@ -124,6 +130,21 @@ static void join_args(char *const *argv, char *out, size_t cap)
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", i > 1 ? " " : "", argv[i]);
 }
 
+struct stall_ctx {
+	struct series *series;
+	const char *source_dir;
+};
+
+/* The first deadlocked run of a series is shown to gdb before it is killed. */
+static void diagnose_stall(pid_t pid, void *ctx)
+{
+	struct stall_ctx *sc = ctx;
+	struct series *s = sc->series;
+	if (s->hang_diagnosis || s->hang_note[0])
+		return;
+	s->hang_diagnosis = hang_diagnose(pid, sc->source_dir, s->hang_note, sizeof(s->hang_note));
+}
+
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
 	       struct series *out, char *err, size_t err_cap)
 {
@@ -147,7 +168,11 @@ int series_run(char *const *argv, const char *label, const struct series_options
 		.capture_limit = opts->capture_limit,
 		.result_channel = true,
 		.quiet_stdin = true,
+		.stall_ms = opts->stall_ms,
+		.on_stall = diagnose_stall,
 	};
+	struct stall_ctx sc = { out, opts->source_dir };
+	spec.stall_ctx = &sc;
 	for (int i = 0; i < opts->runs; i++) {
 		struct run_result rr;
 		if (runner_run(&spec, &rr) != 0) {
@@ -167,5 +192,6 @@ int series_run(char *const *argv, const char *label, const struct series_options
 void series_free(struct series *s)
 {
 	free(s->runs);
+	free(s->hang_diagnosis);
 	memset(s, 0, sizeof(*s));
 }

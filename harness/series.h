@@ -50,6 +50,9 @@ struct series {
 	struct value_count distinct[SERIES_MAX_DISTINCT];
 	long n_distinct;
 	struct stats wall;       /* seconds per run, every run */
+	char *hang_diagnosis;    /* where the threads of the first deadlocked run waited (gdb),
+	                          * malloc'd; NULL when no run stalled or gdb could not tell */
+	char hang_note[200];     /* why there is no diagnosis, when a run stalled */
 	bool have_cost;
 	struct stats ns_per_op;  /* work_ns / ops of runs that timed their work */
 };
@@ -63,6 +66,8 @@ struct series_options {
 	bool require_result;    /* a run without a result record is an ERROR */
 	size_t capture_limit;   /* bytes of output kept per run */
 	char *const *env_extra; /* "NAME=value" set for each run; may be NULL */
+	int stall_ms;           /* > 0: deadlocked runs are stopped early and diagnosed */
+	const char *source_dir; /* for relative paths in the diagnosis */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };
