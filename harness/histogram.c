@@ -68,10 +68,16 @@ size_t histogram_render(const double *values, size_t n, int bins, int width, boo
 	for (int b = 0; b < bins; b++)
 		most = counts[b] > most ? counts[b] : most;
 
+	bool integral = true; /* counters: label bins with whole numbers */
+	for (size_t i = 0; i < n && integral; i++)
+		integral = values[i] == floor(values[i]);
 	for (int b = 0; b < bins; b++) {
 		char label[96];
 		double from = lo + step * b, to = b == bins - 1 ? hi : lo + step * (b + 1);
-		snprintf(label, sizeof(label), "  %12.10g .. %-12.10g ", from, to);
+		if (integral)
+			snprintf(label, sizeof(label), "  %12.0f .. %-12.0f ", ceil(from), floor(to));
+		else
+			snprintf(label, sizeof(label), "  %12.6g .. %-12.6g ", from, to);
 		len = append(buf, cap, len, label);
 		len = draw_bar(buf, cap, len, (double)counts[b] * width / (double)most, width, unicode);
 		snprintf(label, sizeof(label), " %zu\n", counts[b]);

@@ -1,0 +1,70 @@
+/* no-await.c: Lab 8 fixed by taking the await out of the read-modify-write.
+ *
+ * The task still does all its I/O, and the other tasks still run meanwhile; but it
+ * reads, adds and writes the counter with no await in between. Only an await can switch
+ * tasks, so no other task can run between the read and the write: nothing to lock.
+ * Check: racelab run lab8 --solution=no-await */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "labkit.h"
+#include "../../labs/08-async-event-loop/event_loop.h"
+
+static long counter; /* shared by every task; the loop runs one task at a time */
+static long iterations;
+static long max_io_us;
+
+/* How long one simulated I/O takes: random, so each seed interleaves the tasks anew. */
+static long io_time_us(void)
+{
+	return random() % (max_io_us + 1);
+}
+
+/* In Python: async def count_requests(): ...; await asyncio.sleep(t); counter += 1 */
+static void count_requests(void *arg)
+{
+	(void)arg;
+	for (long i = 0; i < iterations; i++) {
+		await_sleep_us(io_time_us()); /* wait for the next request */
+		await_sleep_us(io_time_us()); /* the I/O first: other tasks run here */
+		counter = counter + 1;        /* FIXED: no await between the read and the write */
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long tasks = 8, seed = 0;
+	iterations = 20;
+	max_io_us = 1000;
+	struct rl_knob knobs[] = {
+		{ "tasks", &tasks, 1, AIO_MAX_TASKS, "tasks on the event loop" },
+		RL_KNOB_ITERATIONS(&iterations),
+		{ "io-us", &max_io_us, 0, 100000, "longest simulated I/O wait, microseconds" },
+		{ "seed", &seed, 0, 1000000000, "seed for the I/O times (0: a new one each run)" },
+		RL_KNOB_END,
+	};
+	rl_args_parse(argc, argv, "Lab 8 (no-await solution): no await inside the update.",
+		      knobs);
+	if (seed == 0)
+		seed = (rl_clock_ns() ^ getpid()) % 1000000000 + 1;
+	srandom((unsigned)seed);
+
+	long long start = rl_clock_ns();
+	for (long t = 0; t < tasks; t++)
+		aio_create_task(count_requests, NULL); /* asyncio.create_task(count_requests()) */
+	aio_run();                              /* asyncio.run(): until every task is done */
+	long long elapsed = rl_clock_ns() - start;
+
+	long expected = tasks * iterations;
+	rl_result_metric("seed", (double)seed);
+	struct rl_result result = {
+		.what = "counter",
+		.observed = (double)counter,
+		.expected = (double)expected,
+		.symptom = counter != expected,
+		.ops = expected,
+		.work_ns = elapsed,
+	};
+	rl_result_report(&result);
+	return 0;
+}
