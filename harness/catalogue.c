@@ -71,7 +71,8 @@ int catalogue_load(const char *path, struct catalogue *out, char *err, size_t er
 		return -1;
 	}
 	int line_no = 0;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	char *save_line;
+	for (char *line = strtok_r(text, "\n", &save_line); line; line = strtok_r(NULL, "\n", &save_line)) {
 		line_no++;
 		if (apply_line(out, line)) {
 			snprintf(err, err_cap, "%s: line %d: malformed", path, line_no);

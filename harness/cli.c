@@ -11,6 +11,7 @@ const char cli_usage[] =
 	"                       [--no-tsan] [--json FILE] [--quiet]\n"
 	"       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
 	"       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+	"       racelab labs\n"
 	"       racelab --help | --version\n"
 	"\n"
 	"LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
@@ -23,6 +24,8 @@ const char cli_usage[] =
 	"         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
 	"check    exit 0 only if every lab still shows its declared symptom and every\n"
 	"         solution is correct in every run and TSan-clean; prints a table\n"
+	"labs     one table of every lab for your current code: how often the bug\n"
+	"         showed, what TSan found, the verdict\n"
 	"list     the labs this build knows\n"
 	"\n"
 	"exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
@@ -118,6 +121,8 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 		out->command = CMD_RUN;
 	else if (strcmp(word, "check") == 0)
 		out->command = CMD_CHECK;
+	else if (strcmp(word, "labs") == 0)
+		out->command = CMD_LABS;
 	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
 		 strcmp(word, "-h") == 0)
 		out->command = CMD_HELP;
@@ -136,8 +141,9 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 		return fail(err, cap, "run --exec", "takes a program after --, not a lab");
 	if (out->command == CMD_RUN && !out->exec && out->n_labs != 1)
 		return fail(err, cap, "run", out->n_labs ? "takes one lab" : "which lab? (racelab list)");
-	if (out->command == CMD_LIST && out->n_labs)
-		return fail(err, cap, "list", "takes no arguments");
+	if ((out->command == CMD_LIST || out->command == CMD_LABS) && out->n_labs)
+		return fail(err, cap, out->command == CMD_LIST ? "list" : "labs",
+			    "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
 	return 0;

@@ -13,7 +13,7 @@ enum racelab_exit {
 	EXIT_NOT_PROVEN = 4, /* run: no bug seen, but TSan could not run */
 };
 
-enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK };
+enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };
 
 #define CLI_MAX_LABS 64
 

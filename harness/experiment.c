@@ -19,7 +19,8 @@ static int build_argv(const char *program, const char *args, int threads, char *
 	int argc = 0;
 	argv[argc++] = (char *)program;
 	snprintf(words_buf, buf_cap, "%s", args);
-	for (char *w = strtok(words_buf, " \t"); w; w = strtok(NULL, " \t")) {
+	char *save_w;
+	for (char *w = strtok_r(words_buf, " \t", &save_w); w; w = strtok_r(NULL, " \t", &save_w)) {
 		if (argc >= MAX_ARGS - 3)
 			return -1;
 		argv[argc++] = w;
@@ -154,7 +155,8 @@ static int resolve_program(const char *name, char *out, size_t cap)
 	const char *path = getenv("PATH");
 	char dirs[4096];
 	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
-	for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
+	char *save_dir;
+	for (char *dir = strtok_r(dirs, ":", &save_dir); dir; dir = strtok_r(NULL, ":", &save_dir)) {
 		snprintf(out, cap, "%s/%s", dir, name);
 		if (access(out, X_OK) == 0)
 			return 0;

@@ -26,6 +26,8 @@ int main(int argc, char **argv)
 		return cli.exec ? cmd_run_exec(&cli) : cmd_run_lab(&cli);
 	case CMD_CHECK:
 		return cmd_check(&cli);
+	case CMD_LABS:
+		return cmd_labs(&cli);
 	}
 	return EXIT_USAGE;
 }

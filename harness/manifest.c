@@ -58,7 +58,8 @@ static int parse_real(struct parse_state *st, const char *value, double lo, doub
 
 static int parse_symptoms(struct parse_state *st, char *value)
 {
-	for (char *word = strtok(value, " ,"); word; word = strtok(NULL, " ,")) {
+	char *save_word;
+	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
 		if (strcmp(word, "wrong-result") == 0)
 			st->m->symptoms |= SYMPTOM_WRONG_RESULT;
 		else if (strcmp(word, "hang") == 0)
@@ -73,7 +74,8 @@ static int parse_symptoms(struct parse_state *st, char *value)
 
 static int parse_tsan_kinds(struct parse_state *st, char *value)
 {
-	for (char *word = strtok(value, " ,"); word; word = strtok(NULL, " ,")) {
+	char *save_word;
+	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
 		if (strcmp(word, "none") == 0)
 			continue;
 		enum tsan_kind kind = tsan_kind_from_slug(word);
@@ -88,7 +90,8 @@ static int parse_tsan_kinds(struct parse_state *st, char *value)
 
 static int parse_solutions(struct parse_state *st, char *value)
 {
-	for (char *word = strtok(value, " ,"); word; word = strtok(NULL, " ,")) {
+	char *save_word;
+	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
 		if (st->m->n_solutions == MANIFEST_MAX_SOLUTIONS)
 			return fail(st, "too many solutions at '%s'", word);
 		char *dst = st->m->solutions[st->m->n_solutions++];

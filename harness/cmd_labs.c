@@ -1,0 +1,76 @@
+/* cmd_labs.c: `racelab labs`, one table of every lab for the student's current code:
+ * topic, how often the bug showed, what TSan found, and the verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "experiment.h"
+#include "term.h"
+
+static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
+{
+	(void)s;
+	term_progress(ctx, "labs", done, total);
+}
+
+/* "data-race x1, thread-leak x2" or "clean" or why TSan did not run. */
+static void tsan_cell(const struct experiment *ex, char *out, size_t cap)
+{
+	size_t len = 0;
+	if (!ex->tsan.ran) {
+		snprintf(out, cap, "did not run");
+		return;
+	}
+	snprintf(out, cap, ex->lab->manifest.n_tsan_expect ? "clean" : "clean (blind to it)");
+	for (size_t i = 0; i < ex->tsan.report.n_findings && len < cap; i++) {
+		const struct tsan_finding *f = &ex->tsan.report.findings[i];
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
+					tsan_kind_slug(f->kind));
+	}
+}
+
+static int row(const struct catalogue *cat, const struct lab_entry *lab, const struct term *t)
+{
+	struct experiment ex;
+	char err[PATH_MAX + 300], rate[32], tsan[96];
+	struct experiment_options opts = { .progress = show_progress, .progress_ctx = (void *)t };
+	if (experiment_run_lab(&ex, cat, lab, NULL, &opts, err, sizeof(err))) {
+		term_progress_done(t);
+		printf("%-3d %-26s %s\n", lab->manifest.id, lab->manifest.slug, err);
+		experiment_free(&ex);
+		return -1;
+	}
+	term_progress_done(t);
+	snprintf(rate, sizeof(rate), "%zu/%zu", ex.plain.counts[RUN_SYMPTOM] +
+		 ex.plain.counts[RUN_HANG] + ex.plain.counts[RUN_CRASH], ex.plain.n_runs);
+	tsan_cell(&ex, tsan, sizeof(tsan));
+	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
+	printf("%-3d %-26s %-30.30s %-10s %-28.28s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
+	       lab->manifest.topic, ex.cannot_judge ? "n/a" : rate, tsan,
+	       term_on(t, fixed ? "green" : "red"), verdict_name(ex.verdict), term_off(t));
+	fflush(stdout);
+	experiment_free(&ex);
+	return 0;
+}
+
+int cmd_labs(const struct cli *cli)
+{
+	struct catalogue cat;
+	struct term t;
+	term_detect(&t, cli->quiet);
+	if (commands_load_catalogue(&cat))
+		return EXIT_ENV;
+	printf("%-3s %-26s %-30s %-10s %-28s %s\n", "lab", "slug", "topic", "went wrong",
+	       "TSan found", "verdict");
+	int failed = 0;
+	for (size_t i = 0; i < cat.n_labs; i++) {
+		if (!cat.labs[i].manifest_ok) {
+			printf("racelab: %s\n", cat.labs[i].manifest_error);
+			failed++;
+			continue;
+		}
+		failed += row(&cat, &cat.labs[i], &t) != 0;
+	}
+	catalogue_free(&cat);
+	return failed ? EXIT_ENV : EXIT_CLEAN;
+}
