@@ -60,22 +60,24 @@ static void run_tsan_of(struct experiment *ex, const char *program, const char *
 	tsan_run(argv, timeout_s, &ex->tsan);
 }
 
+/* The cost table: the lab and each solution, a few runs each on compare_args. */
 static void run_comparisons(struct experiment *ex, const struct experiment_options *opts,
 			    struct series_options sopts)
 {
 	const struct manifest *m = &ex->lab->manifest;
-	ex->comparisons = calloc((size_t)m->n_solutions, sizeof(*ex->comparisons));
+	ex->comparisons = calloc((size_t)m->n_solutions + 1, sizeof(*ex->comparisons));
 	if (!ex->comparisons)
 		return;
 	sopts.runs = opts->compare_runs;
 	sopts.progress = NULL;
-	for (int i = 0; i < m->n_solutions; i++) {
+	for (int i = -1; i < m->n_solutions; i++) {
 		struct comparison *c = &ex->comparisons[ex->n_comparisons];
+		const char *solution = i < 0 ? NULL : m->solutions[i];
 		char program[PATH_MAX], err[300];
-		snprintf(c->name, sizeof(c->name), "%s", m->solutions[i]);
-		catalogue_program(ex->cat, ex->lab, c->name, false, program, sizeof(program));
-		if (run_series_of(program, m->args, c->name, &sopts, opts->threads, &c->plain, err,
-				  sizeof(err)) == 0)
+		snprintf(c->name, sizeof(c->name), "%s", solution ? solution : "lab (racy)");
+		catalogue_program(ex->cat, ex->lab, solution, false, program, sizeof(program));
+		if (run_series_of(program, m->compare_args, c->name, &sopts, opts->threads,
+				  &c->plain, err, sizeof(err)) == 0)
 			ex->n_comparisons++;
 		else
 			series_free(&c->plain);

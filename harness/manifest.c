@@ -143,6 +143,8 @@ static int apply(struct parse_state *st, const char *key, char *value)
 		return copy_text(st, m->args, sizeof(m->args), value);
 	if (strcmp(key, "tsan_args") == 0)
 		return copy_text(st, m->tsan_args, sizeof(m->tsan_args), value);
+	if (strcmp(key, "compare_args") == 0)
+		return copy_text(st, m->compare_args, sizeof(m->compare_args), value);
 	if (strcmp(key, "timeout") == 0)
 		return parse_real(st, value, 0.1, 600, &m->timeout_s);
 	if (strcmp(key, "symptom_rate") == 0)
@@ -219,6 +221,8 @@ int manifest_parse(const char *text, size_t len, struct manifest *out, char *err
 		pos += line_len + 1;
 	}
 	st.line_no = 0;
+	if (!out->compare_args[0])
+		memcpy(out->compare_args, out->args, sizeof(out->args));
 	if ((st.seen & REQ_ALL) != REQ_ALL)
 		return fail(&st, "missing key '%s'", missing_key(st.seen));
 	return 0;

@@ -31,6 +31,8 @@ struct manifest {
 	char plain_cflags[128];
 	char args[MANIFEST_TEXT];        /* plain runs */
 	char tsan_args[MANIFEST_TEXT];   /* TSan runs (smaller) */
+	char compare_args[MANIFEST_TEXT]; /* the cost table's runs of lab and solutions; default:
+	                                   * args (smaller when a fix is much slower) */
 	int runs;                        /* plain runs by default */
 	double timeout_s;                /* per run */
 	int stall_ms;                    /* > 0: a run whose threads all wait on locks with no

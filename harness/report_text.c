@@ -108,19 +108,20 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 
 static void comparisons(FILE *out, const struct term *t, const struct experiment *ex)
 {
-	if (!ex->n_comparisons || !ex->plain.have_cost)
+	if (ex->n_comparisons < 2 || !ex->comparisons[0].plain.have_cost)
 		return;
-	fprintf(out, "\n%sCost%s (median time per operation, same arguments):\n",
-		term_on(t, "bold"), term_off(t));
-	fprintf(out, "  %-12s %9.2f ns   wrong in %zu/%zu runs\n", "lab (racy)",
-		ex->plain.ns_per_op.median, ex->plain.counts[RUN_SYMPTOM], ex->plain.n_runs);
+	const struct series *racy = &ex->comparisons[0].plain;
+	fprintf(out, "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
+		term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
-		double ratio = ex->plain.ns_per_op.median > 0
-				       ? c->ns_per_op.median / ex->plain.ns_per_op.median
-				       : 0;
-		fprintf(out, "  %-12s %9.2f ns   correct in %zu/%zu runs   %.1fx the racy cost\n",
-			c->label, c->ns_per_op.median, c->counts[RUN_OK], c->n_runs, ratio);
+		fprintf(out, "  %-12s %9.2f ns   %s in %zu/%zu runs", c->label, c->ns_per_op.median,
+			i == 0 ? "wrong" : "correct", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
+			c->n_runs);
+		if (i > 0 && racy->ns_per_op.median > 0)
+			fprintf(out, "   %.1fx the racy cost",
+				c->ns_per_op.median / racy->ns_per_op.median);
+		fputc('\n', out);
 	}
 }
 
