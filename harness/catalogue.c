@@ -15,7 +15,7 @@ static int load_manifest(struct lab_entry *lab)
 	char *text = file_read_all(path, 1 << 20, &len);
 	if (!text) {
 		snprintf(lab->manifest_error, sizeof(lab->manifest_error), "%s: %s", path,
-			 strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	int rc = manifest_parse(text, len, &lab->manifest, err, sizeof(err));
@@ -72,7 +72,8 @@ int catalogue_load(const char *path, struct catalogue *out, char *err, size_t er
 	}
 	int line_no = 0;
 	char *save_line;
-	for (char *line = strtok_r(text, "\n", &save_line); line; line = strtok_r(NULL, "\n", &save_line)) {
+	for (char *line = strtok_r(text, "\n", &save_line); line;
+	     line = strtok_r(NULL, "\n", &save_line)) {
 		line_no++;
 		if (apply_line(out, line)) {
 			snprintf(err, err_cap, "%s: line %d: malformed", path, line_no);
@@ -124,10 +125,10 @@ int catalogue_find(const struct catalogue *cat, const char *name)
 }
 
 void catalogue_program(const struct catalogue *cat, const struct lab_entry *lab,
-		       const char *solution, bool tsan, char *out, size_t cap)
+                       const char *solution, bool tsan, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s/lab%02d%s%s%s", cat->bin_dir, lab->manifest.id,
-		 solution ? "-" : "", solution ? solution : "", tsan ? "-tsan" : "");
+	snprintf(out, cap, "%s/lab%02d%s%s%s", cat->bin_dir, lab->manifest.id, solution ? "-" : "",
+	         solution ? solution : "", tsan ? "-tsan" : "");
 }
 
 void catalogue_source(const struct lab_entry *lab, const char *solution, char *out, size_t cap)

@@ -39,7 +39,7 @@ int catalogue_find(const struct catalogue *cat, const char *name);
 /* Path of the built program: bin/labNN, bin/labNN-SOL, and "-tsan" after either.
  * solution may be NULL (the lab itself). */
 void catalogue_program(const struct catalogue *cat, const struct lab_entry *lab,
-		       const char *solution, bool tsan, char *out, size_t cap);
+                       const char *solution, bool tsan, char *out, size_t cap);
 
 /* labs/DIR/PROGRAM relative to the source tree, for people: "labs/03-lost-update/x.c". */
 void catalogue_source(const struct lab_entry *lab, const char *solution, char *out, size_t cap);

@@ -6,32 +6,32 @@
 #include "cli.h"
 
 const char cli_usage[] =
-	"usage: racelab list\n"
-	"       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
-	"                       [--no-tsan] [--json FILE] [--quiet]\n"
-	"       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
-	"       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
-	"       racelab labs\n"
-	"       racelab --help | --version\n"
-	"\n"
-	"LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
-	"`make lab3`, which builds and then runs `racelab run lab3`.\n"
-	"\n"
-	"run      runs the lab's plain build N times and shows how the result varies, runs\n"
-	"         its ThreadSanitizer build and explains each finding, compares the cost of\n"
-	"         the solutions, and says whether the bug showed.\n"
-	"         --solution[=NAME]  run a solution (all of them without NAME)\n"
-	"         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
-	"check    exit 0 only if every lab still shows its declared symptom and every\n"
-	"         solution is correct in every run and TSan-clean; prints a table\n"
-	"labs     one table of every lab for your current code: how often the bug\n"
-	"         showed, what TSan found, the verdict\n"
-	"list     the labs this build knows\n"
-	"\n"
-	"exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
-	"solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
-	"(not built, program missing); 4 no bug seen but TSan could not run.\n"
-	"Colour only on a terminal and never when NO_COLOR is set.\n";
+    "usage: racelab list\n"
+    "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
+    "                       [--no-tsan] [--json FILE] [--quiet]\n"
+    "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
+    "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+    "       racelab labs\n"
+    "       racelab --help | --version\n"
+    "\n"
+    "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
+    "`make lab3`, which builds and then runs `racelab run lab3`.\n"
+    "\n"
+    "run      runs the lab's plain build N times and shows how the result varies, runs\n"
+    "         its ThreadSanitizer build and explains each finding, compares the cost of\n"
+    "         the solutions, and says whether the bug showed.\n"
+    "         --solution[=NAME]  run a solution (all of them without NAME)\n"
+    "         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
+    "check    exit 0 only if every lab still shows its declared symptom and every\n"
+    "         solution is correct in every run and TSan-clean; prints a table\n"
+    "labs     one table of every lab for your current code: how often the bug\n"
+    "         showed, what TSan found, the verdict\n"
+    "list     the labs this build knows\n"
+    "\n"
+    "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
+    "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
+    "(not built, program missing); 4 no bug seen but TSan could not run.\n"
+    "Colour only on a terminal and never when NO_COLOR is set.\n";
 
 static int fail(char *err, size_t cap, const char *what, const char *why)
 {
@@ -91,21 +91,27 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 	if (strcmp(arg, "--exec") == 0)
 		return out->exec = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
-		return out->solution = arg + 11, *out->solution ? 0 : fail(err, cap, arg, "no name");
+		return out->solution = arg + 11,
+		       *out->solution ? 0 : fail(err, cap, arg, "no name");
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
-			   is_option(arg, "--timeout") || is_option(arg, "--json") ||
-			   is_option(arg, "--junit");
+	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
+	                   is_option(arg, "--junit");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
-		return parse_int(v, 1, 100000, &out->runs) ? fail(err, cap, "--runs",
-			"expected a number of runs from 1 to 100000") : 0;
+		return parse_int(v, 1, 100000, &out->runs)
+		           ? fail(err, cap, "--runs", "expected a number of runs from 1 to 100000")
+		           : 0;
 	if ((v = option_value(argc, argv, i, "--threads")))
-		return parse_int(v, 1, 1024, &out->threads) ? fail(err, cap, "--threads",
-			"expected a number of threads from 1 to 1024") : 0;
+		return parse_int(v, 1, 1024, &out->threads)
+		           ? fail(err, cap, "--threads",
+		                  "expected a number of threads from 1 to 1024")
+		           : 0;
 	if ((v = option_value(argc, argv, i, "--timeout")))
-		return parse_seconds(v, &out->timeout_s) ? fail(err, cap, "--timeout",
-			"expected seconds, more than 0 and at most 3600") : 0;
+		return parse_seconds(v, &out->timeout_s)
+		           ? fail(err, cap, "--timeout",
+		                  "expected seconds, more than 0 and at most 3600")
+		           : 0;
 	if ((v = option_value(argc, argv, i, "--json")))
 		return out->json_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--junit")))
@@ -124,7 +130,7 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 	else if (strcmp(word, "labs") == 0)
 		out->command = CMD_LABS;
 	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
-		 strcmp(word, "-h") == 0)
+	         strcmp(word, "-h") == 0)
 		out->command = CMD_HELP;
 	else if (strcmp(word, "--version") == 0 || strcmp(word, "version") == 0)
 		out->command = CMD_VERSION;
@@ -140,10 +146,11 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 	if (out->command == CMD_RUN && out->exec && out->n_labs)
 		return fail(err, cap, "run --exec", "takes a program after --, not a lab");
 	if (out->command == CMD_RUN && !out->exec && out->n_labs != 1)
-		return fail(err, cap, "run", out->n_labs ? "takes one lab" : "which lab? (racelab list)");
+		return fail(err, cap, "run",
+		            out->n_labs ? "takes one lab" : "which lab? (racelab list)");
 	if ((out->command == CMD_LIST || out->command == CMD_LABS) && out->n_labs)
 		return fail(err, cap, out->command == CMD_LIST ? "list" : "labs",
-			    "takes no arguments");
+		            "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
 	return 0;

@@ -6,10 +6,10 @@
 
 /* Exit statuses of racelab (documented in `racelab --help` and README.md). */
 enum racelab_exit {
-	EXIT_CLEAN = 0,      /* run: no bug seen and TSan clean; check: everything held */
-	EXIT_BUG = 1,        /* run: the bug showed (or a solution is broken); check: not all held */
-	EXIT_USAGE = 2,      /* bad command line, unknown lab or solution */
-	EXIT_ENV = 3,        /* cannot run: not built, catalogue missing, program missing */
+	EXIT_CLEAN = 0, /* run: no bug seen and TSan clean; check: everything held */
+	EXIT_BUG = 1,   /* run: the bug showed (or a solution is broken); check: not all held */
+	EXIT_USAGE = 2, /* bad command line, unknown lab or solution */
+	EXIT_ENV = 3,   /* cannot run: not built, catalogue missing, program missing */
 	EXIT_NOT_PROVEN = 4, /* run: no bug seen, but TSan could not run */
 };
 
@@ -21,16 +21,16 @@ struct cli {
 	enum cli_command command;
 	const char *labs[CLI_MAX_LABS]; /* run: exactly one; check: none means all */
 	int n_labs;
-	const char *solution;  /* --solution=NAME */
-	bool all_solutions;    /* --solution without a name */
-	int runs;              /* 0: the manifest's */
-	int threads;           /* 0: the manifest's */
-	double timeout_s;      /* 0: the manifest's */
+	const char *solution; /* --solution=NAME */
+	bool all_solutions;   /* --solution without a name */
+	int runs;             /* 0: the manifest's */
+	int threads;          /* 0: the manifest's */
+	double timeout_s;     /* 0: the manifest's */
 	bool no_tsan;
 	bool quiet;
-	const char *json_path; /* --json FILE ("-": stdout) */
+	const char *json_path;  /* --json FILE ("-": stdout) */
 	const char *junit_path; /* --junit FILE (check) */
-	bool exec;             /* --exec: exec_argv is the program */
+	bool exec;              /* --exec: exec_argv is the program */
 	char **exec_argv;
 };
 

@@ -43,12 +43,12 @@ static struct experiment *next_slot(struct check_state *st)
 
 /* Runs one lab or solution; returns it, or NULL (error printed) when it could not run. */
 static struct experiment *run_one(struct check_state *st, const struct lab_entry *lab,
-				  const char *solution)
+                                  const char *solution)
 {
 	char err[PATH_MAX + 300];
 	struct experiment *ex = next_slot(st);
-	struct experiment_options opts = { .runs = st->cli->runs, .no_tsan = false,
-					   .progress = show_progress, .progress_ctx = st };
+	struct experiment_options opts = {
+	    .runs = st->cli->runs, .no_tsan = false, .progress = show_progress, .progress_ctx = st};
 	if (!ex || experiment_run_lab(ex, st->cat, lab, solution, &opts, err, sizeof(err))) {
 		term_progress_done(&st->term);
 		fprintf(stderr, "racelab: %s\n", ex ? err : "out of memory");
@@ -61,18 +61,16 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 	return ex;
 }
 
-
-
 static void print_lab_cells(const struct check_state *st, const struct experiment *ex)
 {
 	const struct manifest *m = &ex->lab->manifest;
 	const struct term *t = &st->term;
 	char rate[64], kinds[96] = "";
 	snprintf(rate, sizeof(rate), "%zu/%zu (need %.0f%%)", ex->plain.symptom_runs,
-		 ex->plain.n_runs, m->symptom_rate * 100);
+	         ex->plain.n_runs, m->symptom_rate * 100);
 	for (int k = 0; k < m->n_tsan_expect; k++)
-		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
-			 k ? "," : "", tsan_kind_slug(m->tsan_expect[k]));
+		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s", k ? "," : "",
+		         tsan_kind_slug(m->tsan_expect[k]));
 	if (ex->cannot_judge)
 		snprintf(rate, sizeof(rate), "cannot judge here");
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
@@ -151,7 +149,7 @@ static int write_outputs(const struct check_state *st)
 			ptrs[i] = &st->exs[i];
 		if (!ptrs || report_json_file(cli->json_path, ptrs, st->n_exs)) {
 			fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n",
-				cli->json_path);
+			        cli->json_path);
 			rc = -1;
 		}
 		free(ptrs);
@@ -168,7 +166,7 @@ int cmd_check(const struct cli *cli)
 	struct catalogue cat;
 	if (commands_load_catalogue(&cat))
 		return EXIT_ENV;
-	struct check_state st = { .cli = cli, .cat = &cat };
+	struct check_state st = {.cli = cli, .cat = &cat};
 	term_detect(&st.term, cli->quiet);
 	int status = check_all(&st);
 	if (write_outputs(&st) && status == EXIT_CLEAN)

@@ -25,7 +25,7 @@ static void tsan_cell(const struct experiment *ex, char *out, size_t cap)
 	for (size_t i = 0; i < ex->tsan.report.n_findings && len < cap; i++) {
 		const struct tsan_finding *f = &ex->tsan.report.findings[i];
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
-					tsan_kind_slug(f->kind));
+		                        tsan_kind_slug(f->kind));
 	}
 }
 
@@ -33,7 +33,7 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 {
 	struct experiment ex;
 	char err[PATH_MAX + 300], rate[32], tsan[96];
-	struct experiment_options opts = { .progress = show_progress, .progress_ctx = (void *)t };
+	struct experiment_options opts = {.progress = show_progress, .progress_ctx = (void *)t};
 	if (experiment_run_lab(&ex, cat, lab, NULL, &opts, err, sizeof(err))) {
 		term_progress_done(t);
 		printf("%-3d %-26s %s\n", lab->manifest.id, lab->manifest.slug, err);
@@ -41,8 +41,10 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 		return -1;
 	}
 	term_progress_done(t);
-	snprintf(rate, sizeof(rate), "%zu/%zu", ex.plain.counts[RUN_SYMPTOM] +
-		 ex.plain.counts[RUN_HANG] + ex.plain.counts[RUN_CRASH], ex.plain.n_runs);
+	snprintf(rate, sizeof(rate), "%zu/%zu",
+	         ex.plain.counts[RUN_SYMPTOM] + ex.plain.counts[RUN_HANG] +
+	             ex.plain.counts[RUN_CRASH],
+	         ex.plain.n_runs);
 	tsan_cell(&ex, tsan, sizeof(tsan));
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
 	printf("%-3d %-26s %-30.30s %-10s %-28.28s %s%s%s\n", lab->manifest.id, lab->manifest.slug,

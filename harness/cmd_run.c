@@ -39,8 +39,11 @@ static int exit_for(enum verdict v)
 /* Worse of two exit statuses for a series of experiments: environment trouble first. */
 static int worse(int a, int b)
 {
-	static const int rank[] = { [EXIT_CLEAN] = 0, [EXIT_NOT_PROVEN] = 1, [EXIT_BUG] = 2,
-				    [EXIT_ENV] = 3, [EXIT_USAGE] = 4 };
+	static const int rank[] = {[EXIT_CLEAN] = 0,
+	                           [EXIT_NOT_PROVEN] = 1,
+	                           [EXIT_BUG] = 2,
+	                           [EXIT_ENV] = 3,
+	                           [EXIT_USAGE] = 4};
 	return rank[a] >= rank[b] ? a : b;
 }
 
@@ -99,11 +102,15 @@ int cmd_run_lab(const struct cli *cli)
 	struct experiment exs[MANIFEST_MAX_SOLUTIONS];
 	int done = 0;
 	for (int i = 0; i < n; i++) {
-		struct progress_ctx pc = { &t, names[i] ? names[i] : lab->dir };
+		struct progress_ctx pc = {&t, names[i] ? names[i] : lab->dir};
 		struct experiment_options opts = {
-			.runs = cli->runs, .threads = cli->threads, .timeout_s = cli->timeout_s,
-			.no_tsan = cli->no_tsan, .compare_runs = names[i] ? 0 : COMPARE_RUNS,
-			.progress = show_progress, .progress_ctx = &pc,
+		    .runs = cli->runs,
+		    .threads = cli->threads,
+		    .timeout_s = cli->timeout_s,
+		    .no_tsan = cli->no_tsan,
+		    .compare_runs = names[i] ? 0 : COMPARE_RUNS,
+		    .progress = show_progress,
+		    .progress_ctx = &pc,
 		};
 		if (experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err))) {
 			term_progress_done(&t);
@@ -132,10 +139,13 @@ int cmd_run_exec(const struct cli *cli)
 	struct experiment ex;
 	char err[PATH_MAX + 300];
 	term_detect(&t, cli->quiet);
-	struct progress_ctx pc = { &t, cli->exec_argv[0] };
+	struct progress_ctx pc = {&t, cli->exec_argv[0]};
 	struct experiment_options opts = {
-		.runs = cli->runs, .timeout_s = cli->timeout_s, .no_tsan = cli->no_tsan,
-		.progress = show_progress, .progress_ctx = &pc,
+	    .runs = cli->runs,
+	    .timeout_s = cli->timeout_s,
+	    .no_tsan = cli->no_tsan,
+	    .progress = show_progress,
+	    .progress_ctx = &pc,
 	};
 	if (experiment_run_exec(&ex, cli->exec_argv, &opts, err, sizeof(err))) {
 		term_progress_done(&t);

@@ -8,13 +8,13 @@
 #include "experiment.h"
 #include "verdict.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS      64
 #define CAPTURE_LIMIT (64u << 10) /* output kept per run: enough for an error message */
 
 /* argv for program + the words of args + "--threads T" when threads > 0. Words point into
  * words_buf. Returns -1 when there are too many. */
 static int build_argv(const char *program, const char *args, int threads, char **argv,
-		      char *words_buf, size_t buf_cap, char *threads_buf, size_t threads_cap)
+                      char *words_buf, size_t buf_cap, char *threads_buf, size_t threads_cap)
 {
 	int argc = 0;
 	argv[argc++] = (char *)program;
@@ -35,25 +35,25 @@ static int build_argv(const char *program, const char *args, int threads, char *
 }
 
 static int run_series_of(const char *program, const char *args, const char *label,
-			 const struct series_options *sopts, int threads, struct series *out,
-			 char *err, size_t err_cap)
+                         const struct series_options *sopts, int threads, struct series *out,
+                         char *err, size_t err_cap)
 {
 	char *argv[MAX_ARGS], words[512], threads_buf[16];
 	if (build_argv(program, args, threads, argv, words, sizeof(words), threads_buf,
-		       sizeof(threads_buf))) {
+	               sizeof(threads_buf))) {
 		snprintf(err, err_cap, "too many arguments: %s", args);
 		return -1;
 	}
 	return series_run(argv, label, sopts, out, err, err_cap);
 }
 
-static void run_tsan_of(struct experiment *ex, const char *program, const char *args,
-			int threads, double timeout_s)
+static void run_tsan_of(struct experiment *ex, const char *program, const char *args, int threads,
+                        double timeout_s)
 {
 	char *argv[MAX_ARGS], words[512], threads_buf[16];
 	snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", args);
 	if (build_argv(program, args, threads, argv, words, sizeof(words), threads_buf,
-		       sizeof(threads_buf))) {
+	               sizeof(threads_buf))) {
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error), "too many arguments: %s", args);
 		return;
 	}
@@ -62,7 +62,7 @@ static void run_tsan_of(struct experiment *ex, const char *program, const char *
 
 /* The cost table: the lab and each solution, a few runs each on compare_args. */
 static void run_comparisons(struct experiment *ex, const struct experiment_options *opts,
-			    struct series_options sopts)
+                            struct series_options sopts)
 {
 	const struct manifest *m = &ex->lab->manifest;
 	ex->comparisons = calloc((size_t)m->n_solutions + 1, sizeof(*ex->comparisons));
@@ -77,7 +77,7 @@ static void run_comparisons(struct experiment *ex, const struct experiment_optio
 		snprintf(c->name, sizeof(c->name), "%s", solution ? solution : "lab (racy)");
 		catalogue_program(ex->cat, ex->lab, solution, false, program, sizeof(program));
 		if (run_series_of(program, m->compare_args, c->name, &sopts, opts->threads,
-				  &c->plain, err, sizeof(err)) == 0)
+		                  &c->plain, err, sizeof(err)) == 0)
 			ex->n_comparisons++;
 		else
 			series_free(&c->plain);
@@ -93,8 +93,8 @@ static bool has_solution(const struct manifest *m, const char *name)
 }
 
 int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
-		       const struct lab_entry *lab, const char *solution,
-		       const struct experiment_options *opts, char *err, size_t err_cap)
+                       const struct lab_entry *lab, const char *solution,
+                       const struct experiment_options *opts, char *err, size_t err_cap)
 {
 	const struct manifest *m = &lab->manifest;
 	memset(ex, 0, sizeof(*ex));
@@ -103,8 +103,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	ex->solution = solution;
 	if (solution && !has_solution(m, solution)) {
 		snprintf(err, err_cap, "lab%d has no solution '%s' (it has: %s%s%s)", m->id,
-			 solution, m->n_solutions ? m->solutions[0] : "none",
-			 m->n_solutions > 1 ? ", " : "", m->n_solutions > 1 ? m->solutions[1] : "");
+		         solution, m->n_solutions ? m->solutions[0] : "none",
+		         m->n_solutions > 1 ? ", " : "", m->n_solutions > 1 ? m->solutions[1] : "");
 		return -1;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
@@ -112,23 +112,23 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	char program[PATH_MAX];
 	catalogue_program(cat, lab, solution, false, program, sizeof(program));
 	struct series_options sopts = {
-		.runs = opts->runs ? opts->runs : m->runs,
-		.timeout_s = opts->timeout_s ? opts->timeout_s : m->timeout_s,
-		.symptoms = m->symptoms,
-		.require_result = true,
-		.capture_limit = CAPTURE_LIMIT,
-		.stall_ms = m->stall_ms,
-		.source_dir = cat->source_dir,
-		.progress = opts->progress,
-		.progress_ctx = opts->progress_ctx,
+	    .runs = opts->runs ? opts->runs : m->runs,
+	    .timeout_s = opts->timeout_s ? opts->timeout_s : m->timeout_s,
+	    .symptoms = m->symptoms,
+	    .require_result = true,
+	    .capture_limit = CAPTURE_LIMIT,
+	    .stall_ms = m->stall_ms,
+	    .source_dir = cat->source_dir,
+	    .progress = opts->progress,
+	    .progress_ctx = opts->progress_ctx,
 	};
 	if (access(program, X_OK) != 0) {
 		snprintf(err, err_cap, "%s: not built (%s); run: make lab%d", program,
-			 strerror(errno), m->id);
+		         strerror(errno), m->id);
 		return -1;
 	}
 	if (run_series_of(program, m->args, solution ? solution : "lab", &sopts, opts->threads,
-			  &ex->plain, err, err_cap))
+	                  &ex->plain, err, err_cap))
 		return -1;
 
 	ex->tsan_wanted = !opts->no_tsan;
@@ -138,8 +138,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		run_tsan_of(ex, program, m->tsan_args, opts->threads, sopts.timeout_s);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
-			 "no TSan build (%s): the compiler could not build with -fsanitize=thread",
-			 program);
+		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
+		         program);
 
 	if (!solution && opts->compare_runs > 0)
 		run_comparisons(ex, opts, sopts);
@@ -158,7 +158,8 @@ static int resolve_program(const char *name, char *out, size_t cap)
 	char dirs[4096];
 	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
 	char *save_dir;
-	for (char *dir = strtok_r(dirs, ":", &save_dir); dir; dir = strtok_r(NULL, ":", &save_dir)) {
+	for (char *dir = strtok_r(dirs, ":", &save_dir); dir;
+	     dir = strtok_r(NULL, ":", &save_dir)) {
 		snprintf(out, cap, "%s/%s", dir, name);
 		if (access(out, X_OK) == 0)
 			return 0;
@@ -168,7 +169,7 @@ static int resolve_program(const char *name, char *out, size_t cap)
 }
 
 int experiment_run_exec(struct experiment *ex, char *const *argv,
-			const struct experiment_options *opts, char *err, size_t err_cap)
+                        const struct experiment_options *opts, char *err, size_t err_cap)
 {
 	char program[PATH_MAX];
 	memset(ex, 0, sizeof(*ex));
@@ -190,15 +191,15 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	/* A TSan build's plain runs are for behaviour and timing: no reports, no 1 s at exit.
 	 * Its findings come from the one TSan run below. */
 	static char quiet_tsan[] = "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=0";
-	char *quiet_env[] = { quiet_tsan, NULL };
+	char *quiet_env[] = {quiet_tsan, NULL};
 	struct series_options sopts = {
-		.env_extra = quiet_env,
-		.runs = opts->runs ? opts->runs : 10,
-		.timeout_s = opts->timeout_s ? opts->timeout_s : 10,
-		.symptoms = SYMPTOM_WRONG_RESULT,
-		.capture_limit = CAPTURE_LIMIT,
-		.progress = opts->progress,
-		.progress_ctx = opts->progress_ctx,
+	    .env_extra = quiet_env,
+	    .runs = opts->runs ? opts->runs : 10,
+	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
+	    .symptoms = SYMPTOM_WRONG_RESULT,
+	    .capture_limit = CAPTURE_LIMIT,
+	    .progress = opts->progress,
+	    .progress_ctx = opts->progress_ctx,
 	};
 	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);
 	ex->tsan_available = rc == 0 && tsan_is_instrumented(program);

@@ -29,29 +29,29 @@ struct experiment {
 	/* What was run. lab is NULL for --exec. */
 	const struct catalogue *cat;
 	const struct lab_entry *lab;
-	const char *solution;      /* NULL: the lab itself */
-	char source[PATH_MAX];     /* the source file, relative to the tree, for people */
+	const char *solution;  /* NULL: the lab itself */
+	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
 	struct series plain;
 	bool tsan_wanted;
-	bool tsan_available;       /* a TSan build exists for this program */
+	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
 	struct tsan_outcome tsan;
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;
-	char evidence[600];        /* one or two lines saying why */
+	char evidence[600]; /* one or two lines saying why */
 	/* For `check`: did the lab show what its manifest declares? */
 	bool symptom_rate_holds;
 	bool tsan_kinds_found;
-	bool cannot_judge;         /* every run said it could not judge here (one CPU) */
+	bool cannot_judge; /* every run said it could not judge here (one CPU) */
 };
 
 struct experiment_options {
-	int runs;              /* 0: the manifest's */
-	int threads;           /* 0: the manifest's */
-	double timeout_s;      /* 0: the manifest's */
+	int runs;         /* 0: the manifest's */
+	int threads;      /* 0: the manifest's */
+	double timeout_s; /* 0: the manifest's */
 	bool no_tsan;
-	int compare_runs;      /* runs of each solution for the cost table; 0: none */
+	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };
@@ -59,13 +59,13 @@ struct experiment_options {
 /* Runs a lab (solution == NULL) or one of its solutions. Returns 0 when it could be judged
  * (whatever the verdict), -1 with a reason in err when it could not run at all. */
 int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
-		       const struct lab_entry *lab, const char *solution,
-		       const struct experiment_options *opts, char *err, size_t err_cap);
+                       const struct lab_entry *lab, const char *solution,
+                       const struct experiment_options *opts, char *err, size_t err_cap);
 
 /* Runs any program (argv[0] is its path; PATH is searched when it has no '/'). A TSan build
  * is also read for findings on its first run. */
 int experiment_run_exec(struct experiment *ex, char *const *argv,
-			const struct experiment_options *opts, char *err, size_t err_cap);
+                        const struct experiment_options *opts, char *err, size_t err_cap);
 
 void experiment_free(struct experiment *ex);
 

@@ -81,7 +81,7 @@ int file_write_atomic(const char *path, const char *data, size_t len)
 	if (rename(tmp, path) == 0)
 		return 0;
 	fd = -1;
-out_unlink: {
+out_unlink : {
 	int saved = errno;
 	if (fd >= 0)
 		close(fd);

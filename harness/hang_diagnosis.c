@@ -9,7 +9,7 @@
 #include "hang_diagnosis.h"
 #include "runner.h"
 
-#define GDB_TIMEOUT_S 10
+#define GDB_TIMEOUT_S      10
 #define MUTEX_OWNER_OFFSET 8 /* glibc x86_64/aarch64: int __lock, unsigned __count, int __owner */
 
 static bool own_frame(const char *file, const char *skip_path)
@@ -26,9 +26,11 @@ static void parse_frame(const char *line, const char *skip_path, struct hang_thr
 	if (mutex && !t->waits_for[0]) {
 		t->on_condition = cond != NULL;
 		const char *lt = strchr(mutex, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-		t->mutex_addr = strtoul(strstr(mutex, "0x") ? strstr(mutex, "0x") : mutex, NULL, 16);
+		t->mutex_addr =
+		    strtoul(strstr(mutex, "0x") ? strstr(mutex, "0x") : mutex, NULL, 16);
 		if (lt && gt && gt - lt < (long)sizeof(t->waits_for))
-			snprintf(t->waits_for, sizeof(t->waits_for), "%.*s", (int)(gt - lt - 1), lt + 1);
+			snprintf(t->waits_for, sizeof(t->waits_for), "%.*s", (int)(gt - lt - 1),
+			         lt + 1);
 	}
 	const char *at = strstr(line, ") at ");
 	if (t->line || !at)
@@ -38,7 +40,7 @@ static void parse_frame(const char *line, const char *skip_path, struct hang_thr
 	if (sscanf(at + 5, "%255[^:]:%d", file, &line_no) != 2 || !own_frame(file, skip_path))
 		return;
 	const char *in = strstr(line, " in ");
-	const char *name = in && in < at ? in + 4 : line + strcspn(line, " ") ;
+	const char *name = in && in < at ? in + 4 : line + strcspn(line, " ");
 	while (*name == ' ')
 		name++;
 	snprintf(t->function, sizeof(t->function), "%.*s", (int)strcspn(name, " ("), name);
@@ -111,7 +113,7 @@ static char *summarise(pid_t pid, struct hang_thread *threads, int n, const char
 		}
 		if (t->line)
 			fprintf(out, " in %s() at %s:%d", t->function,
-				relative(t->file, source_dir), t->line);
+			        relative(t->file, source_dir), t->line);
 		fputc('\n', out);
 	}
 	fclose(out);
@@ -120,21 +122,24 @@ static char *summarise(pid_t pid, struct hang_thread *threads, int n, const char
 
 char *hang_diagnose(pid_t pid, const char *source_dir, char *note, size_t note_cap)
 {
-	static const char *const gdbs[] = { "/usr/bin/gdb", "/usr/local/bin/gdb", NULL };
+	static const char *const gdbs[] = {"/usr/bin/gdb", "/usr/local/bin/gdb", NULL};
 	const char *gdb = NULL;
 	for (int i = 0; gdbs[i] && !gdb; i++)
 		gdb = access(gdbs[i], X_OK) == 0 ? gdbs[i] : NULL;
 	if (!gdb) {
-		snprintf(note, note_cap, "gdb is not installed (apt-get install gdb) so racelab "
-					 "cannot show where the threads wait");
+		snprintf(note, note_cap,
+		         "gdb is not installed (apt-get install gdb) so racelab "
+		         "cannot show where the threads wait");
 		return NULL;
 	}
 	char pid_text[16];
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
-	char *argv[] = { (char *)gdb, "-nx", "-batch", "-p", pid_text, "-ex",
-			 "thread apply all bt", NULL };
-	struct run_spec spec = { .argv = argv, .timeout_s = GDB_TIMEOUT_S,
-				 .capture_limit = 1 << 18, .quiet_stdin = true };
+	char *argv[] = {(char *)gdb,           "-nx", "-batch", "-p", pid_text, "-ex",
+	                "thread apply all bt", NULL};
+	struct run_spec spec = {.argv = argv,
+	                        .timeout_s = GDB_TIMEOUT_S,
+	                        .capture_limit = 1 << 18,
+	                        .quiet_stdin = true};
 	struct run_result rr;
 	struct hang_thread threads[HANG_MAX_THREADS];
 	int n = 0;
@@ -143,7 +148,7 @@ char *hang_diagnose(pid_t pid, const char *source_dir, char *note, size_t note_c
 	run_result_free(&rr);
 	if (n == 0) {
 		snprintf(note, note_cap, "gdb could not attach to process %d (ptrace not allowed?)",
-			 (int)pid);
+		         (int)pid);
 		return NULL;
 	}
 	return summarise(pid, threads, n, source_dir);

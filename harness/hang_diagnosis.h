@@ -13,8 +13,8 @@
 #define HANG_MAX_THREADS 32
 
 struct hang_thread {
-	int lwp;                  /* the thread's kernel id */
-	char function[96];        /* first frame in the program's own code */
+	int lwp;           /* the thread's kernel id */
+	char function[96]; /* first frame in the program's own code */
 	char file[256];
 	int line;
 	char waits_for[96];       /* the mutex's (or condition's) variable, e.g. "accounts+40" */

@@ -9,8 +9,8 @@
 #define MAX_BINS 32
 
 /* U+2588 full block down to U+258F one-eighth block; [0] unused. */
-static const char *const eighths[9] = { "", "\u258f", "\u258e", "\u258d", "\u258c",
-					"\u258b", "\u258a", "\u2589", "\u2588" };
+static const char *const eighths[9] = {"",       "\u258f", "\u258e", "\u258d", "\u258c",
+                                       "\u258b", "\u258a", "\u2589", "\u2588"};
 
 static size_t append(char *buf, size_t cap, size_t len, const char *text)
 {
@@ -48,7 +48,7 @@ static int bin_of(double v, double lo, double step, int bins)
 }
 
 size_t histogram_render(const double *values, size_t n, int bins, int width, bool unicode,
-			char *buf, size_t cap)
+                        char *buf, size_t cap)
 {
 	size_t len = 0;
 	if (cap)
@@ -62,7 +62,7 @@ size_t histogram_render(const double *values, size_t n, int bins, int width, boo
 	}
 	bins = lo == hi ? 1 : (bins < 1 ? 1 : bins > MAX_BINS ? MAX_BINS : bins);
 	double step = (hi - lo) / bins;
-	size_t counts[MAX_BINS] = { 0 }, most = 0;
+	size_t counts[MAX_BINS] = {0}, most = 0;
 	for (size_t i = 0; i < n; i++)
 		counts[bin_of(values[i], lo, step, bins)]++;
 	for (int b = 0; b < bins; b++)
@@ -75,11 +75,13 @@ size_t histogram_render(const double *values, size_t n, int bins, int width, boo
 		char label[96];
 		double from = lo + step * b, to = b == bins - 1 ? hi : lo + step * (b + 1);
 		if (integral)
-			snprintf(label, sizeof(label), "  %12.0f .. %-12.0f ", ceil(from), floor(to));
+			snprintf(label, sizeof(label), "  %12.0f .. %-12.0f ", ceil(from),
+			         floor(to));
 		else
 			snprintf(label, sizeof(label), "  %12.6g .. %-12.6g ", from, to);
 		len = append(buf, cap, len, label);
-		len = draw_bar(buf, cap, len, (double)counts[b] * width / (double)most, width, unicode);
+		len = draw_bar(buf, cap, len, (double)counts[b] * width / (double)most, width,
+		               unicode);
 		snprintf(label, sizeof(label), " %zu\n", counts[b]);
 		len = append(buf, cap, len, label);
 	}

@@ -10,6 +10,6 @@
  * Bars are at most `width` cells, in Unicode eighth blocks, or '#' when unicode is false.
  * When all values are equal one row is drawn. Returns the length written. */
 size_t histogram_render(const double *values, size_t n, int bins, int width, bool unicode,
-			char *buf, size_t cap);
+                        char *buf, size_t cap);
 
 #endif

@@ -20,7 +20,7 @@ void json_array(struct json_writer *w, const char *key);
 void json_end_object(struct json_writer *w);
 void json_end_array(struct json_writer *w);
 void json_string(struct json_writer *w, const char *key, const char *value); /* NULL: null */
-void json_number(struct json_writer *w, const char *key, double value); /* NaN/inf: null */
+void json_number(struct json_writer *w, const char *key, double value);      /* NaN/inf: null */
 void json_int(struct json_writer *w, const char *key, long long value);
 void json_bool(struct json_writer *w, const char *key, bool value);
 void json_null(struct json_writer *w, const char *key);

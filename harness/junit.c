@@ -30,7 +30,6 @@ static void put_escaped(FILE *out, const char *s)
 	}
 }
 
-
 static double seconds(const struct experiment *ex)
 {
 	double total = ex->tsan.run.wall_s;
@@ -42,9 +41,11 @@ static double seconds(const struct experiment *ex)
 static void testcase(FILE *out, const struct experiment *ex)
 {
 	const struct manifest *m = &ex->lab->manifest;
-	fprintf(out, "    <testcase classname=\"racelab.lab%02d\" name=\"lab%02d.%s%s\" time=\"%.3f\">\n",
-		m->id, m->id, ex->solution ? "solution." : "shows-bug",
-		ex->solution ? ex->solution : "", seconds(ex));
+	fprintf(
+	    out,
+	    "    <testcase classname=\"racelab.lab%02d\" name=\"lab%02d.%s%s\" time=\"%.3f\">\n",
+	    m->id, m->id, ex->solution ? "solution." : "shows-bug",
+	    ex->solution ? ex->solution : "", seconds(ex));
 	if (!verdict_check_holds(ex)) {
 		fputs("      <failure message=\"", out);
 		put_escaped(out, ex->evidence);
@@ -69,8 +70,10 @@ int junit_write_check(const char *path, const struct experiment *exs, int n)
 		total += seconds(&exs[i]);
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-	fprintf(out, "  <testsuite name=\"racelab check\" tests=\"%d\" failures=\"%d\" "
-		     "skipped=\"0\" time=\"%.3f\">\n", n, failures, total);
+	fprintf(out,
+	        "  <testsuite name=\"racelab check\" tests=\"%d\" failures=\"%d\" "
+	        "skipped=\"0\" time=\"%.3f\">\n",
+	        n, failures, total);
 	for (int i = 0; i < n; i++)
 		testcase(out, &exs[i]);
 	fprintf(out, "  </testsuite>\n</testsuites>\n");

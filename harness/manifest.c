@@ -45,8 +45,7 @@ static int parse_long(struct parse_state *st, const char *value, long lo, long h
 	return 0;
 }
 
-static int parse_real(struct parse_state *st, const char *value, double lo, double hi,
-		      double *out)
+static int parse_real(struct parse_state *st, const char *value, double lo, double hi, double *out)
 {
 	char *end;
 	double v = strtod(value, &end);
@@ -59,7 +58,8 @@ static int parse_real(struct parse_state *st, const char *value, double lo, doub
 static int parse_symptoms(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
+	for (char *word = strtok_r(value, " ,", &save_word); word;
+	     word = strtok_r(NULL, " ,", &save_word)) {
 		if (strcmp(word, "wrong-result") == 0)
 			st->m->symptoms |= SYMPTOM_WRONG_RESULT;
 		else if (strcmp(word, "hang") == 0)
@@ -75,7 +75,8 @@ static int parse_symptoms(struct parse_state *st, char *value)
 static int parse_tsan_kinds(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
+	for (char *word = strtok_r(value, " ,", &save_word); word;
+	     word = strtok_r(NULL, " ,", &save_word)) {
 		if (strcmp(word, "none") == 0)
 			continue;
 		enum tsan_kind kind = tsan_kind_from_slug(word);
@@ -91,7 +92,8 @@ static int parse_tsan_kinds(struct parse_state *st, char *value)
 static int parse_solutions(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word; word = strtok_r(NULL, " ,", &save_word)) {
+	for (char *word = strtok_r(value, " ,", &save_word); word;
+	     word = strtok_r(NULL, " ,", &save_word)) {
 		if (st->m->n_solutions == MANIFEST_MAX_SOLUTIONS)
 			return fail(st, "too many solutions at '%s'", word);
 		char *dst = st->m->solutions[st->m->n_solutions++];
@@ -132,7 +134,8 @@ static int apply(struct parse_state *st, const char *key, char *value)
 	if (strcmp(key, "title") == 0)
 		return st->seen |= REQ_TITLE, copy_text(st, m->title, sizeof(m->title), value);
 	if (strcmp(key, "program") == 0)
-		return st->seen |= REQ_PROGRAM, copy_text(st, m->program, sizeof(m->program), value);
+		return st->seen |= REQ_PROGRAM,
+		       copy_text(st, m->program, sizeof(m->program), value);
 	if (strcmp(key, "symptom") == 0)
 		return st->seen |= REQ_SYMPTOM, parse_symptoms(st, value);
 	if (strcmp(key, "topic") == 0)
@@ -199,12 +202,12 @@ static const char *missing_key(unsigned seen)
 	       : !(seen & REQ_SLUG)    ? "slug"
 	       : !(seen & REQ_TITLE)   ? "title"
 	       : !(seen & REQ_PROGRAM) ? "program"
-				       : "symptom";
+	                               : "symptom";
 }
 
 int manifest_parse(const char *text, size_t len, struct manifest *out, char *err, size_t err_cap)
 {
-	struct parse_state st = { .m = out, .err = err, .err_cap = err_cap };
+	struct parse_state st = {.m = out, .err = err, .err_cap = err_cap};
 	set_defaults(out);
 	size_t pos = 0;
 	while (pos < len) {

@@ -11,9 +11,9 @@
 
 #include "tsan_report.h"
 
-#define MANIFEST_MAX_SOLUTIONS 8
+#define MANIFEST_MAX_SOLUTIONS  8
 #define MANIFEST_MAX_TSAN_KINDS 8
-#define MANIFEST_TEXT 256
+#define MANIFEST_TEXT           256
 
 /* What a lab's bug does to a run, as the plain build shows it. */
 enum symptom_kind {
@@ -23,25 +23,25 @@ enum symptom_kind {
 };
 
 struct manifest {
-	int id;                          /* 3 */
-	char slug[64];                   /* "lost-update" */
+	int id;        /* 3 */
+	char slug[64]; /* "lost-update" */
 	char title[MANIFEST_TEXT];
 	char topic[MANIFEST_TEXT];
-	char program[128];               /* source file in the lab's folder */
+	char program[128]; /* source file in the lab's folder */
 	char plain_cflags[128];
-	char args[MANIFEST_TEXT];        /* plain runs */
-	char tsan_args[MANIFEST_TEXT];   /* TSan runs (smaller) */
+	char args[MANIFEST_TEXT];         /* plain runs */
+	char tsan_args[MANIFEST_TEXT];    /* TSan runs (smaller) */
 	char compare_args[MANIFEST_TEXT]; /* the cost table's runs of lab and solutions; default:
 	                                   * args (smaller when a fix is much slower) */
-	int runs;                        /* plain runs by default */
-	double timeout_s;                /* per run */
-	int stall_ms;                    /* > 0: a run whose threads all wait on locks with no
-	                                  * CPU progress for this long is a HANG (deadlock),
-	                                  * found without waiting for the timeout */
-	int symptoms;                    /* enum symptom_kind bits */
-	double symptom_rate;             /* share of plain runs that must show it */
+	int runs;                         /* plain runs by default */
+	double timeout_s;                 /* per run */
+	int stall_ms;                     /* > 0: a run whose threads all wait on locks with no
+	                                   * CPU progress for this long is a HANG (deadlock),
+	                                   * found without waiting for the timeout */
+	int symptoms;                     /* enum symptom_kind bits */
+	double symptom_rate;              /* share of plain runs that must show it */
 	enum tsan_kind tsan_expect[MANIFEST_MAX_TSAN_KINDS];
-	int n_tsan_expect;               /* 0: TSan is expected to be silent (say why in text) */
+	int n_tsan_expect; /* 0: TSan is expected to be silent (say why in text) */
 	char solutions[MANIFEST_MAX_SOLUTIONS][32];
 	int n_solutions;
 	bool solutions_clean;
@@ -49,8 +49,7 @@ struct manifest {
 
 /* Parses text into *out. Returns 0, or -1 with a one-line reason in err ("line 7: unknown
  * key 'foo'", "missing key 'id'"). */
-int manifest_parse(const char *text, size_t len, struct manifest *out, char *err,
-		   size_t err_cap);
+int manifest_parse(const char *text, size_t len, struct manifest *out, char *err, size_t err_cap);
 
 /* "wrong-result", "hang", "crash" joined with '/', for people. Static storage. */
 const char *manifest_symptom_text(int symptoms);

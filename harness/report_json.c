@@ -11,13 +11,13 @@
 
 static const char *verdict_id(enum verdict v)
 {
-	static const char *const ids[] = { "bug-shown", "looks-fixed", "not-proven",
-					   "solution-ok", "solution-bad", "error" };
+	static const char *const ids[] = {"bug-shown",   "looks-fixed",  "not-proven",
+	                                  "solution-ok", "solution-bad", "error"};
 	return ids[v];
 }
 
 static void stats_object(struct json_writer *w, const char *key, const struct stats *s,
-			 bool present)
+                         bool present)
 {
 	if (!present) {
 		json_null(w, key);
@@ -43,7 +43,7 @@ static void run_object(struct json_writer *w, const struct run_record *r)
 		json_bool(w, "symptom", r->result.symptom);
 		if (r->result.ops > 0 && r->result.work_ns > 0)
 			json_number(w, "ns_per_op",
-				    (double)r->result.work_ns / (double)r->result.ops);
+			            (double)r->result.work_ns / (double)r->result.ops);
 		json_object(w, "metrics");
 		for (int i = 0; i < r->result.n_metrics; i++)
 			json_number(w, r->result.metrics[i].name, r->result.metrics[i].value);
@@ -99,7 +99,7 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 }
 
 static void frame_fields(struct json_writer *w, const struct experiment *ex,
-			 const struct tsan_frame *f)
+                         const struct tsan_frame *f)
 {
 	json_string(w, "file", f->line ? report_relative(ex, f->file) : NULL);
 	if (f->line)
@@ -111,13 +111,12 @@ static void frame_fields(struct json_writer *w, const struct experiment *ex,
 
 static const char *location_kind(enum tsan_location_kind k)
 {
-	static const char *const names[] = { NULL, "global", "heap", "stack", "tls", "fd",
-					     "other" };
+	static const char *const names[] = {NULL, "global", "heap", "stack", "tls", "fd", "other"};
 	return names[k];
 }
 
 static void access_object(struct json_writer *w, const struct experiment *ex,
-			  const struct tsan_access *a)
+                          const struct tsan_access *a)
 {
 	json_object(w, NULL);
 	json_string(w, "op", a->is_write ? "write" : "read");
@@ -146,7 +145,7 @@ static void finding_lists(struct json_writer *w, const struct tsan_finding *f)
 }
 
 static void finding_object(struct json_writer *w, const struct experiment *ex,
-			   const struct tsan_finding *f)
+                           const struct tsan_finding *f)
 {
 	json_object(w, NULL);
 	json_string(w, "kind", tsan_kind_slug(f->kind));
@@ -250,7 +249,7 @@ int report_json_file(const char *path, const struct experiment *const *exs, int 
 		return -1;
 	}
 	int rc = strcmp(path, "-") == 0 ? (fwrite(buf, 1, len, stdout) == len ? 0 : -1)
-					: file_write_atomic(path, buf, len);
+	                                : file_write_atomic(path, buf, len);
 	int saved = errno;
 	free(buf);
 	errno = saved;

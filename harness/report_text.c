@@ -4,7 +4,7 @@
 #include "histogram.h"
 #include "report.h"
 
-#define HISTOGRAM_BINS 8
+#define HISTOGRAM_BINS  8
 #define HISTOGRAM_WIDTH 40
 
 const char *report_relative(const struct experiment *ex, const char *path)
@@ -25,12 +25,12 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	}
 	const struct manifest *m = &ex->lab->manifest;
 	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, "bold"), m->id, m->slug,
-		ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
-		term_off(t));
+	        ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
+	        term_off(t));
 	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
 }
 
-static const char class_letter[RUN_CLASS_COUNT] = { '.', 'S', 'C', 'H', 'E' };
+static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E'};
 
 static void run_strip(FILE *out, const struct series *s)
 {
@@ -38,7 +38,7 @@ static void run_strip(FILE *out, const struct series *s)
 	for (size_t i = 0; i < s->n_runs && i < 100; i++)
 		fputc(class_letter[s->runs[i].cls], out);
 	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error)\n",
-		s->n_runs > 100 ? "..." : "");
+	        s->n_runs > 100 ? "..." : "");
 }
 
 static void class_counts(FILE *out, const struct term *t, const struct series *s)
@@ -47,7 +47,7 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 	for (int c = 0; c < RUN_CLASS_COUNT; c++) {
 		bool bad = c != RUN_OK && s->counts[c];
 		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
-			s->counts[c], bad ? term_off(t) : "");
+		        s->counts[c], bad ? term_off(t) : "");
 	}
 	fputc('\n', out);
 }
@@ -57,11 +57,11 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 	const struct stats *v = &s->values;
 	fprintf(out, "  %s: expected %.15g\n", s->what, s->expected);
 	fprintf(out, "    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n",
-		v->min, v->max, v->mean, v->median, v->stddev);
+	        v->min, v->max, v->mean, v->median, v->stddev);
 	fprintf(out, "    %ld distinct value%s:", s->n_distinct, s->n_distinct == 1 ? "" : "s");
 	for (long i = 0; i < s->n_distinct && i < 5; i++)
 		fprintf(out, "%s %.15g x%zu", i ? "," : "", s->distinct[i].value,
-			s->distinct[i].count);
+		        s->distinct[i].count);
 	fprintf(out, "%s\n", s->n_distinct > 5 ? ", ..." : "");
 
 	double values[512];
@@ -71,7 +71,7 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 			values[n++] = s->runs[i].result.observed;
 	char hist[4096];
 	histogram_render(values, n, HISTOGRAM_BINS, HISTOGRAM_WIDTH, t->unicode, hist,
-			 sizeof(hist));
+	                 sizeof(hist));
 	fprintf(out, "  histogram of observed values:\n%s", hist);
 }
 
@@ -90,20 +90,20 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, "bold"), term_off(t),
-		s->n_runs, name ? name + 1 : s->program, s->args);
+	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, "bold"), term_off(t), s->n_runs,
+	        name ? name + 1 : s->program, s->args);
 	class_counts(out, t, s);
 	run_strip(out, s);
 	failures(out, s);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live by gdb:%s\n%s", term_on(t, "bold"),
-			term_off(t), s->hang_diagnosis);
+		fprintf(out, "  %sthe first deadlocked run, seen live by gdb:%s\n%s",
+		        term_on(t, "bold"), term_off(t), s->hang_diagnosis);
 	else if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
 	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
-		s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
+	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
 }
 
 static void comparisons(FILE *out, const struct term *t, const struct experiment *ex)
@@ -112,15 +112,15 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 		return;
 	const struct series *racy = &ex->comparisons[0].plain;
 	fprintf(out, "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
-		term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
+	        term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
 		fprintf(out, "  %-12s %9.2f ns   %s in %zu/%zu runs", c->label, c->ns_per_op.median,
-			i == 0 ? "wrong" : "correct", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
-			c->n_runs);
+		        i == 0 ? "wrong" : "correct", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
+		        c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
 			fprintf(out, "   %.1fx the racy cost",
-				c->ns_per_op.median / racy->ns_per_op.median);
+			        c->ns_per_op.median / racy->ns_per_op.median);
 		fputc('\n', out);
 	}
 }
@@ -145,5 +145,5 @@ void report_text(FILE *out, const struct term *t, const struct experiment *ex)
 	report_text_tsan(out, t, ex);
 	comparisons(out, t, ex);
 	fprintf(out, "\n%sVerdict: %s%s: %s\n", term_on(t, verdict_colour(ex->verdict)),
-		verdict_name(ex->verdict), term_off(t), ex->evidence);
+	        verdict_name(ex->verdict), term_off(t), ex->evidence);
 }

@@ -14,7 +14,8 @@ static void thread_name(int thread, char *out, size_t cap)
 static void place(FILE *out, const struct experiment *ex, const struct tsan_frame *f)
 {
 	if (f->line)
-		fprintf(out, "in %s() at %s:%d", f->function, report_relative(ex, f->file), f->line);
+		fprintf(out, "in %s() at %s:%d", f->function, report_relative(ex, f->file),
+		        f->line);
 	else
 		fprintf(out, "(no frame in the program's own code)");
 }
@@ -46,14 +47,14 @@ static void location(FILE *out, const struct experiment *ex, const struct tsan_l
 }
 
 static void access_line(FILE *out, const struct experiment *ex, const struct tsan_access *a,
-			const char *when)
+                        const char *when)
 {
 	char who[32];
 	if (!a->present)
 		return;
 	thread_name(a->thread, who, sizeof(who));
-	fprintf(out, "      %s%s %s %s%d bytes ", when, who,
-		a->is_write ? "writes" : "reads", a->is_atomic ? "atomically " : "", a->size);
+	fprintf(out, "      %s%s %s %s%d bytes ", when, who, a->is_write ? "writes" : "reads",
+	        a->is_atomic ? "atomically " : "", a->size);
 	place(out, ex, &a->where);
 	if (a->mutexes[0])
 		fprintf(out, " holding %s", a->mutexes);
@@ -104,17 +105,17 @@ static void threads(FILE *out, const struct experiment *ex, const struct tsan_fi
 		if (!th->created_at.line)
 			continue;
 		fprintf(out, "      thread T%d (%s) was started ", th->id,
-			th->running ? "still running" : "finished");
+		        th->running ? "still running" : "finished");
 		place(out, ex, &th->created_at);
 		fputc('\n', out);
 	}
 }
 
 static void finding(FILE *out, const struct term *t, const struct experiment *ex,
-		    const struct tsan_finding *f, size_t index)
+                    const struct tsan_finding *f, size_t index)
 {
 	fprintf(out, "  %s[%zu] %s%s, seen %d time%s", term_on(t, "red"), index + 1,
-		tsan_kind_name(f->kind), term_off(t), f->count, f->count == 1 ? "" : "s");
+	        tsan_kind_name(f->kind), term_off(t), f->count, f->count == 1 ? "" : "s");
 	if (f->where.line)
 		fprintf(out, " at %s:%d", report_relative(ex, f->where.file), f->where.line);
 	fputc('\n', out);
@@ -126,7 +127,7 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 	if (f->kind == TSAN_THREAD_LEAK || f->kind == TSAN_DATA_RACE)
 		threads(out, ex, f);
 	fprintf(out, "      %swhat it means:%s %s\n", term_on(t, "bold"), term_off(t),
-		tsan_kind_explanation(f->kind));
+	        tsan_kind_explanation(f->kind));
 }
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)
@@ -139,25 +140,25 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 	const struct tsan_outcome *ts = &ex->tsan;
 	const char *compiler = ex->cat ? ex->cat->tsan_compiler : "TSan build";
 	fprintf(out, "\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n", term_on(t, "bold"),
-		term_off(t), compiler, ex->tsan_args[0] ? ex->tsan_args : "no arguments",
-		ts->run.wall_s);
+	        term_off(t), compiler, ex->tsan_args[0] ? ex->tsan_args : "no arguments",
+	        ts->run.wall_s);
 	if (ts->retried_without_aslr)
 		fprintf(out, "  note: TSan hit \"unexpected memory mapping\"; retried with address "
-			     "randomisation off\n");
+		             "randomisation off\n");
 	if (!ts->ran) {
 		fprintf(out, "  %snot run:%s %s\n", term_on(t, "yellow"), term_off(t), ts->error);
 		return;
 	}
 	if (ts->run.cls == RUN_HANG)
 		fprintf(out, "  the TSan run hung and was killed: a real deadlock prints nothing; "
-			     "findings below were reported before it\n");
+		             "findings below were reported before it\n");
 	if (ts->report.n_findings == 0) {
 		fprintf(out, "  %sclean:%s no findings\n", term_on(t, "green"), term_off(t));
 		return;
 	}
 	fprintf(out, "  %zu finding%s (%d report%s before merging repeats):\n",
-		ts->report.n_findings, ts->report.n_findings == 1 ? "" : "s", ts->raw_reports,
-		ts->raw_reports == 1 ? "" : "s");
+	        ts->report.n_findings, ts->report.n_findings == 1 ? "" : "s", ts->raw_reports,
+	        ts->raw_reports == 1 ? "" : "s");
 	for (size_t i = 0; i < ts->report.n_findings; i++)
 		finding(out, t, ex, &ts->report.findings[i], i);
 }

@@ -14,7 +14,7 @@ struct result_metric {
 };
 
 struct lab_result {
-	bool complete;     /* the record ended with "end": the lab finished writing it */
+	bool complete; /* the record ended with "end": the lab finished writing it */
 	char what[64];
 	double observed;
 	double expected;

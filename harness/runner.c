@@ -61,17 +61,17 @@ struct capture {
 
 /* What the parent holds for one started child. */
 struct child {
-	pid_t pid;      /* also its process group id */
-	int pidfd;      /* readable once the child has exited */
-	int out_fd;     /* read end of stdout+stderr; -1 once at EOF */
-	int res_fd;     /* read end of the result channel; -1 when none or at EOF */
-	bool exited;    /* pidfd fired: the child is a zombie waiting for us */
-	bool timed_out; /* we killed the group at the deadline */
-	double t_start; /* monotonic, just before fork */
-	double t_exit;  /* monotonic, when the exit was seen */
-	bool stalled;   /* we killed the group because it was deadlocked */
+	pid_t pid;                /* also its process group id */
+	int pidfd;                /* readable once the child has exited */
+	int out_fd;               /* read end of stdout+stderr; -1 once at EOF */
+	int res_fd;               /* read end of the result channel; -1 when none or at EOF */
+	bool exited;              /* pidfd fired: the child is a zombie waiting for us */
+	bool timed_out;           /* we killed the group at the deadline */
+	double t_start;           /* monotonic, just before fork */
+	double t_exit;            /* monotonic, when the exit was seen */
+	bool stalled;             /* we killed the group because it was deadlocked */
 	struct stall_watch stall; /* used when the spec asks for stall_ms */
-	double next_sample; /* monotonic time of the next stall sample; 0: none */
+	double next_sample;       /* monotonic time of the next stall sample; 0: none */
 };
 
 static double now_s(void)
@@ -245,8 +245,8 @@ static int child_lift(int fd, int err_fd)
 	return lifted;
 }
 
-static _Noreturn void child_exec(const struct run_spec *spec, char **env, int out_w,
-				 int res_w, int err_w)
+static _Noreturn void child_exec(const struct run_spec *spec, char **env, int out_w, int res_w,
+                                 int err_w)
 {
 	int err_fd = fcntl(err_w, F_DUPFD_CLOEXEC, RUNNER_CHILD_RESULT_FD + 1);
 
@@ -459,7 +459,7 @@ static int pump_poll(double deadline, struct pollfd *pfd, nfds_t n)
 
 /* Runs until the child has exited and the pipes are at EOF (or the grace is over). */
 static int pump(struct child *c, const struct run_spec *spec, struct capture *out,
-		struct capture *res)
+                struct capture *res)
 {
 	for (;;) {
 		struct pollfd pfd[3];
@@ -514,7 +514,7 @@ static void fill_status(struct run_result *out, const struct child *c, int statu
 }
 
 static int collect(struct run_result *out, struct capture *cap_out, struct capture *cap_res,
-		   bool want_result)
+                   bool want_result)
 {
 	out->output = capture_finish(cap_out, &out->output_len);
 	out->output_dropped = cap_out->dropped;
@@ -531,7 +531,7 @@ static int collect(struct run_result *out, struct capture *cap_out, struct captu
 
 /* Watches the started child until it is done; returns 0 or an errno. */
 static int watch(struct child *c, const struct run_spec *spec, struct capture *cap_out,
-		 struct capture *cap_res)
+                 struct capture *cap_res)
 {
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (c->pidfd < 0)
@@ -601,24 +601,24 @@ struct signal_name {
 };
 
 static const struct signal_name signal_names[] = {
-	{SIGSEGV, "SIGSEGV (segmentation fault)"},
-	{SIGABRT, "SIGABRT (aborted)"},
-	{SIGKILL, "SIGKILL (killed)"},
-	{SIGFPE, "SIGFPE (arithmetic error)"},
-	{SIGBUS, "SIGBUS (bus error)"},
-	{SIGILL, "SIGILL (illegal instruction)"},
-	{SIGTERM, "SIGTERM (terminated)"},
-	{SIGINT, "SIGINT (interrupted)"},
-	{SIGHUP, "SIGHUP (hangup)"},
-	{SIGPIPE, "SIGPIPE (broken pipe)"},
-	{SIGALRM, "SIGALRM (alarm clock)"},
-	{SIGQUIT, "SIGQUIT (quit)"},
-	{SIGTRAP, "SIGTRAP (trace/breakpoint trap)"},
-	{SIGSYS, "SIGSYS (bad system call)"},
-	{SIGXCPU, "SIGXCPU (CPU time limit exceeded)"},
-	{SIGXFSZ, "SIGXFSZ (file size limit exceeded)"},
-	{SIGUSR1, "SIGUSR1 (user signal 1)"},
-	{SIGUSR2, "SIGUSR2 (user signal 2)"},
+    {SIGSEGV, "SIGSEGV (segmentation fault)"},
+    {SIGABRT, "SIGABRT (aborted)"},
+    {SIGKILL, "SIGKILL (killed)"},
+    {SIGFPE, "SIGFPE (arithmetic error)"},
+    {SIGBUS, "SIGBUS (bus error)"},
+    {SIGILL, "SIGILL (illegal instruction)"},
+    {SIGTERM, "SIGTERM (terminated)"},
+    {SIGINT, "SIGINT (interrupted)"},
+    {SIGHUP, "SIGHUP (hangup)"},
+    {SIGPIPE, "SIGPIPE (broken pipe)"},
+    {SIGALRM, "SIGALRM (alarm clock)"},
+    {SIGQUIT, "SIGQUIT (quit)"},
+    {SIGTRAP, "SIGTRAP (trace/breakpoint trap)"},
+    {SIGSYS, "SIGSYS (bad system call)"},
+    {SIGXCPU, "SIGXCPU (CPU time limit exceeded)"},
+    {SIGXFSZ, "SIGXFSZ (file size limit exceeded)"},
+    {SIGUSR1, "SIGUSR1 (user signal 1)"},
+    {SIGUSR2, "SIGUSR2 (user signal 2)"},
 };
 
 const char *runner_signal_name(int sig)

@@ -29,20 +29,20 @@ struct run_spec {
 };
 
 struct run_result {
-	bool started;        /* false: fork/exec failed; spawn_errno says why */
+	bool started; /* false: fork/exec failed; spawn_errno says why */
 	int spawn_errno;
-	bool exited;         /* exited normally: exit_status is valid */
+	bool exited; /* exited normally: exit_status is valid */
 	int exit_status;
-	bool signaled;       /* killed by a signal: term_signal is valid (not our timeout) */
+	bool signaled; /* killed by a signal: term_signal is valid (not our timeout) */
 	int term_signal;
-	bool timed_out;      /* we killed it at timeout_s, or on a stall */
-	bool stalled;        /* we killed it because it was deadlocked (stall_ms) */
-	double wall_s;       /* start to reap */
-	char *output;        /* stdout and stderr interleaved as written, NUL-terminated */
+	bool timed_out; /* we killed it at timeout_s, or on a stall */
+	bool stalled;   /* we killed it because it was deadlocked (stall_ms) */
+	double wall_s;  /* start to reap */
+	char *output;   /* stdout and stderr interleaved as written, NUL-terminated */
 	size_t output_len;
 	size_t output_dropped; /* bytes read past capture_limit and thrown away */
-	char *result;        /* everything written to the result channel, NUL-terminated;
-	                      * NULL when no channel was asked for */
+	char *result;          /* everything written to the result channel, NUL-terminated;
+	                        * NULL when no channel was asked for */
 	size_t result_len;
 	size_t result_dropped; /* result-channel bytes past capture_limit, thrown away */
 };

@@ -11,8 +11,8 @@
 
 const char *run_class_name(enum run_class cls)
 {
-	static const char *const names[RUN_CLASS_COUNT] = { "OK", "SYMPTOM", "CRASH", "HANG",
-							    "ERROR" };
+	static const char *const names[RUN_CLASS_COUNT] = {"OK", "SYMPTOM", "CRASH", "HANG",
+	                                                   "ERROR"};
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
@@ -24,13 +24,15 @@ static void first_line(const char *output, char *out, size_t cap)
 }
 
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
-			       bool has_result, bool require_result, char *detail, size_t cap)
+                               bool has_result, bool require_result, char *detail, size_t cap)
 {
 	char line[128];
 	detail[0] = '\0';
 	if (run->stalled) {
-		snprintf(detail, cap, "deadlocked: every thread blocked, no progress; killed after "
-				      "%.2f s", run->wall_s);
+		snprintf(detail, cap,
+		         "deadlocked: every thread blocked, no progress; killed after "
+		         "%.2f s",
+		         run->wall_s);
 		return RUN_HANG;
 	}
 	if (run->timed_out) {
@@ -44,7 +46,7 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 	if (run->exit_status != 0) {
 		first_line(run->output, line, sizeof(line));
 		snprintf(detail, cap, "exit status %d%s%s", run->exit_status, line[0] ? ": " : "",
-			 line);
+		         line);
 		return RUN_ERROR;
 	}
 	if (has_result)
@@ -112,10 +114,10 @@ void series_summarise(struct series *s, int symptoms)
 static void record_run(struct run_record *rec, const struct run_result *rr, bool require_result)
 {
 	memset(rec, 0, sizeof(*rec));
-	rec->has_result = rr->result &&
-			  result_channel_parse(rr->result, rr->result_len, &rec->result) == 0;
+	rec->has_result =
+	    rr->result && result_channel_parse(rr->result, rr->result_len, &rec->result) == 0;
 	rec->cls = series_classify(rr, &rec->result, rec->has_result, require_result, rec->detail,
-				   sizeof(rec->detail));
+	                           sizeof(rec->detail));
 	rec->wall_s = rr->wall_s;
 	rec->exit_status = rr->exited ? rr->exit_status : -1;
 	rec->signal = rr->signaled ? rr->term_signal : 0;
@@ -146,7 +148,7 @@ static void diagnose_stall(pid_t pid, void *ctx)
 }
 
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
-	       struct series *out, char *err, size_t err_cap)
+               struct series *out, char *err, size_t err_cap)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->label, sizeof(out->label), "%s", label);
@@ -162,16 +164,16 @@ int series_run(char *const *argv, const char *label, const struct series_options
 		return -1;
 	}
 	struct run_spec spec = {
-		.argv = argv,
-		.env_extra = opts->env_extra,
-		.timeout_s = opts->timeout_s,
-		.capture_limit = opts->capture_limit,
-		.result_channel = true,
-		.quiet_stdin = true,
-		.stall_ms = opts->stall_ms,
-		.on_stall = diagnose_stall,
+	    .argv = argv,
+	    .env_extra = opts->env_extra,
+	    .timeout_s = opts->timeout_s,
+	    .capture_limit = opts->capture_limit,
+	    .result_channel = true,
+	    .quiet_stdin = true,
+	    .stall_ms = opts->stall_ms,
+	    .on_stall = diagnose_stall,
 	};
-	struct stall_ctx sc = { out, opts->source_dir };
+	struct stall_ctx sc = {out, opts->source_dir};
 	spec.stall_ctx = &sc;
 	for (int i = 0; i < opts->runs; i++) {
 		struct run_result rr;

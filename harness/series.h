@@ -35,26 +35,26 @@ struct run_record {
 #define SERIES_MAX_DISTINCT 8
 
 struct series {
-	char label[40];          /* "lab", a solution's name, or "program" */
+	char label[40]; /* "lab", a solution's name, or "program" */
 	char program[PATH_MAX];
-	char args[256];          /* as given, for people */
+	char args[256]; /* as given, for people */
 	struct run_record *runs;
 	size_t n_runs;
 	size_t counts[RUN_CLASS_COUNT];
-	size_t symptom_runs;     /* runs whose class is one of the declared symptoms */
+	size_t symptom_runs;      /* runs whose class is one of the declared symptoms */
 	size_t inconclusive_runs; /* runs whose record says they could not judge */
-	bool have_values;        /* at least one run left a result record */
-	char what[64];           /* what the value measures ("counter") */
+	bool have_values;         /* at least one run left a result record */
+	char what[64];            /* what the value measures ("counter") */
 	double expected;
-	struct stats values;     /* observed values of runs with a record */
+	struct stats values; /* observed values of runs with a record */
 	struct value_count distinct[SERIES_MAX_DISTINCT];
 	long n_distinct;
-	struct stats wall;       /* seconds per run, every run */
-	char *hang_diagnosis;    /* where the threads of the first deadlocked run waited (gdb),
-	                          * malloc'd; NULL when no run stalled or gdb could not tell */
-	char hang_note[200];     /* why there is no diagnosis, when a run stalled */
+	struct stats wall;    /* seconds per run, every run */
+	char *hang_diagnosis; /* where the threads of the first deadlocked run waited (gdb),
+	                       * malloc'd; NULL when no run stalled or gdb could not tell */
+	char hang_note[200];  /* why there is no diagnosis, when a run stalled */
 	bool have_cost;
-	struct stats ns_per_op;  /* work_ns / ops of runs that timed their work */
+	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
@@ -75,11 +75,11 @@ struct series_options {
 /* Runs argv (argv[0] is the program) opts->runs times and fills *out. Returns 0, or -1 with
  * a reason in err when the program cannot be run at all (missing, not executable). */
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
-	       struct series *out, char *err, size_t err_cap);
+               struct series *out, char *err, size_t err_cap);
 
 /* Classifies one finished run. Pure. */
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
-			       bool has_result, bool require_result, char *detail, size_t cap);
+                               bool has_result, bool require_result, char *detail, size_t cap);
 
 /* Recomputes counts and statistics from out->runs. Pure. */
 void series_summarise(struct series *s, int symptoms);

@@ -15,14 +15,14 @@ void stall_watch_init(struct stall_watch *w, pid_t pid, int stall_ms)
 }
 
 bool stall_parse_task(const char *stat_line, const char *wchan, bool *blocked,
-		      unsigned long long *cpu_ticks)
+                      unsigned long long *cpu_ticks)
 {
 	/* "tid (comm) S ppid ..." — comm may hold spaces and parentheses: find the last ')'. */
 	const char *p = strrchr(stat_line, ')');
 	char state;
 	unsigned long long utime, stime;
 	if (!p || sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %llu", &state,
-			 &utime, &stime) != 3)
+	                 &utime, &stime) != 3)
 		return false;
 	*blocked = state == 'S' && strstr(wchan, "futex") != NULL;
 	*cpu_ticks = utime + stime;

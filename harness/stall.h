@@ -9,9 +9,9 @@
 
 struct stall_watch {
 	pid_t pid;
-	double stall_s;            /* how long the condition must hold */
-	double since;              /* when it was first seen to hold; < 0: it does not */
-	unsigned long long cpu;    /* the threads' CPU ticks at the last sample */
+	double stall_s;         /* how long the condition must hold */
+	double since;           /* when it was first seen to hold; < 0: it does not */
+	unsigned long long cpu; /* the threads' CPU ticks at the last sample */
 };
 
 void stall_watch_init(struct stall_watch *w, pid_t pid, int stall_ms);
@@ -23,6 +23,6 @@ bool stall_watch_sample(struct stall_watch *w, double now);
 /* One task's /proc stat line and wchan: is it asleep in a futex, and its CPU ticks. Pure;
  * exposed for tests. Returns false when the line cannot be parsed. */
 bool stall_parse_task(const char *stat_line, const char *wchan, bool *blocked,
-		      unsigned long long *cpu_ticks);
+                      unsigned long long *cpu_ticks);
 
 #endif

@@ -71,7 +71,7 @@ long stats_distinct(const double *values, size_t n, struct value_count *out, siz
 		if (distinct && all[distinct - 1].value == sorted[i])
 			all[distinct - 1].count++;
 		else
-			all[distinct++] = (struct value_count){ sorted[i], 1 };
+			all[distinct++] = (struct value_count){sorted[i], 1};
 	}
 	qsort(all, distinct, sizeof(*all), cmp_count);
 	memcpy(out, all, (distinct < max_out ? distinct : max_out) * sizeof(*all));
@@ -92,8 +92,8 @@ double stats_binomial_cdf(size_t k, size_t n, double p)
 	double total = 0;
 	for (size_t i = 0; i <= k; i++) {
 		double log_term = lgamma((double)n + 1) - lgamma((double)i + 1) -
-				  lgamma((double)(n - i) + 1) + (double)i * log(p) +
-				  (double)(n - i) * log1p(-p);
+		                  lgamma((double)(n - i) + 1) + (double)i * log(p) +
+		                  (double)(n - i) * log1p(-p);
 		total += exp(log_term);
 	}
 	return total > 1.0 ? 1.0 : total;

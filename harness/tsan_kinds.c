@@ -11,95 +11,78 @@ struct tsan_kind_info {
 
 /* Indexed by enum tsan_kind; names as compiler-rt's tsan_report.cpp prints them. */
 static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
-	[TSAN_DATA_RACE] = {
-		"data race", "data-race",
-		"Two threads touched the same memory, at least one of them wrote, and nothing "
-		"ordered the two accesses (no common lock, no atomic operation). Protect every "
-		"access to the variable with the same mutex, or make it atomic."
-	},
-	[TSAN_DATA_RACE_VPTR] = {
-		"data race on vptr (ctor/dtor vs virtual call)", "data-race-vptr",
-		"One thread called a virtual method on a C++ object while another was still "
-		"constructing or already destroying it. Finish construction before sharing the "
-		"object, and join its users before deleting it."
-	},
-	[TSAN_HEAP_USE_AFTER_FREE] = {
-		"heap-use-after-free", "heap-use-after-free",
-		"One thread freed a block of memory that another thread then used, with nothing "
-		"making the use happen before the free. Free memory only after every thread that "
-		"uses it is done (join it, or count the users)."
-	},
-	[TSAN_HEAP_USE_AFTER_FREE_VPTR] = {
-		"heap-use-after-free (virtual call vs free)", "heap-use-after-free-vptr",
-		"A thread called a virtual method on a C++ object that another thread had already "
-		"deleted. Delete an object only after every thread is done with it."
-	},
-	[TSAN_RACE_EXTERNAL] = {
-		"race on external object", "race-external",
-		"Two threads used the same library object (the library told TSan about it) at the "
-		"same time, and at least one changed it. Guard the object with a lock, or give "
-		"each thread its own."
-	},
-	[TSAN_THREAD_LEAK] = {
-		"thread leak", "thread-leak",
-		"A thread was started but never joined (nor detached), so its result and resources "
-		"were never collected. Call pthread_join on every thread you create, or "
-		"pthread_detach it."
-	},
-	[TSAN_DESTROY_LOCKED_MUTEX] = {
-		"destroy of a locked mutex", "destroy-locked-mutex",
-		"A mutex was destroyed while some thread still held it locked. Unlock it on every "
-		"path first, and destroy it only when no thread can use it any more."
-	},
-	[TSAN_DOUBLE_LOCK] = {
-		"double lock of a mutex", "double-lock",
-		"A mutex that was already locked was locked again, which with a normal mutex "
-		"blocks forever. Make sure each lock is matched by one unlock before the next "
-		"lock, on every path (early returns too)."
-	},
-	[TSAN_INVALID_MUTEX] = {
-		"use of an invalid mutex (e.g. uninitialized or destroyed)", "invalid-mutex",
-		"A mutex was used before it was initialised or after it was destroyed. Initialise "
-		"it (pthread_mutex_init or PTHREAD_MUTEX_INITIALIZER) before any thread uses it, "
-		"and destroy it only after all threads are done."
-	},
-	[TSAN_UNLOCK_UNLOCKED] = {
-		"unlock of an unlocked mutex (or by a wrong thread)", "unlock-unlocked",
-		"A mutex was unlocked although it was not locked, or by a thread that did not lock "
-		"it. Unlock only what the same thread locked, exactly once."
-	},
-	[TSAN_READ_LOCK_WRITE_LOCKED] = {
-		"read lock of a write locked mutex", "read-lock-write-locked",
-		"A reader-writer lock was taken for reading while it was held for writing. Release "
-		"the write lock first; one thread cannot hold both."
-	},
-	[TSAN_READ_UNLOCK_WRITE_LOCKED] = {
-		"read unlock of a write locked mutex", "read-unlock-write-locked",
-		"A reader-writer lock held for writing was released as if it were held for "
-		"reading. Release a lock the same way it was taken."
-	},
-	[TSAN_SIGNAL_UNSAFE] = {
-		"signal-unsafe call inside of a signal", "signal-unsafe-call",
-		"A signal handler called a function (such as malloc or printf) that may break if "
-		"the signal interrupted that same function. In a handler use only "
-		"async-signal-safe calls; usually just set a volatile sig_atomic_t flag."
-	},
-	[TSAN_SIGNAL_ERRNO] = {
-		"signal handler spoils errno", "signal-errno",
-		"A signal handler changed errno, so the code it interrupted may see a wrong error "
-		"code. Save errno at the start of the handler and restore it before returning."
-	},
-	[TSAN_LOCK_ORDER_INVERSION] = {
-		"lock-order-inversion (potential deadlock)", "lock-order-inversion",
-		"Two mutexes were taken in one order in one place and in the opposite order in "
-		"another; if two threads do this at the same time, each waits for the other "
-		"forever (a deadlock). Always take locks in one fixed global order."
-	},
-	[TSAN_UNKNOWN] = {
-		"unknown", "unknown",
-		"ThreadSanitizer reported a problem this tool does not know; read its report "
-		"below for the details."
-	},
+    [TSAN_DATA_RACE] =
+        {"data race", "data-race",
+         "Two threads touched the same memory, at least one of them wrote, and nothing "
+         "ordered the two accesses (no common lock, no atomic operation). Protect every "
+         "access to the variable with the same mutex, or make it atomic."},
+    [TSAN_DATA_RACE_VPTR] =
+        {"data race on vptr (ctor/dtor vs virtual call)", "data-race-vptr",
+         "One thread called a virtual method on a C++ object while another was still "
+         "constructing or already destroying it. Finish construction before sharing the "
+         "object, and join its users before deleting it."},
+    [TSAN_HEAP_USE_AFTER_FREE] =
+        {"heap-use-after-free", "heap-use-after-free",
+         "One thread freed a block of memory that another thread then used, with nothing "
+         "making the use happen before the free. Free memory only after every thread that "
+         "uses it is done (join it, or count the users)."},
+    [TSAN_HEAP_USE_AFTER_FREE_VPTR] =
+        {"heap-use-after-free (virtual call vs free)", "heap-use-after-free-vptr",
+         "A thread called a virtual method on a C++ object that another thread had already "
+         "deleted. Delete an object only after every thread is done with it."},
+    [TSAN_RACE_EXTERNAL] =
+        {"race on external object", "race-external",
+         "Two threads used the same library object (the library told TSan about it) at the "
+         "same time, and at least one changed it. Guard the object with a lock, or give "
+         "each thread its own."},
+    [TSAN_THREAD_LEAK] =
+        {"thread leak", "thread-leak",
+         "A thread was started but never joined (nor detached), so its result and resources "
+         "were never collected. Call pthread_join on every thread you create, or "
+         "pthread_detach it."},
+    [TSAN_DESTROY_LOCKED_MUTEX] =
+        {"destroy of a locked mutex", "destroy-locked-mutex",
+         "A mutex was destroyed while some thread still held it locked. Unlock it on every "
+         "path first, and destroy it only when no thread can use it any more."},
+    [TSAN_DOUBLE_LOCK] =
+        {"double lock of a mutex", "double-lock",
+         "A mutex that was already locked was locked again, which with a normal mutex "
+         "blocks forever. Make sure each lock is matched by one unlock before the next "
+         "lock, on every path (early returns too)."},
+    [TSAN_INVALID_MUTEX] =
+        {"use of an invalid mutex (e.g. uninitialized or destroyed)", "invalid-mutex",
+         "A mutex was used before it was initialised or after it was destroyed. Initialise "
+         "it (pthread_mutex_init or PTHREAD_MUTEX_INITIALIZER) before any thread uses it, "
+         "and destroy it only after all threads are done."},
+    [TSAN_UNLOCK_UNLOCKED] =
+        {"unlock of an unlocked mutex (or by a wrong thread)", "unlock-unlocked",
+         "A mutex was unlocked although it was not locked, or by a thread that did not lock "
+         "it. Unlock only what the same thread locked, exactly once."},
+    [TSAN_READ_LOCK_WRITE_LOCKED] =
+        {"read lock of a write locked mutex", "read-lock-write-locked",
+         "A reader-writer lock was taken for reading while it was held for writing. Release "
+         "the write lock first; one thread cannot hold both."},
+    [TSAN_READ_UNLOCK_WRITE_LOCKED] =
+        {"read unlock of a write locked mutex", "read-unlock-write-locked",
+         "A reader-writer lock held for writing was released as if it were held for "
+         "reading. Release a lock the same way it was taken."},
+    [TSAN_SIGNAL_UNSAFE] =
+        {"signal-unsafe call inside of a signal", "signal-unsafe-call",
+         "A signal handler called a function (such as malloc or printf) that may break if "
+         "the signal interrupted that same function. In a handler use only "
+         "async-signal-safe calls; usually just set a volatile sig_atomic_t flag."},
+    [TSAN_SIGNAL_ERRNO] =
+        {"signal handler spoils errno", "signal-errno",
+         "A signal handler changed errno, so the code it interrupted may see a wrong error "
+         "code. Save errno at the start of the handler and restore it before returning."},
+    [TSAN_LOCK_ORDER_INVERSION] =
+        {"lock-order-inversion (potential deadlock)", "lock-order-inversion",
+         "Two mutexes were taken in one order in one place and in the opposite order in "
+         "another; if two threads do this at the same time, each waits for the other "
+         "forever (a deadlock). Always take locks in one fixed global order."},
+    [TSAN_UNKNOWN] = {"unknown", "unknown",
+                      "ThreadSanitizer reported a problem this tool does not know; read its report "
+                      "below for the details."},
 };
 
 static const struct tsan_kind_info *kind_info(enum tsan_kind kind)

@@ -106,13 +106,16 @@ static bool contains_any(const char *s, const char *const *needles)
 }
 
 static const char *const runtime_prefixes[] = {
-	"__interceptor_", "__tsan", "__sanitizer", "internal_", NULL,
+    "__interceptor_", "__tsan", "__sanitizer", "internal_", NULL,
 };
 static const char *const runtime_files[] = {
-	"libsanitizer", "compiler-rt", "sanitizer_common", NULL,
+    "libsanitizer",
+    "compiler-rt",
+    "sanitizer_common",
+    NULL,
 };
 static const char *const runtime_modules[] = {
-	"libtsan", "libc.so", "libc-", "ld-linux", "libpthread", NULL,
+    "libtsan", "libc.so", "libc-", "ld-linux", "libpthread", NULL,
 };
 
 /* Is the frame in the program's own code? A frame without a file cannot say where, so it
@@ -126,8 +129,8 @@ static bool is_user_frame(const struct raw_frame *f, const struct tsan_parse_opt
 		return false;
 	if (contains_any(f->file, runtime_files) || contains_any(f->module, runtime_modules))
 		return false;
-	if (opts && (contains_any(f->file, opts->skip_paths) ||
-		     contains_any(f->module, opts->skip_paths)))
+	if (opts &&
+	    (contains_any(f->file, opts->skip_paths) || contains_any(f->module, opts->skip_paths)))
 		return false;
 	return true;
 }
@@ -278,7 +281,7 @@ static void on_frame(struct parser *ps, char *body)
  * or, for external objects, "[Previous ]modifying access of Tag at 0x... by ...:". */
 static bool on_access(struct parser *ps, const char *s)
 {
-	struct tsan_access a = { .present = true };
+	struct tsan_access a = {.present = true};
 	bool previous = starts_with(s, "Previous ");
 	const char *p;
 	int index = previous ? 1 : 0;
@@ -417,7 +420,7 @@ static void on_thread(struct parser *ps, const char *s)
 static void on_summary(struct parser *ps, char *s)
 {
 	struct tsan_frame *sum = &ps->cur->summary;
-	struct raw_frame f = { 0 };
+	struct raw_frame f = {0};
 	char *in = NULL, *space;
 
 	for (char *p = strstr(s, " in "); p; p = strstr(p + 1, " in "))
@@ -512,7 +515,8 @@ static int on_line(struct parser *ps, char *line)
 		long n = read_number(&p);
 		if (n >= 0)
 			ps->out->warnings_reported = ps->out->warnings_reported < 0
-				? (int)n : ps->out->warnings_reported + (int)n;
+			                                 ? (int)n
+			                                 : ps->out->warnings_reported + (int)n;
 		return 0;
 	}
 	if (strstr(line, "FATAL: ThreadSanitizer") || strstr(line, "CHECK failed"))
@@ -561,9 +565,9 @@ static void finish_where(struct tsan_finding *fi)
 }
 
 int tsan_parse(const char *text, size_t len, const struct tsan_parse_options *opts,
-	       struct tsan_report *out)
+               struct tsan_report *out)
 {
-	struct parser ps = { .opts = opts, .out = out };
+	struct parser ps = {.opts = opts, .out = out};
 	size_t first = out->n_findings;
 	char line[LINE_BUF];
 	int rc = 0;
@@ -607,7 +611,7 @@ static bool same_acquisitions(const struct tsan_finding *a, const struct tsan_fi
 		bool found = false;
 		for (int j = 0; j < b->n_stacks && !found; j++)
 			found = strstr(b->stacks[j].title, "acquired here while holding") &&
-				same_place(&a->stacks[i].where, &b->stacks[j].where);
+			        same_place(&a->stacks[i].where, &b->stacks[j].where);
 		if (!found)
 			return false;
 	}

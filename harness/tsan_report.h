@@ -29,11 +29,11 @@ enum tsan_kind {
 	TSAN_KIND_COUNT
 };
 
-#define TSAN_NAME_MAX 128
-#define TSAN_PATH_MAX 256
+#define TSAN_NAME_MAX    128
+#define TSAN_PATH_MAX    256
 #define TSAN_MAX_MUTEXES 8
 #define TSAN_MAX_THREADS 8
-#define TSAN_MAX_STACKS 8
+#define TSAN_MAX_STACKS  8
 
 /* One stack frame: the first one in the program's own code. line == 0: none found. */
 struct tsan_frame {
@@ -46,10 +46,10 @@ struct tsan_frame {
 /* One memory access of a data race or use-after-free. */
 struct tsan_access {
 	bool present;
-	bool is_write;  /* "Write" / "Atomic write" */
-	bool is_atomic; /* "Atomic read" / "Atomic write" */
-	int size;       /* bytes */
-	int thread;     /* 0 for "main thread", N for "thread TN" */
+	bool is_write;    /* "Write" / "Atomic write" */
+	bool is_atomic;   /* "Atomic read" / "Atomic write" */
+	int size;         /* bytes */
+	int thread;       /* 0 for "main thread", N for "thread TN" */
 	char mutexes[64]; /* what TSan listed after "(mutexes: ", e.g. "write M0"; "" if none */
 	struct tsan_frame where;
 };
@@ -66,15 +66,15 @@ enum tsan_location_kind {
 
 struct tsan_location {
 	enum tsan_location_kind kind;
-	char variable[TSAN_NAME_MAX]; /* global's name; "" otherwise */
-	long size;                    /* bytes, when TSan says; 0 otherwise */
-	int thread;                   /* stack/TLS owner, or the heap block's allocating thread */
+	char variable[TSAN_NAME_MAX];   /* global's name; "" otherwise */
+	long size;                      /* bytes, when TSan says; 0 otherwise */
+	int thread;                     /* stack/TLS owner, or the heap block's allocating thread */
 	struct tsan_frame allocated_at; /* heap: first user frame of the allocation stack */
 };
 
 struct tsan_mutex {
-	int id;                        /* N of "Mutex MN" */
-	struct tsan_frame created_at;  /* first user frame of "Mutex MN (...) created at:" */
+	int id;                       /* N of "Mutex MN" */
+	struct tsan_frame created_at; /* first user frame of "Mutex MN (...) created at:" */
 };
 
 struct tsan_thread {
@@ -113,10 +113,10 @@ struct tsan_report {
 	struct tsan_finding *findings;
 	size_t n_findings;
 	size_t cap_findings;
-	int warnings_reported;  /* N of "ThreadSanitizer: reported N warnings"; -1 if absent */
-	bool mapping_failure;   /* "FATAL: ThreadSanitizer: unexpected memory mapping" */
-	bool fatal;             /* any other FATAL / CHECK failed line */
-	char fatal_line[256];   /* that line, for the error message */
+	int warnings_reported; /* N of "ThreadSanitizer: reported N warnings"; -1 if absent */
+	bool mapping_failure;  /* "FATAL: ThreadSanitizer: unexpected memory mapping" */
+	bool fatal;            /* any other FATAL / CHECK failed line */
+	char fatal_line[256];  /* that line, for the error message */
 };
 
 /* Which frames are not the program's own code. Frames whose file or module contains one of
@@ -130,7 +130,7 @@ struct tsan_parse_options {
  * used. Returns 0, or -1 when memory ran out (out stays consistent). Tolerates truncated
  * and interleaved text: a malformed block still yields a finding of its kind. */
 int tsan_parse(const char *text, size_t len, const struct tsan_parse_options *opts,
-	       struct tsan_report *out);
+               struct tsan_report *out);
 
 /* Merges findings of the same kind whose unordered pair of source locations (file:line of
  * the two accesses, or of where/summary for other kinds) is equal, summing counts. Keeps

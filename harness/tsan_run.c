@@ -15,13 +15,13 @@
 #define LOG_LIMIT (8u << 20) /* bytes of TSan logs read per run */
 
 /* Frames in the lab kit are wrappers; the finding belongs to the lab line that called them. */
-static const char *const skip_paths[] = { "/labkit/", NULL };
+static const char *const skip_paths[] = {"/labkit/", NULL};
 
 static const char *find_symbolizer(void)
 {
-	static const char *const candidates[] = { "/usr/bin/llvm-symbolizer",
-						  "/usr/lib/llvm-14/bin/llvm-symbolizer",
-						  "/usr/bin/llvm-symbolizer-14", NULL };
+	static const char *const candidates[] = {"/usr/bin/llvm-symbolizer",
+	                                         "/usr/lib/llvm-14/bin/llvm-symbolizer",
+	                                         "/usr/bin/llvm-symbolizer-14", NULL};
 	for (int i = 0; candidates[i]; i++)
 		if (access(candidates[i], X_OK) == 0)
 			return candidates[i];
@@ -33,10 +33,10 @@ static void build_options(char *out, size_t cap, const char *log_prefix)
 	const char *user = getenv("TSAN_OPTIONS");
 	const char *symbolizer = find_symbolizer();
 	snprintf(out, cap,
-		 "TSAN_OPTIONS=%s%slog_path=%s color=never atexit_sleep_ms=50 "
-		 "second_deadlock_stack=1 exitcode=%d%s%s",
-		 user ? user : "", user ? " " : "", log_prefix, TSAN_EXIT_CODE,
-		 symbolizer ? " external_symbolizer_path=" : "", symbolizer ? symbolizer : "");
+	         "TSAN_OPTIONS=%s%slog_path=%s color=never atexit_sleep_ms=50 "
+	         "second_deadlock_stack=1 exitcode=%d%s%s",
+	         user ? user : "", user ? " " : "", log_prefix, TSAN_EXIT_CODE,
+	         symbolizer ? " external_symbolizer_path=" : "", symbolizer ? symbolizer : "");
 }
 
 /* Appends every file of dir to *buf (bounded), then removes files and dir. */
@@ -74,23 +74,27 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	char dir[4096], prefix[4200], options[8192];
 	snprintf(dir, sizeof(dir), "%s/racelab-tsan-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
-		snprintf(out->error, sizeof(out->error), "cannot make a directory for TSan's logs: %s",
-			 strerror(errno));
+		snprintf(out->error, sizeof(out->error),
+		         "cannot make a directory for TSan's logs: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(prefix, sizeof(prefix), "%s/tsan", dir);
 	build_options(options, sizeof(options), prefix);
-	char *env[] = { options, NULL };
-	struct run_spec spec = { .argv = argv, .env_extra = env, .timeout_s = timeout_s,
-				 .capture_limit = 1 << 16, .result_channel = true,
-				 .no_aslr = no_aslr, .quiet_stdin = true };
+	char *env[] = {options, NULL};
+	struct run_spec spec = {.argv = argv,
+	                        .env_extra = env,
+	                        .timeout_s = timeout_s,
+	                        .capture_limit = 1 << 16,
+	                        .result_channel = true,
+	                        .no_aslr = no_aslr,
+	                        .quiet_stdin = true};
 	struct run_result rr;
 	int rc = runner_run(&spec, &rr);
 	if (rc != 0) {
 		snprintf(out->error, sizeof(out->error), "%s: cannot run%s: %s", argv[0],
-			 no_aslr ? " with address randomisation off" : "", strerror(errno));
+		         no_aslr ? " with address randomisation off" : "", strerror(errno));
 		run_result_free(&rr);
-		collect_logs(dir, &(char *){ NULL }, &(size_t){ 0 });
+		collect_logs(dir, &(char *){NULL}, &(size_t){0});
 		return -1;
 	}
 	char *logs = NULL;
@@ -98,17 +102,17 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	collect_logs(dir, &logs, &logs_len);
 	/* TSan prints start-up failures on stderr before log_path applies: parse both. */
 	tsan_report_free(&out->report);
-	struct tsan_parse_options popts = { .skip_paths = skip_paths };
+	struct tsan_parse_options popts = {.skip_paths = skip_paths};
 	tsan_parse(rr.output ? rr.output : "", rr.output_len, &popts, &out->report);
 	tsan_parse(logs ? logs : "", logs_len, &popts, &out->report);
 	free(logs);
 
 	struct run_record *rec = &out->run;
 	memset(rec, 0, sizeof(*rec));
-	rec->has_result = rr.result && result_channel_parse(rr.result, rr.result_len,
-							    &rec->result) == 0;
+	rec->has_result =
+	    rr.result && result_channel_parse(rr.result, rr.result_len, &rec->result) == 0;
 	rec->cls = series_classify(&rr, &rec->result, rec->has_result, false, rec->detail,
-				   sizeof(rec->detail));
+	                           sizeof(rec->detail));
 	rec->wall_s = rr.wall_s;
 	rec->exit_status = rr.exited ? rr.exit_status : -1;
 	rec->signal = rr.signaled ? rr.term_signal : 0;
@@ -121,7 +125,7 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 	memset(out, 0, sizeof(*out));
 	if (access(argv[0], X_OK) != 0) {
 		snprintf(out->error, sizeof(out->error), "%s: %s (TSan build missing)", argv[0],
-			 strerror(errno));
+		         strerror(errno));
 		return -1;
 	}
 	if (attempt(argv, timeout_s, false, out))
@@ -133,11 +137,11 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 	}
 	if (out->report.mapping_failure || out->report.fatal) {
 		snprintf(out->error, sizeof(out->error), "ThreadSanitizer failed to start: %s%s",
-			 out->report.fatal_line,
-			 out->report.mapping_failure
-				 ? " (even with address randomisation off; try: sudo sysctl "
-				   "vm.mmap_rnd_bits=28)"
-				 : "");
+		         out->report.fatal_line,
+		         out->report.mapping_failure
+		             ? " (even with address randomisation off; try: sudo sysctl "
+		               "vm.mmap_rnd_bits=28)"
+		             : "");
 		return -1;
 	}
 	out->raw_reports = (int)out->report.n_findings;

@@ -43,10 +43,10 @@ static void describe_findings(const struct tsan_report *r, char *out, size_t cap
 		const char *file = strrchr(f->where.file, '/');
 		file = file ? file + 1 : f->where.file;
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
-					tsan_kind_name(f->kind));
+		                        tsan_kind_name(f->kind));
 		if (f->where.line && len < cap)
 			len += (size_t)snprintf(out + len, cap - len, " at %s:%d", file,
-						f->where.line);
+			                        f->where.line);
 	}
 	if (r->n_findings > 3 && len < cap)
 		snprintf(out + len, cap - len, " and %zu more", r->n_findings - 3);
@@ -56,14 +56,14 @@ static void describe_findings(const struct tsan_report *r, char *out, size_t cap
 static void describe_runs(const struct series *s, char *out, size_t cap)
 {
 	size_t len = (size_t)snprintf(out, cap, "%zu/%zu runs went wrong", bad_runs(s), s->n_runs);
-	static const enum run_class shown[] = { RUN_SYMPTOM, RUN_HANG, RUN_CRASH };
-	static const char *const words[] = { "wrong result", "hung", "crashed" };
+	static const enum run_class shown[] = {RUN_SYMPTOM, RUN_HANG, RUN_CRASH};
+	static const char *const words[] = {"wrong result", "hung", "crashed"};
 	const char *sep = " (";
 	for (int i = 0; i < 3 && len < cap; i++) {
 		if (!s->counts[shown[i]])
 			continue;
 		len += (size_t)snprintf(out + len, cap - len, "%s%zu %s", sep, s->counts[shown[i]],
-					words[i]);
+		                        words[i]);
 		sep = ", ";
 	}
 	if (*sep == ',' && len < cap)
@@ -90,7 +90,9 @@ static void judge_bug(struct experiment *ex)
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	ex->verdict = VERDICT_BUG_SHOWN;
 	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
-		 found ? findings : ex->tsan.ran ? "clean" : "did not run");
+	         found          ? findings
+	         : ex->tsan.ran ? "clean"
+	                        : "did not run");
 }
 
 static void judge_quiet(struct experiment *ex)
@@ -98,26 +100,27 @@ static void judge_quiet(struct experiment *ex)
 	const struct series *s = &ex->plain;
 	if (ex->cannot_judge) {
 		ex->verdict = VERDICT_NOT_PROVEN;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+		snprintf(
+		    ex->evidence, sizeof(ex->evidence),
+		    "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
 	} else if (s->counts[RUN_ERROR] == s->n_runs) {
 		ex->verdict = VERDICT_ERROR;
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
-			 s->runs[0].detail);
+		         s->runs[0].detail);
 	} else if (tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
-		snprintf(ex->evidence, sizeof(ex->evidence), "no bug seen in %zu runs and TSan clean",
-			 s->n_runs);
+		snprintf(ex->evidence, sizeof(ex->evidence),
+		         "no bug seen in %zu runs and TSan clean", s->n_runs);
 	} else {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "no bug seen in %zu runs, but TSan did not run (%s): not proven", s->n_runs,
-			 ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+		         "no bug seen in %zu runs, but TSan did not run (%s): not proven",
+		         s->n_runs, ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	}
 	if (s->counts[RUN_ERROR] && ex->verdict != VERDICT_ERROR) {
 		size_t len = strlen(ex->evidence);
 		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
-			 s->counts[RUN_ERROR], s->runs[0].detail);
+		         s->counts[RUN_ERROR], s->runs[0].detail);
 	}
 }
 
@@ -129,23 +132,24 @@ static void judge_solution(struct experiment *ex)
 	bool correct = s->counts[RUN_OK] == s->n_runs;
 	if (ex->cannot_judge) {
 		ex->verdict = VERDICT_NOT_PROVEN;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+		snprintf(
+		    ex->evidence, sizeof(ex->evidence),
+		    "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
 	} else if (correct && tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_SOLUTION_OK;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
+		         "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-			 "correct in %zu/%zu runs, but TSan did not run (%s)", s->n_runs, s->n_runs,
-			 ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+		         "correct in %zu/%zu runs, but TSan did not run (%s)", s->n_runs, s->n_runs,
+		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	} else {
 		ex->verdict = VERDICT_SOLUTION_BAD;
 		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs; TSan: %s",
-			 s->counts[RUN_OK], s->n_runs,
-			 ex->tsan.ran ? (ex->tsan.report.n_findings ? findings : "clean")
-				      : "did not run");
+		         s->counts[RUN_OK], s->n_runs,
+		         ex->tsan.ran ? (ex->tsan.report.n_findings ? findings : "clean")
+		                      : "did not run");
 	}
 }
 
@@ -165,7 +169,7 @@ void verdict_judge(struct experiment *ex)
 		return;
 	const struct manifest *m = &ex->lab->manifest;
 	ex->symptom_rate_holds = stats_rate_consistent(ex->plain.symptom_runs, ex->plain.n_runs,
-						       m->symptom_rate, VERDICT_ALPHA);
+	                                               m->symptom_rate, VERDICT_ALPHA);
 	judge_tsan_kinds(ex);
 }
 

@@ -12,9 +12,18 @@ struct rl_knob {
 	const char *help; /* one line for --help */
 };
 
-#define RL_KNOB_THREADS(p) { "threads", (p), 1, 1024, "worker threads" }
-#define RL_KNOB_ITERATIONS(p) { "iterations", (p), 1, 1000000000L, "iterations per worker" }
-#define RL_KNOB_END { 0 }
+#define RL_KNOB_THREADS(p)                                                                         \
+	{                                                                                          \
+		"threads", (p), 1, 1024, "worker threads"                                          \
+	}
+#define RL_KNOB_ITERATIONS(p)                                                                      \
+	{                                                                                          \
+		"iterations", (p), 1, 1000000000L, "iterations per worker"                         \
+	}
+#define RL_KNOB_END                                                                                \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* Parses "--name N" and "--name=N" for every knob (the last occurrence wins), and --help.
  * summary is one line saying what the program does. On --help prints usage and exits 0;

@@ -57,7 +57,7 @@ static void print_line(const struct rl_result *r)
 	printf("%s: observed %.17g, expected %.17g%s\n", r->what, r->observed, r->expected,
 	       r->inconclusive ? "  (cannot judge here)"
 	       : r->symptom    ? "  <-- the bug showed"
-			       : "");
+	                       : "");
 	if (r->ops > 0 && r->work_ns > 0)
 		printf("time: %.3f ms for %lld operations (%.2f ns each)\n", r->work_ns / 1e6,
 		       r->ops, (double)r->work_ns / (double)r->ops);
@@ -70,13 +70,13 @@ static void write_record(int fd, const struct rl_result *r)
 {
 	char buf[4096];
 	int n = snprintf(buf, sizeof(buf),
-			 "racelab-result 1\nwhat %s\nobserved %.17g\nexpected %.17g\n"
-			 "symptom %d\ninconclusive %d\nops %lld\nwork_ns %lld\n",
-			 r->what, r->observed, r->expected, r->symptom ? 1 : 0,
-			 r->inconclusive ? 1 : 0, r->ops, r->work_ns);
+	                 "racelab-result 1\nwhat %s\nobserved %.17g\nexpected %.17g\n"
+	                 "symptom %d\ninconclusive %d\nops %lld\nwork_ns %lld\n",
+	                 r->what, r->observed, r->expected, r->symptom ? 1 : 0,
+	                 r->inconclusive ? 1 : 0, r->ops, r->work_ns);
 	for (int i = 0; i < n_metrics && n < (int)sizeof(buf) - 80; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "metric %s %.17g\n", metrics[i].name,
-			      metrics[i].value);
+		              metrics[i].value);
 	n += snprintf(buf + n, sizeof(buf) - n, "end\n");
 	/* One write: the record is small, so the pipe takes it whole. */
 	if (write(fd, buf, (size_t)n) != n)

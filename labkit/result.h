@@ -8,13 +8,13 @@
 #include <stdbool.h>
 
 struct rl_result {
-	const char *what; /* what observed measures: "counter", "total balance", ... */
-	double observed;  /* what this run produced */
-	double expected;  /* what a correct program produces */
-	bool symptom;     /* this run showed the bug */
+	const char *what;  /* what observed measures: "counter", "total balance", ... */
+	double observed;   /* what this run produced */
+	double expected;   /* what a correct program produces */
+	bool symptom;      /* this run showed the bug */
 	bool inconclusive; /* this run cannot judge (a timing lab on one CPU): say why in a
 	                    * line of output; the harness reports "cannot judge", not a failure */
-	long long ops;    /* operations done in the timed work (0: not timed) */
+	long long ops;     /* operations done in the timed work (0: not timed) */
 	long long work_ns; /* wall time of the timed work, from rl_clock_ns() */
 };
 

@@ -18,15 +18,15 @@ static void pthreads_yield(void)
 }
 
 static const struct rl_sched_ops pthreads_ops = {
-	.thread_start = pthreads_start,
-	.thread_join = pthread_join,
-	.mutex_lock = pthread_mutex_lock,
-	.mutex_trylock = pthread_mutex_trylock,
-	.mutex_unlock = pthread_mutex_unlock,
-	.cond_wait = pthread_cond_wait,
-	.cond_signal = pthread_cond_signal,
-	.cond_broadcast = pthread_cond_broadcast,
-	.yield = pthreads_yield,
+    .thread_start = pthreads_start,
+    .thread_join = pthread_join,
+    .mutex_lock = pthread_mutex_lock,
+    .mutex_trylock = pthread_mutex_trylock,
+    .mutex_unlock = pthread_mutex_unlock,
+    .cond_wait = pthread_cond_wait,
+    .cond_signal = pthread_cond_signal,
+    .cond_broadcast = pthread_cond_broadcast,
+    .yield = pthreads_yield,
 };
 
 /* Written once before threads start, read-only afterwards. */

@@ -26,12 +26,12 @@ struct rl_sched_ops {
 void rl_sched_install(const struct rl_sched_ops *ops);
 
 #define rl_thread_start(t, fn, arg) rl_thread_start_at(__FILE__, __LINE__, (t), (fn), (arg))
-#define rl_thread_join(t, ret) rl_thread_join_at(__FILE__, __LINE__, (t), (ret))
-#define rl_lock(m) rl_lock_at(__FILE__, __LINE__, (m))
-#define rl_unlock(m) rl_unlock_at(__FILE__, __LINE__, (m))
-#define rl_cond_wait(c, m) rl_cond_wait_at(__FILE__, __LINE__, (c), (m))
-#define rl_cond_signal(c) rl_cond_signal_at(__FILE__, __LINE__, (c))
-#define rl_cond_broadcast(c) rl_cond_broadcast_at(__FILE__, __LINE__, (c))
+#define rl_thread_join(t, ret)      rl_thread_join_at(__FILE__, __LINE__, (t), (ret))
+#define rl_lock(m)                  rl_lock_at(__FILE__, __LINE__, (m))
+#define rl_unlock(m)                rl_unlock_at(__FILE__, __LINE__, (m))
+#define rl_cond_wait(c, m)          rl_cond_wait_at(__FILE__, __LINE__, (c), (m))
+#define rl_cond_signal(c)           rl_cond_signal_at(__FILE__, __LINE__, (c))
+#define rl_cond_broadcast(c)        rl_cond_broadcast_at(__FILE__, __LINE__, (c))
 
 /* Returns 1 if it took the lock, 0 if another thread holds it; aborts on any other error. */
 #define rl_trylock(m) rl_trylock_at(__FILE__, __LINE__, (m))

@@ -222,20 +222,20 @@ struct mode {
 };
 
 static const struct mode modes[] = {
-	{"exit", mode_exit},
-	{"segv", mode_segv},
-	{"abort", mode_abort},
-	{"sleep", mode_sleep},
-	{"hang-with-child", mode_hang_with_child},
-	{"orphan-holds-pipe", mode_orphan_holds_pipe},
-	{"flood", mode_flood},
-	{"result", mode_result},
-	{"echo-env", mode_echo_env},
-	{"stderr-and-stdout", mode_stderr_and_stdout},
-	{"ignore-term", mode_ignore_term},
-	{"setsid-holds-pipe", mode_setsid_holds_pipe},
-	{"print-personality", mode_print_personality},
-	{"fds", mode_fds},
+    {"exit", mode_exit},
+    {"segv", mode_segv},
+    {"abort", mode_abort},
+    {"sleep", mode_sleep},
+    {"hang-with-child", mode_hang_with_child},
+    {"orphan-holds-pipe", mode_orphan_holds_pipe},
+    {"flood", mode_flood},
+    {"result", mode_result},
+    {"echo-env", mode_echo_env},
+    {"stderr-and-stdout", mode_stderr_and_stdout},
+    {"ignore-term", mode_ignore_term},
+    {"setsid-holds-pipe", mode_setsid_holds_pipe},
+    {"print-personality", mode_print_personality},
+    {"fds", mode_fds},
 };
 
 int main(int argc, char **argv)

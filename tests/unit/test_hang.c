@@ -15,15 +15,15 @@ static void test_task_stat_table(void)
 		bool ok, blocked;
 		unsigned long long cpu;
 	} cases[] = {
-		{ "626 (dl) S 1 623 1 0 -1 4194368 10 0 0 0 3 4 0 0 20 0 3 0", "futex_do_wait", true,
-		  true, 7 },
-		{ "626 (dl) R 1 623 1 0 -1 4194368 10 0 0 0 30 4 0 0 20 0 3 0", "0", true, false, 34 },
-		{ "626 (dl) S 1 623 1 0 -1 4194368 10 0 0 0 3 4 0 0 20 0 3 0", "hrtimer_nanosleep",
-		  true, false, 7 },
-		{ "77 (a (weird) name) S 1 2 3 4 5 6 7 8 9 10 11 12 0", "futex_wait_queue", true,
-		  true, 23 },
-		{ "garbage", "futex", false, false, 0 },
-		{ "1 (x) S 1", "futex", false, false, 0 },
+	    {"626 (dl) S 1 623 1 0 -1 4194368 10 0 0 0 3 4 0 0 20 0 3 0", "futex_do_wait", true,
+	     true, 7},
+	    {"626 (dl) R 1 623 1 0 -1 4194368 10 0 0 0 30 4 0 0 20 0 3 0", "0", true, false, 34},
+	    {"626 (dl) S 1 623 1 0 -1 4194368 10 0 0 0 3 4 0 0 20 0 3 0", "hrtimer_nanosleep", true,
+	     false, 7},
+	    {"77 (a (weird) name) S 1 2 3 4 5 6 7 8 9 10 11 12 0", "futex_wait_queue", true, true,
+	     23},
+	    {"garbage", "futex", false, false, 0},
+	    {"1 (x) S 1", "futex", false, false, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bool blocked = !cases[i].blocked;
@@ -65,12 +65,12 @@ static void test_gdb_abba(void)
 static void test_gdb_skip_path_and_condition(void)
 {
 	const char *text =
-		"Thread 2 (Thread 0x7f (LWP 41) \"lab\"):\n"
-		"#0  futex_wait (futex_word=0x1 <not_empty>) at ../sysdeps/nptl/futex-internal.h:146\n"
-		"#1  ___pthread_cond_wait (cond=0x5555 <not_empty>, mutex=0x5566 <lock>) at "
-		"./nptl/pthread_cond_wait.c:618\n"
-		"#2  0x1 in rl_cond_wait_at (file=0x0, line=3) at /src/labkit/sync.c:120\n"
-		"#3  0x2 in consumer (arg=0x0) at /src/labs/06-x/buffer.c:44\n";
+	    "Thread 2 (Thread 0x7f (LWP 41) \"lab\"):\n"
+	    "#0  futex_wait (futex_word=0x1 <not_empty>) at ../sysdeps/nptl/futex-internal.h:146\n"
+	    "#1  ___pthread_cond_wait (cond=0x5555 <not_empty>, mutex=0x5566 <lock>) at "
+	    "./nptl/pthread_cond_wait.c:618\n"
+	    "#2  0x1 in rl_cond_wait_at (file=0x0, line=3) at /src/labkit/sync.c:120\n"
+	    "#3  0x2 in consumer (arg=0x0) at /src/labs/06-x/buffer.c:44\n";
 	struct hang_thread t[2];
 	CU_ASSERT_EQUAL_FATAL(hang_parse_gdb(text, "/labkit/", t, 2), 1);
 	CU_ASSERT_EQUAL(t[0].lwp, 41);

@@ -40,17 +40,17 @@ static void test_errors_table(void)
 		const char *text;
 		const char *error; /* substring of the message; NULL: parses */
 	} cases[] = {
-		{ MINIMAL, NULL },
-		{ MINIMAL "symptom = wrong-result, hang\nstall_ms = 300\n", NULL },
-		{ "# only a comment\n", "missing key 'id'" },
-		{ MINIMAL "colour = red\n", "line 6: unknown key 'colour'" },
-		{ MINIMAL "runs = many\n", "not a whole number" },
-		{ MINIMAL "runs = 0\n", "not a whole number in range" },
-		{ MINIMAL "timeout = 9999\n", "not a number in range" },
-		{ MINIMAL "symptom = slow\n", "unknown symptom 'slow'" },
-		{ MINIMAL "tsan_expect = data-race, race-condition\n", "unknown TSan finding kind" },
-		{ MINIMAL "just words\n", "expected 'key = value'" },
-		{ "id = 100\n", "not a whole number in range" },
+	    {MINIMAL, NULL},
+	    {MINIMAL "symptom = wrong-result, hang\nstall_ms = 300\n", NULL},
+	    {"# only a comment\n", "missing key 'id'"},
+	    {MINIMAL "colour = red\n", "line 6: unknown key 'colour'"},
+	    {MINIMAL "runs = many\n", "not a whole number"},
+	    {MINIMAL "runs = 0\n", "not a whole number in range"},
+	    {MINIMAL "timeout = 9999\n", "not a number in range"},
+	    {MINIMAL "symptom = slow\n", "unknown symptom 'slow'"},
+	    {MINIMAL "tsan_expect = data-race, race-condition\n", "unknown TSan finding kind"},
+	    {MINIMAL "just words\n", "expected 'key = value'"},
+	    {"id = 100\n", "not a whole number in range"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct manifest m;
@@ -80,7 +80,7 @@ static void test_defaults_and_multiple_symptoms(void)
 
 static void test_find_lab_by_any_name(void)
 {
-	struct lab_entry labs[2] = { 0 };
+	struct lab_entry labs[2] = {0};
 	snprintf(labs[0].dir, sizeof(labs[0].dir), "03-lost-update");
 	labs[0].manifest_ok = true;
 	labs[0].manifest.id = 3;
@@ -89,15 +89,16 @@ static void test_find_lab_by_any_name(void)
 	labs[1].manifest_ok = true;
 	labs[1].manifest.id = 12;
 	snprintf(labs[1].manifest.slug, sizeof(labs[1].manifest.slug), "false-sharing");
-	struct catalogue cat = { .labs = labs, .n_labs = 2 };
+	struct catalogue cat = {.labs = labs, .n_labs = 2};
 	static const struct {
 		const char *name;
 		int index;
 	} cases[] = {
-		{ "lab3", 0 },	  { "3", 0 },	      { "lab03", 0 },	       { "03", 0 },
-		{ "lost-update", 0 }, { "03-lost-update", 0 }, { "lab12", 1 },  { "12", 1 },
-		{ "false-sharing", 1 }, { "lab4", -1 },	   { "lab", -1 },	{ "", -1 },
-		{ "lab3x", -1 },	  { "lost", -1 },	   { "0003", -1 },
+	    {"lab3", 0},   {"3", 0},           {"lab03", 0},
+	    {"03", 0},     {"lost-update", 0}, {"03-lost-update", 0},
+	    {"lab12", 1},  {"12", 1},          {"false-sharing", 1},
+	    {"lab4", -1},  {"lab", -1},        {"", -1},
+	    {"lab3x", -1}, {"lost", -1},       {"0003", -1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CU_ASSERT_EQUAL(catalogue_find(&cat, cases[i].name), cases[i].index);

@@ -52,15 +52,15 @@ static void test_table(void)
 		bool complete, symptom;
 		int n_metrics;
 	} cases[] = {
-		{ "", -1, false, false, 0 },
-		{ "garbage\n\n\n", -1, false, false, 0 },
-		{ "observed 1\nexpected 2\nsymptom 1\n", -1, false, true, 0 }, /* no header */
-		{ "racelab-result 1\nobserved 1\nexpected 2\nsymptom 1\n", 0, false, true, 0 },
-		{ "racelab-result 1\nobserved x\nexpected 2\nsymptom 1\nend\n", -1, true, true, 0 },
-		{ "racelab-result 1\nobserved 3\nexpected 3\nsymptom 0\nmetric meals.0 12\n"
-		  "metric meals.1 0\nfuture-key 9\nend\n",
-		  0, true, false, 2 },
-		{ "racelab-result 1\r\nobserved 3\nexpected 3\nsymptom 0\nend", 0, true, false, 0 },
+	    {"", -1, false, false, 0},
+	    {"garbage\n\n\n", -1, false, false, 0},
+	    {"observed 1\nexpected 2\nsymptom 1\n", -1, false, true, 0}, /* no header */
+	    {"racelab-result 1\nobserved 1\nexpected 2\nsymptom 1\n", 0, false, true, 0},
+	    {"racelab-result 1\nobserved x\nexpected 2\nsymptom 1\nend\n", -1, true, true, 0},
+	    {"racelab-result 1\nobserved 3\nexpected 3\nsymptom 0\nmetric meals.0 12\n"
+	     "metric meals.1 0\nfuture-key 9\nend\n",
+	     0, true, false, 2},
+	    {"racelab-result 1\r\nobserved 3\nexpected 3\nsymptom 0\nend", 0, true, false, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lab_result r;

@@ -45,8 +45,7 @@ static struct run_spec default_spec(void)
 }
 
 /* Runs runner_helper MODE [ARG] under spec (its argv is filled in here). */
-static int run_mode(struct run_spec spec, struct run_result *r, const char *mode,
-		    const char *arg)
+static int run_mode(struct run_spec spec, struct run_result *r, const char *mode, const char *arg)
 {
 	char *argv[] = {RUNNER_HELPER, (char *)mode, (char *)arg, NULL};
 
@@ -89,8 +88,9 @@ static bool pid_gone(pid_t pid)
 		if (proc_state(pid, &state, &ppid) < 0)
 			return true;
 		if ((state == 'Z' || state == 'X') && ppid != getpid()) {
-			printf("\n    note: pid %d is a zombie of pid %d (that init does not reap) ",
-			       (int)pid, (int)ppid);
+			printf(
+			    "\n    note: pid %d is a zombie of pid %d (that init does not reap) ",
+			    (int)pid, (int)ppid);
 			return true;
 		}
 		sleep_s(0.005);
@@ -157,13 +157,13 @@ static void test_signal_names(void)
 		int sig;
 		const char *name;
 	} table[] = {
-		{SIGKILL, "SIGKILL (killed)"},
-		{SIGFPE, "SIGFPE (arithmetic error)"},
-		{SIGBUS, "SIGBUS (bus error)"},
-		{SIGILL, "SIGILL (illegal instruction)"},
-		{SIGTERM, "SIGTERM (terminated)"},
-		{0, "signal 0"},
-		{999, "signal 999"},
+	    {SIGKILL, "SIGKILL (killed)"},
+	    {SIGFPE, "SIGFPE (arithmetic error)"},
+	    {SIGBUS, "SIGBUS (bus error)"},
+	    {SIGILL, "SIGILL (illegal instruction)"},
+	    {SIGTERM, "SIGTERM (terminated)"},
+	    {0, "signal 0"},
+	    {999, "signal 999"},
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -478,25 +478,25 @@ CU_ErrorCode register_suites(void)
 		const char *name;
 		CU_TestFunc fn;
 	} tests[] = {
-		{"exit status", test_exit_status},
-		{"SIGSEGV named", test_segv_named},
-		{"SIGABRT named", test_abort_named},
-		{"signal names", test_signal_names},
-		{"stdout and stderr interleaved", test_stdout_stderr_interleaved},
-		{"timeout kills the whole group", test_timeout_kills_group},
-		{"timeout ignores ignored SIGTERM", test_timeout_ignores_sigterm},
-		{"setsid escapee holding the pipe", test_escapee_holding_pipe},
-		{"orphan holding the pipe", test_orphan_holding_pipe},
-		{"flood bounded", test_flood_bounded},
-		{"capture limit zero", test_capture_limit_zero},
-		{"result channel", test_result_channel},
-		{"no channel, no RACELAB_RESULT_FD", test_no_result_channel_unsets_env},
-		{"env_extra", test_env_extra},
-		{"spawn failures", test_spawn_failures},
-		{"no_aslr", test_no_aslr},
-		{"no fd leaks", test_no_fd_leaks},
-		{"no zombies after 200 runs", test_no_zombies},
-		{"overhead after exit", test_overhead_small},
+	    {"exit status", test_exit_status},
+	    {"SIGSEGV named", test_segv_named},
+	    {"SIGABRT named", test_abort_named},
+	    {"signal names", test_signal_names},
+	    {"stdout and stderr interleaved", test_stdout_stderr_interleaved},
+	    {"timeout kills the whole group", test_timeout_kills_group},
+	    {"timeout ignores ignored SIGTERM", test_timeout_ignores_sigterm},
+	    {"setsid escapee holding the pipe", test_escapee_holding_pipe},
+	    {"orphan holding the pipe", test_orphan_holding_pipe},
+	    {"flood bounded", test_flood_bounded},
+	    {"capture limit zero", test_capture_limit_zero},
+	    {"result channel", test_result_channel},
+	    {"no channel, no RACELAB_RESULT_FD", test_no_result_channel_unsets_env},
+	    {"env_extra", test_env_extra},
+	    {"spawn failures", test_spawn_failures},
+	    {"no_aslr", test_no_aslr},
+	    {"no fd leaks", test_no_fd_leaks},
+	    {"no zombies after 200 runs", test_no_zombies},
+	    {"overhead after exit", test_overhead_small},
 	};
 	CU_pSuite suite = CU_add_suite("runner", NULL, NULL);
 

@@ -14,11 +14,11 @@ static void test_summary_table(void)
 		size_t n;
 		double min, max, mean, median, stddev;
 	} cases[] = {
-		{ { 5 }, 1, 5, 5, 5, 5, 0 },
-		{ { 1, 2, 3, 4 }, 4, 1, 4, 2.5, 2.5, 1.2909944487358056 },
-		{ { 9, 1, 5 }, 3, 1, 9, 5, 5, 4 },
-		{ { 2, 2, 2, 2, 2 }, 5, 2, 2, 2, 2, 0 },
-		{ { -3, 3 }, 2, -3, 3, 0, 0, 4.242640687119285 },
+	    {{5}, 1, 5, 5, 5, 5, 0},
+	    {{1, 2, 3, 4}, 4, 1, 4, 2.5, 2.5, 1.2909944487358056},
+	    {{9, 1, 5}, 3, 1, 9, 5, 5, 4},
+	    {{2, 2, 2, 2, 2}, 5, 2, 2, 2, 2, 0},
+	    {{-3, 3}, 2, -3, 3, 0, 0, 4.242640687119285},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct stats s;
@@ -35,7 +35,7 @@ static void test_summary_table(void)
 static void test_summary_empty_and_unsorted_input_kept(void)
 {
 	struct stats s;
-	double values[] = { 3, 1, 2 };
+	double values[] = {3, 1, 2};
 	CU_ASSERT_EQUAL(stats_compute(values, 0, &s), 0);
 	CU_ASSERT_EQUAL(s.n, 0);
 	stats_compute(values, 3, &s);
@@ -44,7 +44,7 @@ static void test_summary_empty_and_unsorted_input_kept(void)
 
 static void test_distinct_most_frequent_first(void)
 {
-	double values[] = { 7, 3, 7, 5, 3, 7, 9 };
+	double values[] = {7, 3, 7, 5, 3, 7, 9};
 	struct value_count out[2];
 	long n = stats_distinct(values, 7, out, 2);
 	CU_ASSERT_EQUAL(n, 4);
@@ -60,16 +60,16 @@ static void test_binomial_cdf_table(void)
 		size_t k, n;
 		double p, cdf;
 	} cases[] = {
-		{ 0, 1, 0.5, 0.5 },
-		{ 20, 20, 0.95, 1.0 },
-		{ 19, 20, 0.95, 0.6415140775914581 },
-		{ 17, 20, 0.95, 0.07548367 },
-		{ 15, 20, 0.95, 0.002576 },
-		{ 95, 100, 0.95, 0.5640186 },
+	    {0, 1, 0.5, 0.5},
+	    {20, 20, 0.95, 1.0},
+	    {19, 20, 0.95, 0.6415140775914581},
+	    {17, 20, 0.95, 0.07548367},
+	    {15, 20, 0.95, 0.002576},
+	    {95, 100, 0.95, 0.5640186},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CU_ASSERT_DOUBLE_EQUAL(stats_binomial_cdf(cases[i].k, cases[i].n, cases[i].p),
-				       cases[i].cdf, 1e-5);
+		                       cases[i].cdf, 1e-5);
 }
 
 static void test_rate_consistent(void)
@@ -79,7 +79,7 @@ static void test_rate_consistent(void)
 	CU_ASSERT_FALSE(stats_rate_consistent(15, 20, 0.95, 0.01));
 	CU_ASSERT_FALSE(stats_rate_consistent(0, 20, 0.95, 0.01));
 	CU_ASSERT_FALSE(stats_rate_consistent(0, 0, 0.95, 0.01));
-	CU_ASSERT_TRUE(stats_rate_consistent(89, 100, 0.95, 0.01)); /* P = 0.0115 */
+	CU_ASSERT_TRUE(stats_rate_consistent(89, 100, 0.95, 0.01));  /* P = 0.0115 */
 	CU_ASSERT_FALSE(stats_rate_consistent(88, 100, 0.95, 0.01)); /* P = 0.0043 */
 }
 
@@ -93,7 +93,7 @@ static size_t count_substr(const char *hay, const char *needle)
 
 static void test_histogram_rows_and_bars(void)
 {
-	double values[] = { 0, 0, 0, 0, 10 };
+	double values[] = {0, 0, 0, 0, 10};
 	char buf[2048];
 	histogram_render(values, 5, 2, 8, true, buf, sizeof(buf));
 	CU_ASSERT_EQUAL(count_substr(buf, "\n"), 2);
@@ -105,7 +105,7 @@ static void test_histogram_rows_and_bars(void)
 
 static void test_histogram_ascii_and_single_value(void)
 {
-	double values[] = { 42, 42, 42 };
+	double values[] = {42, 42, 42};
 	char buf[512];
 	histogram_render(values, 3, 8, 10, false, buf, sizeof(buf));
 	CU_ASSERT_EQUAL(count_substr(buf, "\n"), 1); /* all equal: one row */
@@ -115,7 +115,7 @@ static void test_histogram_ascii_and_single_value(void)
 
 static void test_histogram_truncates_safely(void)
 {
-	double values[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	double values[] = {1, 2, 3, 4, 5, 6, 7, 8};
 	char buf[16];
 	size_t len = histogram_render(values, 8, 8, 40, true, buf, sizeof(buf));
 	CU_ASSERT(len < sizeof(buf));

@@ -5,7 +5,7 @@
 #include "cunit_main.h"
 #include "tsan_report.h"
 
-static const char *const compilers[] = { "clang", "gcc" };
+static const char *const compilers[] = {"clang", "gcc"};
 
 static const char *base_name(const char *path)
 {
@@ -14,8 +14,8 @@ static const char *base_name(const char *path)
 }
 
 /* Parses tests/fixtures/tsan/<dir>/<name>.txt into r; false when it cannot. */
-static bool parse_fixture(const char *dir, const char *name,
-			  const struct tsan_parse_options *opts, struct tsan_report *r)
+static bool parse_fixture(const char *dir, const char *name, const struct tsan_parse_options *opts,
+                          struct tsan_report *r)
 {
 	char rel[256];
 	size_t len = 0;
@@ -33,7 +33,7 @@ static bool parse_fixture(const char *dir, const char *name,
 }
 
 static void assert_frame(const struct tsan_frame *f, const char *function, const char *file,
-			 int line)
+                         int line)
 {
 	CU_ASSERT_STRING_EQUAL(f->function, function);
 	CU_ASSERT_STRING_EQUAL(base_name(f->file), file);
@@ -65,35 +65,82 @@ struct race_case {
 };
 
 static const struct race_case race_cases[] = {
-	{ "race_global", TSAN_DATA_RACE,
-	  { { true, false, 8, 0, "main", 20, "" }, { true, false, 8, 1, "bump", 11, "" } },
-	  true, TSAN_LOC_GLOBAL, "counter", 0, 0, 18 },
-	{ "race_heap", TSAN_DATA_RACE,
-	  { { false, false, 4, 0, "main", 20, "" }, { true, false, 4, 1, "fill", 9, "" } },
-	  false, TSAN_LOC_HEAP, "", 0, 15, 18 },
-	{ "race_stack", TSAN_DATA_RACE,
-	  { { true, false, 4, 0, "main", 18, "" }, { true, false, 4, 1, "store", 8, "" } },
-	  false, TSAN_LOC_STACK, "", 0, 0, 16 },
-	{ "race_atomic", TSAN_DATA_RACE,
-	  { { false, false, 4, 0, "main", 19, "" }, { true, true, 4, 1, "setter", 10, "" } },
-	  false, TSAN_LOC_GLOBAL, "flag", 0, 0, 17 },
-	{ "race_mutex", TSAN_DATA_RACE,
-	  { { true, false, 8, 0, "main", 22, "" },
-	    { true, false, 8, 1, "deposit", 12, "write M0" } },
-	  true, TSAN_LOC_GLOBAL, "balance", 0, 0, 20 },
-	{ "race_tls", TSAN_DATA_RACE,
-	  { { true, false, 4, 0, "main", 24, "" }, { true, false, 4, 1, "owner", 13, "" } },
-	  false, TSAN_LOC_TLS, "", 1, 0, 21 },
-	{ "race_external", TSAN_RACE_EXTERNAL,
-	  { { true, false, 0, 0, "main", 23, "" }, { true, false, 0, 1, "writer", 13, "" } },
-	  false, TSAN_LOC_GLOBAL, "object", 0, 0, 21 },
-	{ "use_after_free", TSAN_HEAP_USE_AFTER_FREE,
-	  { { true, false, 4, 0, "main", 18, "" }, { true, false, 8, 1, "release", 8, "" } },
-	  false, TSAN_LOC_NONE, "", 0, 0, 16 },
+    {"race_global",
+     TSAN_DATA_RACE,
+     {{true, false, 8, 0, "main", 20, ""}, {true, false, 8, 1, "bump", 11, ""}},
+     true,
+     TSAN_LOC_GLOBAL,
+     "counter",
+     0,
+     0,
+     18},
+    {"race_heap",
+     TSAN_DATA_RACE,
+     {{false, false, 4, 0, "main", 20, ""}, {true, false, 4, 1, "fill", 9, ""}},
+     false,
+     TSAN_LOC_HEAP,
+     "",
+     0,
+     15,
+     18},
+    {"race_stack",
+     TSAN_DATA_RACE,
+     {{true, false, 4, 0, "main", 18, ""}, {true, false, 4, 1, "store", 8, ""}},
+     false,
+     TSAN_LOC_STACK,
+     "",
+     0,
+     0,
+     16},
+    {"race_atomic",
+     TSAN_DATA_RACE,
+     {{false, false, 4, 0, "main", 19, ""}, {true, true, 4, 1, "setter", 10, ""}},
+     false,
+     TSAN_LOC_GLOBAL,
+     "flag",
+     0,
+     0,
+     17},
+    {"race_mutex",
+     TSAN_DATA_RACE,
+     {{true, false, 8, 0, "main", 22, ""}, {true, false, 8, 1, "deposit", 12, "write M0"}},
+     true,
+     TSAN_LOC_GLOBAL,
+     "balance",
+     0,
+     0,
+     20},
+    {"race_tls",
+     TSAN_DATA_RACE,
+     {{true, false, 4, 0, "main", 24, ""}, {true, false, 4, 1, "owner", 13, ""}},
+     false,
+     TSAN_LOC_TLS,
+     "",
+     1,
+     0,
+     21},
+    {"race_external",
+     TSAN_RACE_EXTERNAL,
+     {{true, false, 0, 0, "main", 23, ""}, {true, false, 0, 1, "writer", 13, ""}},
+     false,
+     TSAN_LOC_GLOBAL,
+     "object",
+     0,
+     0,
+     21},
+    {"use_after_free",
+     TSAN_HEAP_USE_AFTER_FREE,
+     {{true, false, 4, 0, "main", 18, ""}, {true, false, 8, 1, "release", 8, ""}},
+     false,
+     TSAN_LOC_NONE,
+     "",
+     0,
+     0,
+     16},
 };
 
-static void check_access(const struct tsan_access *a, const struct access_case *c,
-			 const char *file, bool clang)
+static void check_access(const struct tsan_access *a, const struct access_case *c, const char *file,
+                         bool clang)
 {
 	CU_ASSERT_TRUE(a->present);
 	CU_ASSERT_EQUAL(a->is_write, c->is_write);
@@ -108,7 +155,7 @@ static void check_access(const struct tsan_access *a, const struct access_case *
 
 static void check_race(const struct race_case *c, int cc)
 {
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 	char file[64];
 	struct access_case first = c->access[0];
 
@@ -149,7 +196,7 @@ static void test_races(void)
 static void test_race_mutex_created(void)
 {
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		if (!parse_fixture(compilers[cc], "race_mutex", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
@@ -167,28 +214,25 @@ struct misuse_case {
 	enum tsan_kind kind;
 	const char *function; /* first user frame under WARNING (leak: creation) */
 	int line;
-	int mutex_created_line; /* -1: no mutex; 0: mutex with no creation stack */
-	int findings;           /* in the log (both compilers) */
+	int mutex_created_line;             /* -1: no mutex; 0: mutex with no creation stack */
+	int findings;                       /* in the log (both compilers) */
 	const char *clang_summary_function; /* clang's SUMMARY names the interceptor */
 };
 
 static const struct misuse_case misuse_cases[] = {
-	{ "destroy_locked", TSAN_DESTROY_LOCKED_MUTEX, "main", 9, 7, 1, "pthread_mutex_destroy" },
-	{ "double_lock", TSAN_DOUBLE_LOCK, "take", 12, 25, 1, "__tsan_mutex_post_lock" },
-	{ "unlock_unlocked", TSAN_UNLOCK_UNLOCKED, "main", 8, 7, 1, "pthread_mutex_unlock" },
-	{ "invalid_mutex", TSAN_INVALID_MUTEX, "main", 9, 0, 3,
-	  "__interceptor_pthread_mutex_lock" },
-	{ "rwlock_misuse", TSAN_READ_LOCK_WRITE_LOCKED, "main", 14, 10, 1,
-	  "__tsan_mutex_post_lock" },
-	{ "read_unlock", TSAN_READ_UNLOCK_WRITE_LOCKED, "main", 12, 9, 1,
-	  "__tsan_mutex_pre_unlock" },
-	{ "signal_errno", TSAN_SIGNAL_ERRNO, "on_signal", 9, -1, 1, "on_signal" },
-	{ "thread_leak", TSAN_THREAD_LEAK, "main", 14, -1, 1, "pthread_create" },
+    {"destroy_locked", TSAN_DESTROY_LOCKED_MUTEX, "main", 9, 7, 1, "pthread_mutex_destroy"},
+    {"double_lock", TSAN_DOUBLE_LOCK, "take", 12, 25, 1, "__tsan_mutex_post_lock"},
+    {"unlock_unlocked", TSAN_UNLOCK_UNLOCKED, "main", 8, 7, 1, "pthread_mutex_unlock"},
+    {"invalid_mutex", TSAN_INVALID_MUTEX, "main", 9, 0, 3, "__interceptor_pthread_mutex_lock"},
+    {"rwlock_misuse", TSAN_READ_LOCK_WRITE_LOCKED, "main", 14, 10, 1, "__tsan_mutex_post_lock"},
+    {"read_unlock", TSAN_READ_UNLOCK_WRITE_LOCKED, "main", 12, 9, 1, "__tsan_mutex_pre_unlock"},
+    {"signal_errno", TSAN_SIGNAL_ERRNO, "on_signal", 9, -1, 1, "on_signal"},
+    {"thread_leak", TSAN_THREAD_LEAK, "main", 14, -1, 1, "pthread_create"},
 };
 
 static void check_misuse(const struct misuse_case *c, int cc)
 {
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 	char file[64];
 
 	snprintf(file, sizeof(file), "%s.c", c->name);
@@ -226,7 +270,7 @@ static void test_misuse(void)
 static void test_thread_leak_thread(void)
 {
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		if (!parse_fixture(compilers[cc], "thread_leak", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
@@ -242,20 +286,21 @@ static void test_thread_leak_thread(void)
 static void test_signal_unsafe(void)
 {
 	static const enum tsan_kind want[2][3] = {
-		{ TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_UNSAFE, TSAN_KIND_COUNT },
-		{ TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_ERRNO },
+	    {TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_UNSAFE, TSAN_KIND_COUNT},
+	    {TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_UNSAFE, TSAN_SIGNAL_ERRNO},
 	};
-	static const int lines[3] = { 12, 13, 10 };
+	static const int lines[3] = {12, 13, 10};
 
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		size_t n = cc == 0 ? 2 : 3;
 		if (!parse_fixture(compilers[cc], "signal_unsafe", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, n);
 		for (size_t i = 0; i < n; i++) {
 			CU_ASSERT_EQUAL(r.findings[i].kind, want[cc][i]);
-			assert_frame(&r.findings[i].where, "on_signal", "signal_unsafe.c", lines[i]);
+			assert_frame(&r.findings[i].where, "on_signal", "signal_unsafe.c",
+			             lines[i]);
 		}
 		tsan_report_free(&r);
 	}
@@ -264,7 +309,7 @@ static void test_signal_unsafe(void)
 static void test_lock_order(void)
 {
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		if (!parse_fixture(compilers[cc], "lock_order", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
@@ -280,8 +325,9 @@ static void test_lock_order(void)
 		assert_frame(&f->where, "a_then_b", "lock_order.c", 11);
 		/* second_deadlock_stack=1: both acquisitions of both threads. */
 		CU_ASSERT_EQUAL_FATAL(f->n_stacks, 4);
-		CU_ASSERT_STRING_EQUAL(f->stacks[0].title,
-				       "Mutex M1 acquired here while holding mutex M0 in thread T1");
+		CU_ASSERT_STRING_EQUAL(
+		    f->stacks[0].title,
+		    "Mutex M1 acquired here while holding mutex M0 in thread T1");
 		assert_frame(&f->stacks[1].where, "a_then_b", "lock_order.c", 10);
 		assert_frame(&f->stacks[2].where, "b_then_a", "lock_order.c", 21);
 		assert_frame(&f->stacks[3].where, "b_then_a", "lock_order.c", 20);
@@ -299,7 +345,7 @@ static void test_lock_order(void)
 static void test_two_races(void)
 {
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		if (!parse_fixture(compilers[cc], "two_races", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, 2);
@@ -319,7 +365,7 @@ static void test_two_races(void)
 static void test_dedupe_swapped(void)
 {
 	for (int cc = 0; cc < 2; cc++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		if (!parse_fixture(compilers[cc], "race_swapped", NULL, &r))
 			continue;
 		CU_ASSERT_EQUAL_FATAL(r.n_findings, 2);
@@ -337,7 +383,7 @@ static void test_dedupe_swapped(void)
 /* Parsing into a used report appends; dedupe merges same places, keeps different kinds. */
 static void test_dedupe_across_logs(void)
 {
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 
 	if (!parse_fixture("clang", "race_global", NULL, &r) ||
 	    !parse_fixture("gcc", "thread_leak", NULL, &r) ||
@@ -361,7 +407,7 @@ out:
 
 static void test_dedupe_invalid_mutex(void)
 {
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 
 	if (!parse_fixture("gcc", "invalid_mutex", NULL, &r) ||
 	    !parse_fixture("gcc", "invalid_mutex", NULL, &r))
@@ -380,7 +426,7 @@ out:
 
 static void test_unsymbolized(void)
 {
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 
 	if (!parse_fixture("clang", "race_global_nosym", NULL, &r))
 		return;
@@ -400,10 +446,10 @@ static void test_unsymbolized(void)
 
 static void test_skip_paths_fixture(void)
 {
-	static const char *const skip[] = { "racelab-fixtures/race_global.c", NULL };
-	static const char *const other[] = { "labkit/", NULL };
-	struct tsan_parse_options opts = { skip };
-	struct tsan_report r = { 0 };
+	static const char *const skip[] = {"racelab-fixtures/race_global.c", NULL};
+	static const char *const other[] = {"labkit/", NULL};
+	struct tsan_parse_options opts = {skip};
+	struct tsan_report r = {0};
 
 	if (!parse_fixture("gcc", "race_global", &opts, &r))
 		return;
@@ -424,14 +470,14 @@ static void test_skip_paths_fixture(void)
 static void test_skip_paths_wrapper(void)
 {
 	static const char text[] =
-		"WARNING: ThreadSanitizer: destroy of a locked mutex (pid=1)\n"
-		"    #0 pthread_mutex_destroy <null> (lab+0x52d2a) (BuildId: ab)\n"
-		"    #1 lk_mutex_destroy /work/labkit/lk.c:40:2 (lab+0xd0100) (BuildId: ab)\n"
-		"    #2 main /work/labs/bank.c:33:2 (lab+0xd010f) (BuildId: ab)\n"
-		"\n";
-	static const char *const skip[] = { "/labkit/", NULL };
-	struct tsan_parse_options opts = { skip };
-	struct tsan_report r = { 0 };
+	    "WARNING: ThreadSanitizer: destroy of a locked mutex (pid=1)\n"
+	    "    #0 pthread_mutex_destroy <null> (lab+0x52d2a) (BuildId: ab)\n"
+	    "    #1 lk_mutex_destroy /work/labkit/lk.c:40:2 (lab+0xd0100) (BuildId: ab)\n"
+	    "    #2 main /work/labs/bank.c:33:2 (lab+0xd010f) (BuildId: ab)\n"
+	    "\n";
+	static const char *const skip[] = {"/labkit/", NULL};
+	struct tsan_parse_options opts = {skip};
+	struct tsan_report r = {0};
 
 	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
 	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), &opts, &r), 0);
@@ -447,11 +493,11 @@ static void test_skip_paths_wrapper(void)
 
 static void test_mapping_failure(void)
 {
-	static const char *const files[] = { "tsan/mapping-failure.txt",
-					     "tsan/gcc/mapping_failure.txt" };
+	static const char *const files[] = {"tsan/mapping-failure.txt",
+	                                    "tsan/gcc/mapping_failure.txt"};
 
 	for (int i = 0; i < 2; i++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		size_t len = 0;
 		char *text = fixture_read(files[i], &len);
 		if (!text)
@@ -469,9 +515,9 @@ static void test_mapping_failure(void)
 static void test_check_failed(void)
 {
 	static const char text[] =
-		"==77==CHECK failed: sanitizer_allocator_primary64.h:133 \"((kSpaceBeg)) == "
-		"((address_range.Init(TotalSpaceSize, PrimaryAllocatorName, kSpaceBeg)))\"\r\n";
-	struct tsan_report r = { 0 };
+	    "==77==CHECK failed: sanitizer_allocator_primary64.h:133 \"((kSpaceBeg)) == "
+	    "((address_range.Init(TotalSpaceSize, PrimaryAllocatorName, kSpaceBeg)))\"\r\n";
+	struct tsan_report r = {0};
 
 	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
 	CU_ASSERT_TRUE(r.fatal);
@@ -496,7 +542,7 @@ static void test_truncated_everywhere(void)
 	if (!warning || !summary)
 		goto out;
 	for (size_t n = 0; n <= len; n++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		char *cut = malloc(n ? n : 1);
 		memcpy(cut, text, n);
 		CU_ASSERT_EQUAL(tsan_parse(cut, n, NULL, &r), 0);
@@ -520,14 +566,14 @@ out:
 /* Every fixture cut in the middle still parses, and yields a finding when it had one. */
 static void test_truncated_half(void)
 {
-	static const char *const names[] = { "lock_order", "race_mutex", "thread_leak",
-					     "destroy_locked", "use_after_free", "race_external" };
+	static const char *const names[] = {"lock_order",     "race_mutex",     "thread_leak",
+	                                    "destroy_locked", "use_after_free", "race_external"};
 
 	for (int cc = 0; cc < 2; cc++) {
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			char rel[128];
 			size_t len = 0;
-			struct tsan_report r = { 0 };
+			struct tsan_report r = {0};
 			snprintf(rel, sizeof(rel), "tsan/%s/%s.txt", compilers[cc], names[i]);
 			char *text = fixture_read(rel, &len);
 			if (!text)
@@ -559,7 +605,7 @@ static char *to_crlf(const char *text, size_t len, size_t *out_len)
 static void test_crlf(void)
 {
 	size_t len = 0, crlf_len = 0;
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 	char *text = fixture_read("tsan/clang/race_heap.txt", &len);
 	char *crlf = text ? to_crlf(text, len, &crlf_len) : NULL;
 
@@ -580,22 +626,21 @@ out:
 /* Program output between the lines of a report, and a 100 000-character line. */
 static void test_interleaved_and_long(void)
 {
-	static const char head[] =
-		"balance=10\n"
-		"WARNING: ThreadSanitizer: data race (pid=9)\n"
-		"starting worker 2 of 4: ok\n"
-		"  Write of size 8 at 0x1 by thread T2:\n"
-		"hello from the program\n";
+	static const char head[] = "balance=10\n"
+	                           "WARNING: ThreadSanitizer: data race (pid=9)\n"
+	                           "starting worker 2 of 4: ok\n"
+	                           "  Write of size 8 at 0x1 by thread T2:\n"
+	                           "hello from the program\n";
 	static const char tail[] =
-		"\n    #0 work /labs/l1/bank.c:17:9 (bank+0x1) (BuildId: 1)\n"
-		"\n  Previous read of size 8 at 0x1 by main thread:\n"
-		"    #0 main /labs/l1/bank.c:30:5 (bank+0x2)\n"
-		"\nSUMMARY: ThreadSanitizer: data race /labs/l1/bank.c:17:9 in work\n"
-		"ThreadSanitizer: reported 1 warnings\n";
+	    "\n    #0 work /labs/l1/bank.c:17:9 (bank+0x1) (BuildId: 1)\n"
+	    "\n  Previous read of size 8 at 0x1 by main thread:\n"
+	    "    #0 main /labs/l1/bank.c:30:5 (bank+0x2)\n"
+	    "\nSUMMARY: ThreadSanitizer: data race /labs/l1/bank.c:17:9 in work\n"
+	    "ThreadSanitizer: reported 1 warnings\n";
 	size_t long_len = 100000;
 	size_t len = strlen(head) + long_len + strlen(tail);
 	char *text = malloc(len);
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 
 	if (!text)
 		return;
@@ -620,23 +665,23 @@ static void test_interleaved_and_long(void)
 static void test_garbage(void)
 {
 	static const char *const inputs[] = {
-		"",
-		"\n\n\r\n",
-		"hello world\ncounter=2\n#0 main x.c:1:1\nSUMMARY: ThreadSanitizer: data race\n",
-		"Thread T1 (tid=3, running) created by main thread at:\n    #0 main a.c:3:1 (a+0x1)\n",
-		"\xff\xfe\x01 WARNING: ThreadSanit",
-		"ThreadSanitizer: reported x warnings\n",
+	    "",
+	    "\n\n\r\n",
+	    "hello world\ncounter=2\n#0 main x.c:1:1\nSUMMARY: ThreadSanitizer: data race\n",
+	    "Thread T1 (tid=3, running) created by main thread at:\n    #0 main a.c:3:1 (a+0x1)\n",
+	    "\xff\xfe\x01 WARNING: ThreadSanit",
+	    "ThreadSanitizer: reported x warnings\n",
 	};
 
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-		struct tsan_report r = { 0 };
+		struct tsan_report r = {0};
 		CU_ASSERT_EQUAL(tsan_parse(inputs[i], strlen(inputs[i]), NULL, &r), 0);
 		CU_ASSERT_EQUAL(r.n_findings, 0);
 		CU_ASSERT_EQUAL(r.warnings_reported, -1);
 		CU_ASSERT_FALSE(r.mapping_failure || r.fatal);
 		tsan_report_free(&r);
 	}
-	struct tsan_report r = { 0 };
+	struct tsan_report r = {0};
 	CU_ASSERT_EQUAL(tsan_parse(NULL, 0, NULL, &r), 0);
 	CU_ASSERT_EQUAL(r.n_findings, 0);
 	tsan_report_free(&r);
@@ -646,22 +691,22 @@ static void test_garbage(void)
 static void test_malformed(void)
 {
 	static const char text[] =
-		"WARNING: ThreadSanitizer: mutex held in wrong context (pid=4)\n"
-		"    #0 f /a.c:99999999999999999999:3 (a+0x1)\n"
-		"    #1 g /a.c:7 (a+0x2)\n"
-		"  Cycle in lock order graph: M1 => M2 => M3 => M4 => M5 => M6 => M7 => M8 => "
-		"M9 => M10 => M11 => M1\n"
-		"  Mutex M (0x1) created at:\n"
-		"  Thread T (tid=1, running) created by thread T at:\n"
-		"  Write of size at 0x1 by thread T:\n"
-		"    #0\n"
-		"    #1 \n"
-		"SUMMARY: ThreadSanitizer: x in \n"
-		"WARNING: ThreadSanitizer: data race on vptr (ctor/dtor vs virtual call) (pid=4)\n"
-		"WARNING: ThreadSanitizer: heap-use-after-free (virtual call vs free) (pid=4)\n"
-		"WARNING: ThreadSanitizer: race on external object (pid=4)\n"
-		"WARNING: ThreadSanitizer: data race";
-	struct tsan_report r = { 0 };
+	    "WARNING: ThreadSanitizer: mutex held in wrong context (pid=4)\n"
+	    "    #0 f /a.c:99999999999999999999:3 (a+0x1)\n"
+	    "    #1 g /a.c:7 (a+0x2)\n"
+	    "  Cycle in lock order graph: M1 => M2 => M3 => M4 => M5 => M6 => M7 => M8 => "
+	    "M9 => M10 => M11 => M1\n"
+	    "  Mutex M (0x1) created at:\n"
+	    "  Thread T (tid=1, running) created by thread T at:\n"
+	    "  Write of size at 0x1 by thread T:\n"
+	    "    #0\n"
+	    "    #1 \n"
+	    "SUMMARY: ThreadSanitizer: x in \n"
+	    "WARNING: ThreadSanitizer: data race on vptr (ctor/dtor vs virtual call) (pid=4)\n"
+	    "WARNING: ThreadSanitizer: heap-use-after-free (virtual call vs free) (pid=4)\n"
+	    "WARNING: ThreadSanitizer: race on external object (pid=4)\n"
+	    "WARNING: ThreadSanitizer: data race";
+	struct tsan_report r = {0};
 
 	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
 	CU_ASSERT_EQUAL_FATAL(r.n_findings, 5);
@@ -687,57 +732,56 @@ static void test_kinds(void)
 		CU_ASSERT_TRUE(strlen(tsan_kind_explanation((enum tsan_kind)k)) > 40);
 		if (k != TSAN_UNKNOWN)
 			CU_ASSERT_EQUAL(tsan_kind_from_warning(name, strlen(name)),
-					(enum tsan_kind)k);
+			                (enum tsan_kind)k);
 		for (int j = 0; j < k; j++)
 			CU_ASSERT_STRING_NOT_EQUAL(slug, tsan_kind_slug((enum tsan_kind)j));
 	}
 	CU_ASSERT_STRING_EQUAL(tsan_kind_slug(TSAN_DATA_RACE), "data-race");
 	CU_ASSERT_STRING_EQUAL(tsan_kind_slug(TSAN_SIGNAL_UNSAFE), "signal-unsafe-call");
 	CU_ASSERT_STRING_EQUAL(tsan_kind_name(TSAN_LOCK_ORDER_INVERSION),
-			       "lock-order-inversion (potential deadlock)");
+	                       "lock-order-inversion (potential deadlock)");
 	CU_ASSERT_EQUAL(tsan_kind_from_slug("no-such-kind"), TSAN_UNKNOWN);
 	CU_ASSERT_EQUAL(tsan_kind_from_slug(NULL), TSAN_UNKNOWN);
 	CU_ASSERT_STRING_EQUAL(tsan_kind_slug(TSAN_KIND_COUNT), "unknown");
-	CU_ASSERT_EQUAL(tsan_kind_from_warning("race on MyQueue (pid=3)", 23),
-			TSAN_RACE_EXTERNAL);
+	CU_ASSERT_EQUAL(tsan_kind_from_warning("race on MyQueue (pid=3)", 23), TSAN_RACE_EXTERNAL);
 	CU_ASSERT_EQUAL(tsan_kind_from_warning("data races", 10), TSAN_UNKNOWN);
 	CU_ASSERT_EQUAL(tsan_kind_from_warning("data race (pid=3)", 17), TSAN_DATA_RACE);
 }
 
 static CU_TestInfo parse_tests[] = {
-	{ "races and use-after-free, clang and gcc", test_races },
-	{ "race under a mutex: mutex created at", test_race_mutex_created },
-	{ "mutex misuse, signal, leak: where", test_misuse },
-	{ "thread leak: the thread", test_thread_leak_thread },
-	{ "signal-unsafe calls", test_signal_unsafe },
-	{ "lock-order-inversion: cycle and stacks", test_lock_order },
-	{ "two races in one log", test_two_races },
-	{ "dedupe: current/previous swapped", test_dedupe_swapped },
-	{ "dedupe: across logs and kinds", test_dedupe_across_logs },
-	{ "dedupe: mutex misuse by place", test_dedupe_invalid_mutex },
-	{ "unsymbolized frames give line 0", test_unsymbolized },
-	{ "skip_paths on a fixture", test_skip_paths_fixture },
-	{ "skip_paths skips a wrapper", test_skip_paths_wrapper },
-	{ "unexpected memory mapping", test_mapping_failure },
-	{ "CHECK failed is fatal", test_check_failed },
-	{ "truncated at every byte", test_truncated_everywhere },
-	{ "every fixture cut in half", test_truncated_half },
-	{ "CRLF line ends", test_crlf },
-	{ "interleaved output and a very long line", test_interleaved_and_long },
-	{ "garbage and empty input", test_garbage },
-	{ "malformed lines", test_malformed },
-	CU_TEST_INFO_NULL,
+    {"races and use-after-free, clang and gcc", test_races},
+    {"race under a mutex: mutex created at", test_race_mutex_created},
+    {"mutex misuse, signal, leak: where", test_misuse},
+    {"thread leak: the thread", test_thread_leak_thread},
+    {"signal-unsafe calls", test_signal_unsafe},
+    {"lock-order-inversion: cycle and stacks", test_lock_order},
+    {"two races in one log", test_two_races},
+    {"dedupe: current/previous swapped", test_dedupe_swapped},
+    {"dedupe: across logs and kinds", test_dedupe_across_logs},
+    {"dedupe: mutex misuse by place", test_dedupe_invalid_mutex},
+    {"unsymbolized frames give line 0", test_unsymbolized},
+    {"skip_paths on a fixture", test_skip_paths_fixture},
+    {"skip_paths skips a wrapper", test_skip_paths_wrapper},
+    {"unexpected memory mapping", test_mapping_failure},
+    {"CHECK failed is fatal", test_check_failed},
+    {"truncated at every byte", test_truncated_everywhere},
+    {"every fixture cut in half", test_truncated_half},
+    {"CRLF line ends", test_crlf},
+    {"interleaved output and a very long line", test_interleaved_and_long},
+    {"garbage and empty input", test_garbage},
+    {"malformed lines", test_malformed},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo kind_tests[] = {
-	{ "names, slugs, explanations", test_kinds },
-	CU_TEST_INFO_NULL,
+    {"names, slugs, explanations", test_kinds},
+    CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "tsan.parse", NULL, NULL, NULL, NULL, parse_tests },
-	{ "tsan.kinds", NULL, NULL, NULL, NULL, kind_tests },
-	CU_SUITE_INFO_NULL,
+    {"tsan.parse", NULL, NULL, NULL, NULL, parse_tests},
+    {"tsan.kinds", NULL, NULL, NULL, NULL, kind_tests},
+    CU_SUITE_INFO_NULL,
 };
 
 CU_ErrorCode register_suites(void)
