@@ -8,7 +8,8 @@
 const char cli_usage[] =
     "usage: racelab list\n"
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
-    "                       [--no-tsan] [--json FILE] [--quiet]\n"
+    "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
+    "                       [--json FILE] [--quiet]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
     "       racelab labs\n"
@@ -21,6 +22,7 @@ const char cli_usage[] =
     "         its ThreadSanitizer build and explains each finding, compares the cost of\n"
     "         the solutions, and says whether the bug showed.\n"
     "         --solution[=NAME]  run a solution (all of them without NAME)\n"
+    "         --args, --tsan-args  arguments instead of the manifest's (e.g. grading)\n"
     "         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
@@ -95,7 +97,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 		       *out->solution ? 0 : fail(err, cap, arg, "no name");
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
-	                   is_option(arg, "--junit");
+	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
+	                   is_option(arg, "--tsan-args");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -116,6 +119,10 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 		return out->json_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--junit")))
 		return out->junit_path = v, 0;
+	if ((v = option_value(argc, argv, i, "--tsan-args")))
+		return out->tsan_args = v, 0;
+	if ((v = option_value(argc, argv, i, "--args")))
+		return out->args = v, 0;
 	return fail(err, cap, arg, "needs a value");
 }
 

@@ -26,6 +26,8 @@ struct cli {
 	int runs;             /* 0: the manifest's */
 	int threads;          /* 0: the manifest's */
 	double timeout_s;     /* 0: the manifest's */
+	const char *args;      /* --args "...": the plain runs' arguments instead of the manifest's */
+	const char *tsan_args; /* --tsan-args "...": the TSan run's, likewise */
 	bool no_tsan;
 	bool quiet;
 	const char *json_path;  /* --json FILE ("-": stdout) */

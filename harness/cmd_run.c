@@ -109,6 +109,8 @@ int cmd_run_lab(const struct cli *cli)
 		    .timeout_s = cli->timeout_s,
 		    .no_tsan = cli->no_tsan,
 		    .compare_runs = names[i] ? 0 : COMPARE_RUNS,
+		    .args = cli->args,
+		    .tsan_args = cli->tsan_args,
 		    .progress = show_progress,
 		    .progress_ctx = &pc,
 		};

@@ -127,7 +127,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		         strerror(errno), m->id);
 		return -1;
 	}
-	if (run_series_of(program, m->args, solution ? solution : "lab", &sopts, opts->threads,
+	const char *args = opts->args ? opts->args : m->args;
+	if (run_series_of(program, args, solution ? solution : "lab", &sopts, opts->threads,
 	                  &ex->plain, err, err_cap))
 		return -1;
 
@@ -135,7 +136,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	catalogue_program(cat, lab, solution, true, program, sizeof(program));
 	ex->tsan_available = access(program, X_OK) == 0;
 	if (ex->tsan_wanted && ex->tsan_available)
-		run_tsan_of(ex, program, m->tsan_args, opts->threads, sopts.timeout_s);
+		run_tsan_of(ex, program, opts->tsan_args ? opts->tsan_args : m->tsan_args,
+			    opts->threads, sopts.timeout_s);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",

@@ -50,6 +50,8 @@ struct experiment_options {
 	int runs;         /* 0: the manifest's */
 	int threads;      /* 0: the manifest's */
 	double timeout_s; /* 0: the manifest's */
+	const char *args;      /* NULL: the manifest's */
+	const char *tsan_args; /* NULL: the manifest's */
 	bool no_tsan;
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	series_progress_fn *progress;
