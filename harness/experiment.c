@@ -203,13 +203,16 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
-	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);
-	ex->tsan_available = rc == 0 && tsan_is_instrumented(program);
+	/* A TSan build runs under TSan first: if it needs address randomisation off to start
+	 * at all ("unexpected memory mapping"), its plain runs need that too. */
+	ex->tsan_available = tsan_is_instrumented(program);
 	ex->tsan_wanted = ex->tsan_available && !opts->no_tsan;
 	if (ex->tsan_wanted) {
-		snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", ex->plain.args);
+		series_join_args(full, ex->tsan_args, sizeof(ex->tsan_args));
 		tsan_run(full, sopts.timeout_s, &ex->tsan);
+		sopts.no_aslr = ex->tsan.retried_without_aslr;
 	}
+	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);
 	free(full);
 	if (rc == 0)
 		verdict_judge(ex);

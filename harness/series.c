@@ -124,7 +124,7 @@ static void record_run(struct run_record *rec, const struct run_result *rr, bool
 	rec->output_bytes = rr->output_len + rr->output_dropped;
 }
 
-static void join_args(char *const *argv, char *out, size_t cap)
+void series_join_args(char *const *argv, char *out, size_t cap)
 {
 	size_t len = 0;
 	out[0] = '\0';
@@ -153,7 +153,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	memset(out, 0, sizeof(*out));
 	snprintf(out->label, sizeof(out->label), "%s", label);
 	snprintf(out->program, sizeof(out->program), "%s", argv[0]);
-	join_args(argv, out->args, sizeof(out->args));
+	series_join_args(argv, out->args, sizeof(out->args));
 	if (access(argv[0], X_OK) != 0) {
 		snprintf(err, err_cap, "%s: %s", argv[0], strerror(errno));
 		return -1;
@@ -171,6 +171,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .result_channel = true,
 	    .quiet_stdin = true,
 	    .stall_ms = opts->stall_ms,
+	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};

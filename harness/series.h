@@ -67,6 +67,7 @@ struct series_options {
 	size_t capture_limit;   /* bytes of output kept per run */
 	char *const *env_extra; /* "NAME=value" set for each run; may be NULL */
 	int stall_ms;           /* > 0: deadlocked runs are stopped early and diagnosed */
+	bool no_aslr;           /* run with address randomisation off (a TSan build needed it) */
 	const char *source_dir; /* for relative paths in the diagnosis */
 	series_progress_fn *progress;
 	void *progress_ctx;
@@ -85,6 +86,9 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 void series_summarise(struct series *s, int symptoms);
 
 void series_free(struct series *s);
+
+/* The arguments after argv[0], joined by spaces, for people. */
+void series_join_args(char *const *argv, char *out, size_t cap);
 
 /* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR". */
 const char *run_class_name(enum run_class cls);
