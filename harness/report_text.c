@@ -75,6 +75,33 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 	fprintf(out, "  histogram of observed values:\n%s", hist);
 }
 
+/* The lab's extra numbers (meals per philosopher, a final balance, ...): the median of
+ * each over the runs that reported it. */
+static void metrics(FILE *out, const struct series *s)
+{
+	const struct lab_result *first = NULL;
+	for (size_t i = 0; i < s->n_runs && !first; i++)
+		if (s->runs[i].has_result && s->runs[i].result.n_metrics)
+			first = &s->runs[i].result;
+	if (!first)
+		return;
+	fprintf(out, "  metrics (median of the runs):");
+	for (int m = 0; m < first->n_metrics; m++) {
+		double values[512];
+		size_t n = 0;
+		for (size_t i = 0; i < s->n_runs && n < 512; i++) {
+			const struct lab_result *r = &s->runs[i].result;
+			if (s->runs[i].has_result && m < r->n_metrics &&
+			    strcmp(r->metrics[m].name, first->metrics[m].name) == 0)
+				values[n++] = r->metrics[m].value;
+		}
+		struct stats st;
+		stats_compute(values, n, &st);
+		fprintf(out, "%s %s %.6g", m ? "," : "", first->metrics[m].name, st.median);
+	}
+	fputc('\n', out);
+}
+
 static void failures(FILE *out, const struct series *s)
 {
 	int shown = 0;
@@ -102,6 +129,7 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
+	metrics(out, s);
 	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
 	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
 }

@@ -49,8 +49,8 @@ static void *teller(void *arg)
 
 int main(int argc, char **argv)
 {
-	long threads = 2;
-	long iterations = 10000;
+	long threads = 4;
+	long iterations = 2500;
 	amount = 100;
 	struct rl_knob knobs[] = {
 		RL_KNOB_THREADS(&threads),

@@ -68,8 +68,7 @@ int main(int argc, char **argv)
 		RL_KNOB_THREADS(&threads),
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 11: workers read their id through a pointer to the loop variable.",
-		      knobs);
+	rl_args_parse(argc, argv, "Lab 11: workers read their id through a pointer to i.", knobs);
 
 	pthread_t workers[MAX_THREADS];
 	start_workers(workers, threads);
