@@ -74,7 +74,7 @@ static void run_comparisons(struct experiment *ex, const struct experiment_optio
 		struct comparison *c = &ex->comparisons[ex->n_comparisons];
 		const char *solution = i < 0 ? NULL : m->solutions[i];
 		char program[PATH_MAX], err[300];
-		snprintf(c->name, sizeof(c->name), "%s", solution ? solution : "lab (racy)");
+		snprintf(c->name, sizeof(c->name), "%s", solution ? solution : "lab");
 		catalogue_program(ex->cat, ex->lab, solution, false, program, sizeof(program));
 		if (run_series_of(program, m->compare_args, c->name, &sopts, opts->threads,
 		                  &c->plain, err, sizeof(err)) == 0)
@@ -108,6 +108,11 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return -1;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
+	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
+		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",
+		         m->id);
+		return -1;
+	}
 
 	char program[PATH_MAX];
 	catalogue_program(cat, lab, solution, false, program, sizeof(program));
@@ -143,7 +148,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
 		         program);
 
-	if (!solution && opts->compare_runs > 0)
+	/* A lab that hangs has no cost to compare: its runs would only hang again. */
+	if (!solution && opts->compare_runs > 0 && ex->plain.counts[RUN_HANG] == 0)
 		run_comparisons(ex, opts, sopts);
 	verdict_judge(ex);
 	return 0;

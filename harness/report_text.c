@@ -97,7 +97,7 @@ static void metrics(FILE *out, const struct series *s)
 		}
 		struct stats st;
 		stats_compute(values, n, &st);
-		fprintf(out, "%s %s %.6g", m ? "," : "", first->metrics[m].name, st.median);
+		fprintf(out, "%s %s %.10g", m ? "," : "", first->metrics[m].name, st.median);
 	}
 	fputc('\n', out);
 }
@@ -143,11 +143,11 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	        term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
-		fprintf(out, "  %-12s %9.2f ns   %s in %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "wrong" : "correct", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
+		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
+		        i == 0 ? "bug in" : "correct in", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
 		        c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
-			fprintf(out, "   %.1fx the racy cost",
+			fprintf(out, "   %.1fx the lab's cost",
 			        c->ns_per_op.median / racy->ns_per_op.median);
 		fputc('\n', out);
 	}

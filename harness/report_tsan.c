@@ -154,6 +154,9 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		             "findings below were reported before it\n");
 	if (ts->report.n_findings == 0) {
 		fprintf(out, "  %sclean:%s no findings\n", term_on(t, "green"), term_off(t));
+		if (ex->lab && ex->lab->manifest.n_tsan_expect == 0 && !ex->solution)
+			fprintf(out, "  (this lab's bug is one TSan cannot see: the lab's README says "
+			             "why, and the plain runs above are what shows it)\n");
 		return;
 	}
 	fprintf(out, "  %zu finding%s (%d report%s before merging repeats):\n",

@@ -14,10 +14,13 @@ static const char *program_name(const char *argv0)
 
 static void usage(const char *prog, const char *summary, const struct rl_knob *knobs)
 {
+	int width = 4; /* "help" */
+	for (const struct rl_knob *k = knobs; k->name; k++)
+		width = (int)strlen(k->name) > width ? (int)strlen(k->name) : width;
 	printf("usage: %s [options]\n%s\n\noptions:\n", prog, summary);
 	for (const struct rl_knob *k = knobs; k->name; k++)
-		printf("  --%-14s N  %s (default %ld)\n", k->name, k->help, *k->value);
-	printf("  --help              this text\n");
+		printf("  --%-*s N  %s (default %ld)\n", width, k->name, k->help, *k->value);
+	printf("  --%-*s    this text\n", width, "help");
 	exit(0);
 }
 

@@ -22,9 +22,9 @@
 #define CHUNK 512 /* read at most this much at a time, as a client streaming a download */
 
 struct totals {
-	long bytes;        /* body bytes received */
-	long responses;    /* responses received completely */
-	long long last_ns; /* when the last chunk arrived (rl_clock_ns) */
+	long bytes;     /* body bytes received */
+	long lines;     /* lines in them */
+	long responses; /* responses received completely */
 };
 
 static struct totals totals; /* shared by every client thread, guarded by nothing */
@@ -32,13 +32,14 @@ static long sizes[MAX_REQUESTS]; /* request i asks for /bytes/sizes[i] */
 static struct http_server server;
 static struct rl_gate gate;
 
-/* Adds a received chunk of `bytes` and `responses` finished responses to *t. */
-static void add_to_totals(struct totals *t, long bytes, long responses)
+/* Adds to *t a received chunk of n bytes and `responses` finished responses. */
+static void add_to_totals(struct totals *t, const char *chunk, long n, long responses)
 {
 	struct totals now = *t; /* RACE: copy the totals, ... */
-	now.bytes += bytes;
+	now.bytes += n;
+	for (long i = 0; i < n; i++)
+		now.lines += chunk[i] == '\n';
 	now.responses += responses;
-	now.last_ns = rl_clock_ns();
 	*t = now; /* RACE: ...write the copy back, over what other threads added meanwhile */
 }
 
@@ -51,8 +52,8 @@ static void fetch(long size, struct totals *t)
 	snprintf(path, sizeof(path), "/bytes/%ld", size);
 	http_get(server.port, path, &response); /* the wait: delay_ms */
 	while ((n = http_read_body(&response, chunk, sizeof(chunk))) > 0)
-		add_to_totals(t, n, 0);
-	add_to_totals(t, 0, 1);
+		add_to_totals(t, chunk, n, 0);
+	add_to_totals(t, NULL, 0, 1);
 	http_close(&response);
 }
 
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 		      knobs);
 	http_server_start(&server, delay_ms);
 	for (long i = 0; i < requests; i++) {
-		sizes[i] = 16384 + (i * 7919) % 49152; /* 16 to 64 KiB, all different */
+		sizes[i] = HTTP_LINE * (256 + i * 97 % 768); /* 16 to 64 KiB of whole lines */
 		expected += sizes[i];
 	}
 
@@ -99,14 +100,17 @@ int main(int argc, char **argv)
 	rl_result_metric("sequential_ms", sequential_ns / 1e6);
 	rl_result_metric("threaded_ms", threaded_ns / 1e6);
 	rl_result_metric("speedup", (double)sequential_ns / (double)threaded_ns);
-	rl_result_metric("sequential_bytes_counted", (double)sequential.bytes);
+	rl_result_metric("sequential_bytes", (double)sequential.bytes);
+	rl_result_metric("lines_counted", (double)totals.lines);
+	rl_result_metric("lines_expected", (double)(expected / HTTP_LINE));
 	rl_result_metric("responses_counted", (double)totals.responses);
 	rl_result_metric("responses_expected", (double)requests);
 	struct rl_result result = {
 		.what = "bytes counted by the threads",
 		.observed = (double)totals.bytes,
 		.expected = (double)expected,
-		.symptom = totals.bytes != expected || totals.responses != requests,
+		.symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
+			   totals.responses != requests,
 		.ops = requests,
 		.work_ns = threaded_ns,
 	};

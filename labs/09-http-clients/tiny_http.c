@@ -1,13 +1,17 @@
 /* tiny_http.c: the loopback HTTP/1.1 server and client of tiny_http.h.
  *
- * The server is correct and shares nothing between its threads: the acceptor owns the
- * connection table; each connection thread owns its socket. Every call is checked;
- * on loopback a failure means something is badly wrong, so it aborts with the reason. */
+ * The server is one thread running an event loop, as in lab 8 but on real sockets: it
+ * waits in ppoll() for whichever connection is ready, or for the moment an answer is due,
+ * and never blocks on any one connection, so it serves many at once. Only that thread
+ * touches its connections. The client side is plain blocking sockets. Every call is
+ * checked; on loopback a failure means something is badly wrong, so the program aborts
+ * with the reason. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +29,236 @@
 			rl_fail(__FILE__, __LINE__, (call), errno); \
 	} while (0)
 
-static const char body_bytes[64 * 1024]; /* what every body is made of: zeros */
+/* What every body is made of: lines of HTTP_LINE bytes, HTTP_LINE - 1 letters and '\n'.
+ * Filled by http_server_start; read-only while the server runs. */
+static char body_bytes[64 * 1024];
 
+static void fill_body_bytes(void)
+{
+	for (size_t i = 0; i < sizeof(body_bytes); i++) {
+		bool line_end = i % HTTP_LINE == HTTP_LINE - 1;
+		body_bytes[i] = line_end ? '\n' : (char)('a' + i / HTTP_LINE % 26);
+	}
+}
+
+/* N of a "GET /bytes/N HTTP/1.1" request head; -1 for any other request. */
+static long requested_size(const char *head, size_t head_len)
+{
+	char text[HTTP_HEAD_MAX + 1];
+	long size;
+	memcpy(text, head, head_len);
+	text[head_len] = '\0';
+	if (sscanf(text, "GET /bytes/%ld HTTP/1.1\r\n", &size) != 1)
+		return -1;
+	return size >= 0 && size <= HTTP_MAX_BODY ? size : -1;
+}
+
+/* ---- The server: one thread, one event loop over every connection. ---- */
+
+static struct http_connection *free_slot(struct http_server *s)
+{
+	for (int i = 0; i < HTTP_MAX_CONNECTIONS; i++)
+		if (s->connections[i].fd < 0)
+			return &s->connections[i];
+	return NULL;
+}
+
+static void close_connection(struct http_connection *c)
+{
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Takes every connection waiting in the listen queue, while there are free slots. */
+static void accept_all(struct http_server *s)
+{
+	struct http_connection *c;
+	while ((c = free_slot(s)) != NULL) {
+		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
+			continue;
+		CHECK(fd >= 0, "accept4");
+		c->fd = fd;
+		c->state = HTTP_READING;
+		c->request_len = 0;
+	}
+}
+
+/* Composes the answer to a request for size bytes (-1: not found); it is sent later. */
+static void prepare_reply(struct http_connection *c, long size)
+{
+	int len;
+	if (size < 0)
+		len = snprintf(c->reply, sizeof(c->reply),
+			       "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+			       "Connection: close\r\n\r\n");
+	else
+		len = snprintf(c->reply, sizeof(c->reply),
+			       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+			       "Content-Length: %ld\r\nConnection: close\r\n\r\n", size);
+	c->reply_len = (size_t)len;
+	c->body_len = size < 0 ? 0 : size;
+	c->sent = 0;
+}
+
+/* HTTP_READING: reads what has arrived; once the head is whole, starts thinking. */
+static void read_request(struct http_server *s, struct http_connection *c)
+{
+	size_t room = sizeof(c->request) - c->request_len;
+	ssize_t n = recv(c->fd, c->request + c->request_len, room, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) { /* the client went away, or an error: forget it */
+		close_connection(c);
+		return;
+	}
+	c->request_len += (size_t)n;
+	char *end = memmem(c->request, c->request_len, "\r\n\r\n", 4);
+	if (!end && c->request_len < sizeof(c->request))
+		return; /* more to come */
+	prepare_reply(c, end ? requested_size(c->request, (size_t)(end + 4 - c->request)) : -1);
+	c->state = HTTP_THINKING;
+	c->due_ns = rl_clock_ns() + s->delay_ms * 1000000LL;
+}
+
+/* HTTP_SENDING: sends what the socket takes now; closes the connection when all is sent. */
+static void send_reply(struct http_connection *c)
+{
+	long total = (long)c->reply_len + c->body_len;
+	while (c->sent < total) {
+		const char *from;
+		size_t len;
+		if (c->sent < (long)c->reply_len) {
+			from = c->reply + c->sent;
+			len = c->reply_len - (size_t)c->sent;
+		} else { /* the body: body_bytes over and over */
+			size_t at = (size_t)(c->sent - (long)c->reply_len) % sizeof(body_bytes);
+			from = body_bytes + at;
+			len = sizeof(body_bytes) - at;
+		}
+		if ((long)len > total - c->sent)
+			len = (size_t)(total - c->sent);
+		ssize_t n = send(c->fd, from, len, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return; /* the socket is full: poll says when it has room again */
+		if (n < 0) {
+			close_connection(c); /* the client went away */
+			return;
+		}
+		c->sent += n;
+	}
+	close_connection(c);
+}
+
+/* Moves every connection whose thinking time is over to sending. Returns the time until
+ * the next one is due, in ns, or -1 if none is thinking. */
+static long long wake_thinkers(struct http_server *s)
+{
+	long long now = rl_clock_ns(), next = -1;
+	for (int i = 0; i < HTTP_MAX_CONNECTIONS; i++) {
+		struct http_connection *c = &s->connections[i];
+		if (c->fd < 0 || c->state != HTTP_THINKING)
+			continue;
+		if (c->due_ns <= now) {
+			c->state = HTTP_SENDING;
+			send_reply(c);
+		} else if (next < 0 || c->due_ns - now < next) {
+			next = c->due_ns - now;
+		}
+	}
+	return next;
+}
+
+/* Fills fds with what the loop waits for: the wake pipe, the listening socket (while a
+ * slot is free), and each connection that reads or sends. owner[i] is the connection
+ * of fds[i] (NULL for the first two). Returns the number of entries. */
+static int what_to_poll(struct http_server *s, struct pollfd *fds,
+			struct http_connection **owner)
+{
+	int n = 0;
+	fds[n] = (struct pollfd){ s->wake_pipe[0], POLLIN, 0 };
+	owner[n++] = NULL;
+	if (free_slot(s)) {
+		fds[n] = (struct pollfd){ s->listen_fd, POLLIN, 0 };
+		owner[n++] = NULL;
+	}
+	for (int i = 0; i < HTTP_MAX_CONNECTIONS; i++) {
+		struct http_connection *c = &s->connections[i];
+		if (c->fd < 0 || c->state == HTTP_THINKING)
+			continue;
+		fds[n] = (struct pollfd){ c->fd, c->state == HTTP_READING ? POLLIN : POLLOUT, 0 };
+		owner[n++] = c;
+	}
+	return n;
+}
+
+/* The server's event loop: waits in ppoll() until a socket is ready or an answer is due,
+ * then does what is ready. Runs until http_server_stop writes to the wake pipe. */
+static void *server_main(void *arg)
+{
+	struct pollfd fds[HTTP_MAX_CONNECTIONS + 2];
+	struct http_connection *owner[HTTP_MAX_CONNECTIONS + 2];
+	struct http_server *s = arg;
+	for (;;) {
+		long long wait_ns = wake_thinkers(s);
+		struct timespec timeout = { wait_ns / 1000000000, wait_ns % 1000000000 };
+		int n = what_to_poll(s, fds, owner);
+		int ready = ppoll(fds, (nfds_t)n, wait_ns < 0 ? NULL : &timeout, NULL);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		CHECK(ready >= 0, "ppoll");
+		if (fds[0].revents)
+			return NULL;
+		for (int i = 1; i < n; i++) {
+			if (!fds[i].revents)
+				continue;
+			if (!owner[i])
+				accept_all(s);
+			else if (owner[i]->state == HTTP_READING)
+				read_request(s, owner[i]);
+			else
+				send_reply(owner[i]);
+		}
+	}
+}
+
+void http_server_start(struct http_server *s, long delay_ms)
+{
+	/* port 0: the kernel picks a free one */
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t addr_len = sizeof(addr);
+	fill_body_bytes();
+	s->delay_ms = delay_ms;
+	for (int i = 0; i < HTTP_MAX_CONNECTIONS; i++)
+		s->connections[i].fd = -1;
+	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	CHECK(s->listen_fd >= 0, "socket");
+	CHECK(bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "bind 127.0.0.1");
+	CHECK(listen(s->listen_fd, SOMAXCONN) == 0, "listen");
+	CHECK(getsockname(s->listen_fd, (struct sockaddr *)&addr, &addr_len) == 0, "getsockname");
+	s->port = ntohs(addr.sin_port);
+	CHECK(pipe2(s->wake_pipe, O_CLOEXEC) == 0, "pipe2");
+	rl_thread_start(&s->thread, server_main, s);
+}
+
+void http_server_stop(struct http_server *s)
+{
+	CHECK(write(s->wake_pipe[1], "", 1) == 1, "write");
+	rl_thread_join(s->thread, NULL);
+	for (int i = 0; i < HTTP_MAX_CONNECTIONS; i++)
+		if (s->connections[i].fd >= 0)
+			close_connection(&s->connections[i]);
+	close(s->listen_fd);
+	close(s->wake_pipe[0]);
+	close(s->wake_pipe[1]);
+}
+
+/* ---- The client: blocking sockets, one connection per request. ---- */
+
+/* Sends all of buf on a blocking socket. */
 static void send_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
@@ -60,118 +292,6 @@ static long read_head(int fd, char *buf, size_t cap, size_t *head_len)
 		}
 	}
 	return -1;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-/* N of a "GET /bytes/N HTTP/1.1" request head; -1 for any other request. */
-static long requested_size(char *head, size_t head_len)
-{
-	long size;
-	head[head_len - 1] = '\0'; /* the last '\n' of the head */
-	if (sscanf(head, "GET /bytes/%ld HTTP/1.1\r\n", &size) != 1)
-		return -1;
-	return size >= 0 && size <= HTTP_MAX_BODY ? size : -1;
-}
-
-static void answer(int fd, long size)
-{
-	char head[HTTP_HEAD_MAX];
-	int len;
-	if (size < 0) {
-		len = snprintf(head, sizeof(head),
-			       "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
-			       "Connection: close\r\n\r\n");
-		send_all(fd, head, (size_t)len);
-		return;
-	}
-	len = snprintf(head, sizeof(head),
-		       "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-		       "Content-Length: %ld\r\nConnection: close\r\n\r\n", size);
-	send_all(fd, head, (size_t)len);
-	for (long left = size; left > 0; left -= (long)sizeof(body_bytes))
-		send_all(fd, body_bytes, left < (long)sizeof(body_bytes) ? (size_t)left
-									 : sizeof(body_bytes));
-}
-
-/* One connection: read the request, think for delay_ms, answer, close. */
-static void *connection_main(void *arg)
-{
-	struct http_connection *c = arg;
-	char head[HTTP_HEAD_MAX];
-	size_t head_len;
-	long size = -1;
-	if (read_head(c->fd, head, sizeof(head), &head_len) > 0)
-		size = requested_size(head, head_len);
-	sleep_ms(c->delay_ms); /* the server's work: a database, a disk, a slow backend */
-	answer(c->fd, size);
-	close(c->fd);
-	return NULL;
-}
-
-static void start_connection(struct http_server *s, int fd)
-{
-	if (s->n_connections == HTTP_MAX_CONNECTIONS) {
-		fprintf(stderr, "tiny_http: more than %d connections\n", HTTP_MAX_CONNECTIONS);
-		abort();
-	}
-	struct http_connection *c = &s->connections[s->n_connections++];
-	c->fd = fd;
-	c->delay_ms = s->delay_ms;
-	rl_thread_start(&c->thread, connection_main, c);
-}
-
-/* Accepts connections until http_server_stop writes to the wake pipe. */
-static void *acceptor_main(void *arg)
-{
-	struct http_server *s = arg;
-	struct pollfd fds[2] = { { s->listen_fd, POLLIN, 0 }, { s->wake_pipe[0], POLLIN, 0 } };
-	for (;;) {
-		int ready = poll(fds, 2, -1);
-		if (ready < 0 && errno == EINTR)
-			continue;
-		CHECK(ready > 0, "poll");
-		if (fds[1].revents)
-			return NULL;
-		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
-			continue;
-		CHECK(fd >= 0, "accept4");
-		start_connection(s, fd);
-	}
-}
-
-void http_server_start(struct http_server *s, long delay_ms)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }; /* port 0: any free */
-	socklen_t addr_len = sizeof(addr);
-	s->delay_ms = delay_ms;
-	s->n_connections = 0;
-	s->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	CHECK(s->listen_fd >= 0, "socket");
-	CHECK(bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) == 0, "bind 127.0.0.1");
-	CHECK(listen(s->listen_fd, SOMAXCONN) == 0, "listen");
-	CHECK(getsockname(s->listen_fd, (struct sockaddr *)&addr, &addr_len) == 0, "getsockname");
-	s->port = ntohs(addr.sin_port);
-	CHECK(pipe2(s->wake_pipe, O_CLOEXEC) == 0, "pipe2");
-	rl_thread_start(&s->acceptor, acceptor_main, s);
-}
-
-void http_server_stop(struct http_server *s)
-{
-	CHECK(write(s->wake_pipe[1], "x", 1) == 1, "write");
-	rl_thread_join(s->acceptor, NULL);
-	for (int i = 0; i < s->n_connections; i++)
-		rl_thread_join(s->connections[i].thread, NULL);
-	close(s->listen_fd);
-	close(s->wake_pipe[0]);
-	close(s->wake_pipe[1]);
 }
 
 static int connect_loopback(int port)

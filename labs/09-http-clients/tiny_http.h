@@ -1,10 +1,10 @@
 /* tiny_http.h: just enough HTTP/1.1 for lab 9, over loopback only.
  *
- * The server: a thread that accepts connections on 127.0.0.1 at a free port and serves
- * each on a thread of its own, so many requests are in progress at once, as on a real
- * web server. It knows one kind of URL: GET /bytes/N answers, after delay_ms (the time a
- * real server would think), with a body of exactly N bytes. One request per connection
- * (Connection: close).
+ * The server: one thread with an event loop that serves many connections at once on
+ * 127.0.0.1 at a free port, as a real web server does. It knows one kind of URL:
+ * GET /bytes/N answers, after delay_ms (the time a real server would think), with a body
+ * of exactly N bytes of text in lines of HTTP_LINE bytes (the last line is cut short
+ * unless N is a multiple of HTTP_LINE). One request per connection.
  *
  * The client: http_get() connects, sends the request and reads the response head;
  * http_read_body() then hands out the body chunk by chunk, as it arrives. */
@@ -14,32 +14,39 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#define HTTP_MAX_CONNECTIONS 4096 /* per server run; one thread each */
-#define HTTP_MAX_BODY (1L << 20)  /* largest N in /bytes/N */
-#define HTTP_HEAD_MAX 1024        /* longest request or response head */
+#define HTTP_MAX_CONNECTIONS 256 /* served at once; more wait in the listen queue */
+#define HTTP_MAX_BODY (1L << 20) /* largest N in /bytes/N */
+#define HTTP_HEAD_MAX 1024       /* longest request or response head */
+#define HTTP_LINE 64             /* bytes per line of a body, '\n' included */
 
+/* One connection, as the server sees it. */
 struct http_connection {
-	int fd;                      /* the accepted socket; its thread closes it */
-	long delay_ms;               /* copied from the server */
-	pthread_t thread;            /* serves this one request */
+	int fd;                      /* -1: this slot is free */
+	enum { HTTP_READING, HTTP_THINKING, HTTP_SENDING } state;
+	char request[HTTP_HEAD_MAX]; /* READING: the request so far */
+	size_t request_len;
+	long long due_ns;            /* THINKING: when the answer is due (rl_clock_ns) */
+	char reply[256];             /* the response head */
+	size_t reply_len;
+	long body_len;               /* body bytes after the head */
+	long sent;                   /* SENDING: bytes of head and body sent so far */
 };
 
 struct http_server {
-	int listen_fd;               /* bound to 127.0.0.1:port */
-	int wake_pipe[2];            /* http_server_stop writes here to end the accept loop */
+	int listen_fd;               /* bound to 127.0.0.1:port, non-blocking */
+	int wake_pipe[2];            /* http_server_stop writes here to end the loop */
 	int port;                    /* the free port the kernel chose */
 	long delay_ms;               /* every request waits this long before the answer */
-	pthread_t acceptor;          /* accepts connections, starts one thread each */
-	struct http_connection connections[HTTP_MAX_CONNECTIONS]; /* acceptor's, then stop's */
-	int n_connections;
+	pthread_t thread;            /* runs the event loop; the only one to touch: */
+	struct http_connection connections[HTTP_MAX_CONNECTIONS];
 };
 
-/* Starts the server on 127.0.0.1 at a free port (s->port). Aborts with a message when it
- * cannot (no loopback, no memory). */
+/* Starts the server on 127.0.0.1 at a free port (s->port). Aborts with a message when
+ * it cannot. */
 void http_server_start(struct http_server *s, long delay_ms);
 
-/* Stops accepting, waits for every request in progress to be answered, joins every
- * server thread and closes every socket. */
+/* Stops the server, joins its thread and closes every socket it had. Call it once no
+ * request is in progress. */
 void http_server_stop(struct http_server *s);
 
 struct http_response {

@@ -2,7 +2,7 @@
  *
  * A deadlock needs a cycle: A waits for B while B waits for A. Here every teller locks
  * the two accounts of a transfer in the same order, the lower-numbered account first,
- * whichever way the money goes. A teller holding the higher lock never waits for the
+ * whichever way the money goes. A teller that holds the higher lock never waits for the
  * lower one, so no cycle can form. The money still moves from `from` to `to`.
  * Check: racelab run lab5 --solution=ordered */
 #include <stddef.h>
@@ -21,7 +21,17 @@ struct account {
 static struct account accounts[MAX_ACCOUNTS];
 static long n_accounts;
 static long iterations;
+static long check_us; /* how long the checks between the two locks take */
 static struct rl_gate gate;
+
+/* The checks a bank makes while it holds `from` (funds, limits, fraud). They take a few
+ * microseconds, and other tellers run meanwhile. */
+static void check_transfer(void)
+{
+	long long until = rl_clock_ns() + check_us * 1000;
+	while (rl_clock_ns() < until)
+		rl_yield();
+}
 
 /* Moves amount from one account to another, holding both locks. */
 static void transfer(struct account *from, struct account *to, long amount)
@@ -31,7 +41,7 @@ static void transfer(struct account *from, struct account *to, long amount)
 	struct account *first = from < to ? from : to;
 	struct account *second = from < to ? to : from;
 	rl_lock(&first->lock);
-	rl_yield(); /* the teller does other work here: another thread may run */
+	check_transfer(); /* the other teller may take its first lock meanwhile */
 	rl_lock(&second->lock);
 	from->balance -= amount;
 	to->balance += amount;
@@ -55,14 +65,17 @@ int main(int argc, char **argv)
 {
 	long threads = 2;
 	n_accounts = 2;
-	iterations = 10000;
+	iterations = 1000;
+	check_us = 10;
 	struct rl_knob knobs[] = {
 		RL_KNOB_THREADS(&threads),
 		RL_KNOB_ITERATIONS(&iterations),
 		{ "accounts", &n_accounts, 2, MAX_ACCOUNTS, "bank accounts" },
+		{ "check-us", &check_us, 0, 1000000, "checks between the two locks, microseconds" },
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 5 (ordered solution): tellers lock the lower account first.", knobs);
+	rl_args_parse(argc, argv, "Lab 5 (ordered): tellers lock the lower account first.",
+		      knobs);
 
 	for (long a = 0; a < n_accounts; a++) {
 		pthread_mutex_init(&accounts[a].lock, NULL);

@@ -1,10 +1,10 @@
 /* trylock.c: Lab 5 fixed by never waiting while holding a lock.
  *
  * A deadlock needs a thread that holds one lock and waits for another. Here a teller
- * takes `from`, then only tries `to`: if another teller holds it, it lets go of `from`
- * (so that teller can finish), steps back and starts over. Nobody waits while holding a
- * lock, so no cycle of waiting threads can form. The price: retries, wasted work, and
- * in principle a livelock if two tellers kept colliding in step for ever.
+ * takes `from`, then only tries `to`: if another teller holds it, the teller lets go of
+ * `from` (so the other can finish), steps back and starts over. Nobody waits while
+ * holding a lock, so no cycle of waiting threads can form. The price: retries, wasted
+ * checks, and in principle a livelock if two tellers kept colliding in step for ever.
  * Check: racelab run lab5 --solution=trylock */
 #include <stddef.h>
 
@@ -22,14 +22,24 @@ struct account {
 static struct account accounts[MAX_ACCOUNTS];
 static long n_accounts;
 static long iterations;
+static long check_us; /* how long the checks between the two locks take */
 static struct rl_gate gate;
+
+/* The checks a bank makes while it holds `from` (funds, limits, fraud). They take a few
+ * microseconds, and other tellers run meanwhile. */
+static void check_transfer(void)
+{
+	long long until = rl_clock_ns() + check_us * 1000;
+	while (rl_clock_ns() < until)
+		rl_yield();
+}
 
 /* Moves amount from one account to another, holding both locks. */
 static void transfer(struct account *from, struct account *to, long amount)
 {
 	for (;;) {
 		rl_lock(&from->lock);
-		rl_yield(); /* the teller does other work here: another thread may run */
+		check_transfer(); /* the other teller may take its first lock meanwhile */
 		if (rl_trylock(&to->lock))
 			break;
 		rl_unlock(&from->lock); /* FIXED: `to` is busy: let go of `from`, back off, retry */
@@ -57,14 +67,17 @@ int main(int argc, char **argv)
 {
 	long threads = 2;
 	n_accounts = 2;
-	iterations = 10000;
+	iterations = 1000;
+	check_us = 10;
 	struct rl_knob knobs[] = {
 		RL_KNOB_THREADS(&threads),
 		RL_KNOB_ITERATIONS(&iterations),
 		{ "accounts", &n_accounts, 2, MAX_ACCOUNTS, "bank accounts" },
+		{ "check-us", &check_us, 0, 1000000, "checks between the two locks, microseconds" },
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 5 (trylock solution): tellers back off when the second lock is busy.", knobs);
+	rl_args_parse(argc, argv, "Lab 5 (trylock): a teller backs off if its second lock is busy.",
+		      knobs);
 
 	for (long a = 0; a < n_accounts; a++) {
 		pthread_mutex_init(&accounts[a].lock, NULL);

@@ -5,6 +5,7 @@
  * loop runs the other tasks, but not this one, until the lock is free. The price: the
  * waits inside the lock no longer overlap; the run takes several times longer.
  * Check: racelab run lab8 --solution=async-lock */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
 	long long elapsed = rl_clock_ns() - start;
 
 	long expected = tasks * iterations;
-	rl_result_metric("seed", (double)seed);
+	printf("seed: %ld (--seed %ld runs this interleaving again)\n", seed, seed);
 	struct rl_result result = {
 		.what = "counter",
 		.observed = (double)counter,

@@ -4,6 +4,7 @@
  * reads, adds and writes the counter with no await in between. Only an await can switch
  * tasks, so no other task can run between the read and the write: nothing to lock.
  * Check: racelab run lab8 --solution=no-await */
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 	long long elapsed = rl_clock_ns() - start;
 
 	long expected = tasks * iterations;
-	rl_result_metric("seed", (double)seed);
+	printf("seed: %ld (--seed %ld runs this interleaving again)\n", seed, seed);
 	struct rl_result result = {
 		.what = "counter",
 		.observed = (double)counter,

@@ -1,17 +1,11 @@
-/* http_clients.c: Lab 9, many HTTP requests at once: fast, and miscounted.
+/* atomic.c: Lab 9 fixed with atomic counters.
  *
- * The lab starts a small HTTP server inside this process (tiny_http.c beside this file)
- * on 127.0.0.1; each request takes it --delay-ms to answer, like a real server. The
- * client fetches --requests URLs, /bytes/N (the answer is N bytes), twice: first one
- * after the other, doing nothing while it waits; then with one thread per request, so
- * all the waits overlap. Both add what arrives, chunk by chunk, to running totals. The
- * threads share one `totals` and update it with no lock: copy it, add, write it back.
- * When two threads do that at once, one of the two updates is lost.
- *
- * Expect: the threads finish many times sooner than the sequential client (speedup),
- * but count fewer bytes than were received, a different number each run; ThreadSanitizer
- * reports a data race on `totals` at the marked lines. Run it with `make lab9`; the lab
- * text is README.md beside this file; the fixed versions are in solutions/09-http-clients/. */
+ * Each total is an atomic_long and grows by atomic_fetch_add: read, add and write in one
+ * indivisible step, so no thread's addition can be overwritten. The lines of a chunk
+ * are counted first, in a local variable, and added at once. No lock, no waiting; but
+ * the three totals are no longer updated together (a reader could see the bytes of a
+ * chunk before its lines). Check: racelab run lab9 --solution=atomic */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,24 +16,25 @@
 #define CHUNK 512 /* read at most this much at a time, as a client streaming a download */
 
 struct totals {
-	long bytes;        /* body bytes received */
-	long responses;    /* responses received completely */
-	long long last_ns; /* when the last chunk arrived (rl_clock_ns) */
+	atomic_long bytes;     /* body bytes received */
+	atomic_long lines;     /* lines in them */
+	atomic_long responses; /* responses received completely */
 };
 
-static struct totals totals; /* shared by every client thread, guarded by nothing */
+static struct totals totals; /* shared by every client thread; only touched atomically */
 static long sizes[MAX_REQUESTS]; /* request i asks for /bytes/sizes[i] */
 static struct http_server server;
 static struct rl_gate gate;
 
-/* Adds a received chunk of `bytes` and `responses` finished responses to *t. */
-static void add_to_totals(struct totals *t, long bytes, long responses)
+/* Adds to *t a received chunk of n bytes and `responses` finished responses. */
+static void add_to_totals(struct totals *t, const char *chunk, long n, long responses)
 {
-	struct totals now = *t; /* RACE: copy the totals, ... */
-	now.bytes += bytes;
-	now.responses += responses;
-	now.last_ns = rl_clock_ns();
-	*t = now; /* RACE: ...write the copy back, over what other threads added meanwhile */
+	long lines = 0;
+	for (long i = 0; i < n; i++)
+		lines += chunk[i] == '\n';
+	atomic_fetch_add(&t->bytes, n); /* FIXED: each total grows in one indivisible step */
+	atomic_fetch_add(&t->lines, lines);
+	atomic_fetch_add(&t->responses, responses);
 }
 
 /* GETs /bytes/size from the server, adding the body to *t as it arrives. */
@@ -51,8 +46,8 @@ static void fetch(long size, struct totals *t)
 	snprintf(path, sizeof(path), "/bytes/%ld", size);
 	http_get(server.port, path, &response); /* the wait: delay_ms */
 	while ((n = http_read_body(&response, chunk, sizeof(chunk))) > 0)
-		add_to_totals(t, n, 0);
-	add_to_totals(t, 0, 1);
+		add_to_totals(t, chunk, n, 0);
+	add_to_totals(t, NULL, 0, 1);
 	http_close(&response);
 }
 
@@ -72,11 +67,11 @@ int main(int argc, char **argv)
 		{ "delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms" },
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 9: HTTP requests one by one, then a thread per request.",
+	rl_args_parse(argc, argv, "Lab 9 (atomic solution): atomic totals.",
 		      knobs);
 	http_server_start(&server, delay_ms);
 	for (long i = 0; i < requests; i++) {
-		sizes[i] = 16384 + (i * 7919) % 49152; /* 16 to 64 KiB, all different */
+		sizes[i] = HTTP_LINE * (256 + i * 97 % 768); /* 16 to 64 KiB of whole lines */
 		expected += sizes[i];
 	}
 
@@ -99,14 +94,17 @@ int main(int argc, char **argv)
 	rl_result_metric("sequential_ms", sequential_ns / 1e6);
 	rl_result_metric("threaded_ms", threaded_ns / 1e6);
 	rl_result_metric("speedup", (double)sequential_ns / (double)threaded_ns);
-	rl_result_metric("sequential_bytes_counted", (double)sequential.bytes);
+	rl_result_metric("sequential_bytes", (double)sequential.bytes);
+	rl_result_metric("lines_counted", (double)totals.lines);
+	rl_result_metric("lines_expected", (double)(expected / HTTP_LINE));
 	rl_result_metric("responses_counted", (double)totals.responses);
 	rl_result_metric("responses_expected", (double)requests);
 	struct rl_result result = {
 		.what = "bytes counted by the threads",
 		.observed = (double)totals.bytes,
 		.expected = (double)expected,
-		.symptom = totals.bytes != expected || totals.responses != requests,
+		.symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
+			   totals.responses != requests,
 		.ops = requests,
 		.work_ns = threaded_ns,
 	};

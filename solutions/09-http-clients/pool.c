@@ -1,44 +1,43 @@
-/* http_clients.c: Lab 9, many HTTP requests at once: fast, and miscounted.
+/* pool.c: Lab 9 fixed with a pool of workers, each counting on its own.
  *
- * The lab starts a small HTTP server inside this process (tiny_http.c beside this file)
- * on 127.0.0.1; each request takes it --delay-ms to answer, like a real server. The
- * client fetches --requests URLs, /bytes/N (the answer is N bytes), twice: first one
- * after the other, doing nothing while it waits; then with one thread per request, so
- * all the waits overlap. Both add what arrives, chunk by chunk, to running totals. The
- * threads share one `totals` and update it with no lock: copy it, add, write it back.
- * When two threads do that at once, one of the two updates is lost.
- *
- * Expect: the threads finish many times sooner than the sequential client (speedup),
- * but count fewer bytes than were received, a different number each run; ThreadSanitizer
- * reports a data race on `totals` at the marked lines. Run it with `make lab9`; the lab
- * text is README.md beside this file; the fixed versions are in solutions/09-http-clients/. */
-#include <stdint.h>
+ * Instead of a thread per request, --workers threads (like Python's
+ * ThreadPoolExecutor(max_workers=8)) take the requests one by one from a shared atomic
+ * index, so each request is fetched exactly once and the number of threads stays
+ * bounded however many URLs there are. Each worker adds what it receives to totals of
+ * its own, which no other thread touches; main sums them after joining the workers.
+ * Nothing is shared while the workers run, so nothing needs a lock.
+ * Check: racelab run lab9 --solution=pool */
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "labkit.h"
 #include "../../labs/09-http-clients/tiny_http.h"
 
 #define MAX_REQUESTS 256
+#define MAX_WORKERS 64
 #define CHUNK 512 /* read at most this much at a time, as a client streaming a download */
 
 struct totals {
-	long bytes;        /* body bytes received */
-	long responses;    /* responses received completely */
-	long long last_ns; /* when the last chunk arrived (rl_clock_ns) */
+	long bytes;     /* body bytes received */
+	long lines;     /* lines in them */
+	long responses; /* responses received completely */
 };
 
-static struct totals totals; /* shared by every client thread, guarded by nothing */
+static struct totals totals; /* the sum of the workers' totals, made by main */
 static long sizes[MAX_REQUESTS]; /* request i asks for /bytes/sizes[i] */
 static struct http_server server;
 static struct rl_gate gate;
+static long requests = 32;
+static atomic_long next_request; /* the first request no worker has taken yet */
 
-/* Adds a received chunk of `bytes` and `responses` finished responses to *t. */
-static void add_to_totals(struct totals *t, long bytes, long responses)
+/* Adds to *t a received chunk of n bytes and `responses` finished responses. */
+static void add_to_totals(struct totals *t, const char *chunk, long n, long responses)
 {
 	struct totals now = *t; /* RACE: copy the totals, ... */
-	now.bytes += bytes;
+	now.bytes += n;
+	for (long i = 0; i < n; i++)
+		now.lines += chunk[i] == '\n';
 	now.responses += responses;
-	now.last_ns = rl_clock_ns();
 	*t = now; /* RACE: ...write the copy back, over what other threads added meanwhile */
 }
 
@@ -51,32 +50,37 @@ static void fetch(long size, struct totals *t)
 	snprintf(path, sizeof(path), "/bytes/%ld", size);
 	http_get(server.port, path, &response); /* the wait: delay_ms */
 	while ((n = http_read_body(&response, chunk, sizeof(chunk))) > 0)
-		add_to_totals(t, n, 0);
-	add_to_totals(t, 0, 1);
+		add_to_totals(t, chunk, n, 0);
+	add_to_totals(t, NULL, 0, 1);
 	http_close(&response);
 }
 
 static void *worker(void *arg)
 {
-	long i = (long)(intptr_t)arg; /* this thread's request */
-	rl_gate_wait(&gate); /* all requests leave together, so the downloads overlap */
-	fetch(sizes[i], &totals);
-	return NULL;
+	struct totals *mine = arg; /* FIXED: this worker's own totals */
+	rl_gate_wait(&gate); /* all workers start together, so the downloads overlap */
+	for (;;) {
+		long i = atomic_fetch_add(&next_request, 1); /* FIXED: each request taken once */
+		if (i >= requests)
+			return NULL;
+		fetch(sizes[i], mine);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	long requests = 32, delay_ms = 2, expected = 0;
+	long workers = 8, delay_ms = 2, expected = 0;
 	struct rl_knob knobs[] = {
 		{ "requests", &requests, 1, MAX_REQUESTS, "URLs to fetch" },
 		{ "delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms" },
+		{ "workers", &workers, 1, MAX_WORKERS, "worker threads in the pool" },
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 9: HTTP requests one by one, then a thread per request.",
+	rl_args_parse(argc, argv, "Lab 9 (pool solution): a pool of workers, totals of their own.",
 		      knobs);
 	http_server_start(&server, delay_ms);
 	for (long i = 0; i < requests; i++) {
-		sizes[i] = 16384 + (i * 7919) % 49152; /* 16 to 64 KiB, all different */
+		sizes[i] = HTTP_LINE * (256 + i * 97 % 768); /* 16 to 64 KiB of whole lines */
 		expected += sizes[i];
 	}
 
@@ -86,27 +90,38 @@ int main(int argc, char **argv)
 		fetch(sizes[i], &sequential);
 	long long sequential_ns = rl_clock_ns() - start;
 
-	pthread_t threads[MAX_REQUESTS];
-	rl_gate_init(&gate, (int)requests);
+	pthread_t threads[MAX_WORKERS];
+	struct totals counted[MAX_WORKERS] = { { 0 } }; /* counted[w]: only worker w's */
+	if (workers > requests)
+		workers = requests;
+	rl_gate_init(&gate, (int)workers);
 	start = rl_clock_ns();
-	for (long i = 0; i < requests; i++)
-		rl_thread_start(&threads[i], worker, (void *)(intptr_t)i);
-	for (long i = 0; i < requests; i++)
-		rl_thread_join(threads[i], NULL);
+	for (long w = 0; w < workers; w++)
+		rl_thread_start(&threads[w], worker, &counted[w]);
+	for (long w = 0; w < workers; w++)
+		rl_thread_join(threads[w], NULL);
 	long long threaded_ns = rl_clock_ns() - start;
+	for (long w = 0; w < workers; w++) { /* FIXED: summed after the join, by main alone */
+		totals.bytes += counted[w].bytes;
+		totals.lines += counted[w].lines;
+		totals.responses += counted[w].responses;
+	}
 	http_server_stop(&server);
 
 	rl_result_metric("sequential_ms", sequential_ns / 1e6);
 	rl_result_metric("threaded_ms", threaded_ns / 1e6);
 	rl_result_metric("speedup", (double)sequential_ns / (double)threaded_ns);
-	rl_result_metric("sequential_bytes_counted", (double)sequential.bytes);
+	rl_result_metric("sequential_bytes", (double)sequential.bytes);
+	rl_result_metric("lines_counted", (double)totals.lines);
+	rl_result_metric("lines_expected", (double)(expected / HTTP_LINE));
 	rl_result_metric("responses_counted", (double)totals.responses);
 	rl_result_metric("responses_expected", (double)requests);
 	struct rl_result result = {
 		.what = "bytes counted by the threads",
 		.observed = (double)totals.bytes,
 		.expected = (double)expected,
-		.symptom = totals.bytes != expected || totals.responses != requests,
+		.symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
+			   totals.responses != requests,
 		.ops = requests,
 		.work_ns = threaded_ns,
 	};

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# handout.sh: scripts/make-handout writes a tree without solutions/ or grading/, in which
+# `make lab3` builds and runs lab 3 (the bug shows: exit 0 from make), and
+# `racelab run lab3 --quiet` tells a fixed lab from a racy one by its exit status.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-$(mktemp -d /tmp/racelab-handout.XXXXXX)}
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+pass() { echo "ok:   $*"; }
+
+h=$work/handout
+"$repo/scripts/make-handout" "$h" --force
+[ ! -e "$h/solutions" ] && [ ! -e "$h/grading" ] && [ ! -e "$h/scripts/grade" ] &&
+	pass "no solutions/, grading/ or grading scripts" || fail "the handout leaks grading material"
+grep -rq 'hidden' "$h/labs" 2>/dev/null && fail "a hidden argument set in labs/" ||
+	pass "no rubric text in labs/"
+if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then pass "make lab3 runs"; else
+	fail "make lab3 failed: $(tail -3 "$work/make-lab3.log")"; fi
+grep -q 'Verdict' "$work/make-lab3.log" && pass "make lab3 prints a verdict" ||
+	fail "no verdict from make lab3"
+status=0
+"$h/build/bin/racelab" run lab3 --quiet >"$work/racy.txt" 2>&1 || status=$?
+[ "$status" = 1 ] && pass "the racy lab: exit 1, $(cat "$work/racy.txt")" ||
+	fail "the racy lab: exit $status, wanted 1"
+cp "$repo/solutions/03-lost-update/atomic.c" "$h/labs/03-lost-update/lost_update.c"
+(cd "$h" && make lab3 >"$work/make-fixed.log" 2>&1) || true
+status=0
+"$h/build/bin/racelab" run lab3 --quiet >"$work/fixed.txt" 2>&1 || status=$?
+[ "$status" = 0 ] && pass "a fixed lab: exit 0, $(cat "$work/fixed.txt")" ||
+	fail "a fixed lab: exit $status ($(cat "$work/fixed.txt")), wanted 0"
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
