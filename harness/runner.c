@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +297,46 @@ static int spawn_wait_exec(int err_r)
 	return got == sizeof(err) ? err : 0;
 }
 
+/* The common case, through posix_spawn: glibc starts the child with vfork semantics,
+ * about 1 ms faster per run than fork() on these machines (measured 2.0 vs 3.0 ms for
+ * /bin/true), which is most of the harness's overhead against a shell loop. Same child
+ * set-up as child_exec() but personality, which posix_spawn cannot do. Returns 0 or an
+ * errno (exec failures included: glibc reports them). */
+static int spawn_posix(const struct run_spec *spec, char **env, int out_w, int res_w, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t all, none;
+	int err;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	if ((err = posix_spawn_file_actions_init(&fa)) != 0)
+		return err;
+	if ((err = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return err;
+	}
+	err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
+	                                              POSIX_SPAWN_SETSIGMASK);
+	err = err ? err : posix_spawnattr_setpgroup(&attr, 0);
+	err = err ? err : posix_spawnattr_setsigdefault(&attr, &all);
+	err = err ? err : posix_spawnattr_setsigmask(&attr, &none);
+	err = err ? err : posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	err = err ? err : posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+	err = err ? err : posix_spawn_file_actions_adddup2(&fa, out_w, 2);
+	if (!err && res_w >= 0)
+		err = posix_spawn_file_actions_adddup2(&fa, res_w, RUNNER_CHILD_RESULT_FD);
+	if (!err)
+		err = posix_spawn_file_actions_addclosefrom_np(
+		    &fa, res_w >= 0 ? RUNNER_CHILD_RESULT_FD + 1 : RUNNER_CHILD_RESULT_FD);
+	if (!err)
+		err = posix_spawn(pid, spec->argv[0], &fa, &attr, spec->argv, env);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return err;
+}
+
 /* Forks and execs; on success c->pid, c->out_fd and c->res_fd are set. Returns 0, or -1
  * with errno (the child, if any, is reaped). */
 static int spawn(const struct run_spec *spec, char **env, struct child *c)
@@ -310,6 +351,20 @@ static int spawn(const struct run_spec *spec, char **env, struct child *c)
 	if (pipe2(err_p, O_CLOEXEC) < 0)
 		goto out_close_res;
 	c->t_start = now_s();
+	if (!spec->no_aslr) {
+		err = spawn_posix(spec, env, out_p[1], res_p[1], &c->pid);
+		close_fd(&out_p[1]);
+		close_fd(&res_p[1]);
+		if (err) {
+			errno = err;
+			goto out_close_err;
+		}
+		c->out_fd = out_p[0];
+		c->res_fd = res_p[0];
+		close_fd(&err_p[0]);
+		close_fd(&err_p[1]);
+		return 0;
+	}
 	c->pid = fork();
 	if (c->pid < 0)
 		goto out_close_err;
