@@ -111,7 +111,7 @@ void series_summarise(struct series *s, int symptoms)
 	free(costs);
 }
 
-static void record_run(struct run_record *rec, const struct run_result *rr, bool require_result)
+void series_record(struct run_record *rec, const struct run_result *rr, bool require_result)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->has_result =
@@ -183,7 +183,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			run_result_free(&rr);
 			return -1;
 		}
-		record_run(&out->runs[out->n_runs++], &rr, opts->require_result);
+		series_record(&out->runs[out->n_runs++], &rr, opts->require_result);
 		run_result_free(&rr);
 		if (opts->progress)
 			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);

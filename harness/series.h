@@ -87,6 +87,9 @@ void series_summarise(struct series *s, int symptoms);
 
 void series_free(struct series *s);
 
+/* Fills *rec (zeroed first) from one finished run: its result record, class and status. */
+void series_record(struct run_record *rec, const struct run_result *rr, bool require_result);
+
 /* The arguments after argv[0], joined by spaces, for people. */
 void series_join_args(char *const *argv, char *out, size_t cap);
 

@@ -107,15 +107,7 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	tsan_parse(logs ? logs : "", logs_len, &popts, &out->report);
 	free(logs);
 
-	struct run_record *rec = &out->run;
-	memset(rec, 0, sizeof(*rec));
-	rec->has_result =
-	    rr.result && result_channel_parse(rr.result, rr.result_len, &rec->result) == 0;
-	rec->cls = series_classify(&rr, &rec->result, rec->has_result, false, rec->detail,
-	                           sizeof(rec->detail));
-	rec->wall_s = rr.wall_s;
-	rec->exit_status = rr.exited ? rr.exit_status : -1;
-	rec->signal = rr.signaled ? rr.term_signal : 0;
+	series_record(&out->run, &rr, false);
 	run_result_free(&rr);
 	return 0;
 }
