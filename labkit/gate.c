@@ -34,9 +34,8 @@ static void take_a_cpu(struct rl_gate *gate)
 	}
 }
 
-void rl_gate_wait(struct rl_gate *gate)
+void rl_gate_meet(struct rl_gate *gate)
 {
-	take_a_cpu(gate); /* before arriving: migrating later would delay this worker's start */
 	atomic_fetch_add(&gate->arrived, 1);
 	/* Spin, do not sleep: waking from a futex would reintroduce the skew. With more
 	 * workers than CPUs, yield so the late ones get a CPU to arrive on. */
@@ -44,4 +43,10 @@ void rl_gate_wait(struct rl_gate *gate)
 	while (atomic_load(&gate->arrived) < gate->parties)
 		if (crowded)
 			rl_yield();
+}
+
+void rl_gate_wait(struct rl_gate *gate)
+{
+	take_a_cpu(gate); /* before arriving: migrating later would delay this worker's start */
+	rl_gate_meet(gate);
 }

@@ -21,4 +21,9 @@ void rl_gate_init(struct rl_gate *gate, int parties);
  * once all parties have called it. */
 void rl_gate_wait(struct rl_gate *gate);
 
+/* The same meeting without taking a CPU: for workers that already hold theirs, e.g. each
+ * timed round of long-lived threads (new threads for each round would each wait for a
+ * CPU first). A gate is used once: give each round its own. */
+void rl_gate_meet(struct rl_gate *gate);
+
 #endif

@@ -42,7 +42,7 @@ struct batch {                /* one timed batch of jobs */
 	long jobs;            /* jobs in the batch */
 	long next_job;        /* the next job to hand out: giant_lock must be held */
 	unsigned long total;  /* the CPU jobs' results added up: giant_lock must be held */
-	atomic_int arrived;   /* workers at its start so far */
+	struct rl_gate start; /* its workers meet here and start it together */
 	long long started[MAX_THREADS];  /* [t]: when worker t began, in ns */
 	long long finished[MAX_THREADS]; /* [t]: when worker t ran out of jobs */
 };
@@ -103,16 +103,6 @@ static void do_io_jobs(struct batch *b)
 	}
 }
 
-/* Spins until all the batch's workers are there, so they start it together on the CPUs
- * they already hold. (New threads for each batch would each wait for a CPU first.) */
-static void start_together(struct batch *b)
-{
-	atomic_fetch_add(&b->arrived, 1);
-	while (atomic_load(&b->arrived) < b->workers)
-		if (b->workers > gate.cpus)
-			rl_yield(); /* more workers than CPUs: let the others arrive */
-}
-
 /* A worker thread: goes through the batches, taking part in those with room for it. */
 static void *worker(void *arg)
 {
@@ -122,7 +112,7 @@ static void *worker(void *arg)
 		struct batch *b = &batches[i];
 		if (id >= b->workers)
 			continue;
-		start_together(b);
+		rl_gate_meet(&b->start); /* start the batch together */
 		b->started[id] = rl_clock_ns();
 		if (b->cpu)
 			do_cpu_jobs(b);
@@ -139,7 +129,7 @@ static void add_batch(bool cpu, long workers, long jobs)
 	b->cpu = cpu;
 	b->workers = workers;
 	b->jobs = jobs;
-	atomic_init(&b->arrived, 0);
+	rl_gate_init(&b->start, (int)b->workers);
 }
 
 /* Runs every batch with a pool of `threads` worker threads. */

@@ -65,7 +65,7 @@ static void count_atomic(long id, long n)
 struct phase {                       /* one timing: every worker counts one way */
 	void (*count)(long id, long n); /* the way */
 	long n;                         /* increments per worker */
-	atomic_int arrived;             /* workers at its start so far */
+	struct rl_gate start; /* its workers meet here and start it together */
 };
 
 static struct phase phases[MAX_PHASES]; /* set up before the workers start */
@@ -80,22 +80,12 @@ struct worker {                  /* a line of its own: the stopwatch must not sh
 	long long finished[MAX_PHASES]; /* [p]: when it ended */
 };
 
-/* Spins until every worker has reached phase p, so they start it together on the CPUs
- * they already hold. (New threads for each timing would each wait for a CPU first.) */
-static void start_together(struct phase *p)
-{
-	atomic_fetch_add(&p->arrived, 1);
-	while (atomic_load(&p->arrived) < n_threads)
-		if (n_threads > gate.cpus)
-			rl_yield(); /* more workers than CPUs: let the others arrive */
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	rl_gate_wait(&gate);
 	for (int p = 0; p < n_phases; p++) {
-		start_together(&phases[p]);
+		rl_gate_meet(&phases[p].start); /* start the phase together */
 		w->started[p] = rl_clock_ns();
 		phases[p].count(w->id, phases[p].n);
 		w->finished[p] = rl_clock_ns();
@@ -108,7 +98,7 @@ static void add_phase(void (*count)(long, long), long n)
 	struct phase *p = &phases[n_phases++];
 	p->count = count;
 	p->n = n;
-	atomic_init(&p->arrived, 0);
+	rl_gate_init(&p->start, (int)n_threads);
 }
 
 /* Phase p's time: its slowest worker's loop. *side_by_side says whether the loops ran at
