@@ -50,6 +50,12 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		         line);
 		return RUN_ERROR;
 	}
+	if (has_result && result->records > 1) {
+		snprintf(detail, cap,
+		         "%d result records on the channel (the lab kit writes one): not trusted",
+		         result->records);
+		return RUN_ERROR;
+	}
 	if (has_result)
 		return result->symptom && !result->inconclusive ? RUN_SYMPTOM : RUN_OK;
 	if (require_result) {
