@@ -92,7 +92,7 @@ snapshot() { (cd "$work" && find probe class cwd demo -type f -print0 | sort -z 
 snapshot >"$work/before.sha"
 
 # ---- grade -------------------------------------------------------------------------------
-n=$(find "$work/class" -mindepth 1 -maxdepth 1 | wc -l)
+n=$(find "$work/class" -mindepth 1 -maxdepth 1 -printf . | wc -c)
 (cd "$work/cwd" && "$repo/scripts/grade" "$work/class" --labs 3 --out "$work/out" \
 	--rubrics "$repo/tests/grading/rubrics" --jobs "${GRADE_TEST_JOBS:-2}") 2>"$work/grade.log" ||
 	fail "scripts/grade exited $?"
