@@ -61,7 +61,7 @@ static void probe_folder(struct probe *p, const char *folder, bool with_c)
 /* Each space-separated file of words, in folder. */
 static void probe_words(struct probe *p, const char *folder, const char *words)
 {
-	char copy[sizeof(((struct manifest *)0)->extra_sources)], *save;
+	char copy[MANIFEST_TEXT], *save;
 	snprintf(copy, sizeof(copy), "%s", words);
 	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
 		probe_file(p, folder, w);
@@ -95,10 +95,10 @@ bool freshness_stale_source(const struct catalogue *cat, const struct lab_entry 
 
 	snprintf(folder, sizeof(folder), "labs/%s", lab->dir);
 	if (solution) {
-		char own[64];
+		char sol_folder[PATH_MAX], own[64];
+		snprintf(sol_folder, sizeof(sol_folder), "solutions/%s", lab->dir);
 		snprintf(own, sizeof(own), "%s.c", solution);
-		snprintf(program, sizeof(program), "solutions/%s", lab->dir);
-		probe_file(&p, program, own);
+		probe_file(&p, sol_folder, own);
 	} else {
 		probe_file(&p, folder, lab->manifest.program);
 	}
