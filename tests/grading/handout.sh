@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # handout.sh: scripts/make-handout writes a tree without solutions/ or grading/, in which
-# `make lab3` builds and runs lab 3 (the bug shows: exit 0 from make), and
+# `make lab3` builds and runs lab 3 (the bug shows: make fails with "Error 1"), and
 # `racelab run lab3 --quiet` tells a fixed lab from a racy one by its exit status.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,8 +15,11 @@ h=$work/handout
 	pass "no solutions/, grading/ or grading scripts" || fail "the handout leaks grading material"
 grep -rq 'hidden' "$h/labs" 2>/dev/null && fail "a hidden argument set in labs/" ||
 	pass "no rubric text in labs/"
-if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then pass "make lab3 runs"; else
-	fail "make lab3 failed: $(tail -3 "$work/make-lab3.log")"; fi
+# The racy lab: the bug shows, so make fails with racelab's status 1 ("Error 1").
+if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then
+	fail "make lab3 exited 0 on the racy lab"
+elif grep -q 'lab3\] Error 1$' "$work/make-lab3.log"; then pass "make lab3 runs: bug shown (Error 1)"
+else fail "make lab3 failed: $(tail -3 "$work/make-lab3.log")"; fi
 grep -q 'Verdict' "$work/make-lab3.log" && pass "make lab3 prints a verdict" ||
 	fail "no verdict from make lab3"
 status=0
