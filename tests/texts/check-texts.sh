@@ -12,7 +12,10 @@
 #  3. Every quoted "Verdict: NAME: EVIDENCE" line is one harness/verdict.c can print;
 #     every quoted "what it means: ..." is an explanation of harness/tsan_kinds.c, and
 #     every "what it means here: ..." is the lab's advice.en.txt.
-#  4. Every labs/.../file.c:N quoted in the texts names a line the file has.
+#  4. Every labs/.../file.c:N quoted in the texts names a line the file has, and the
+#     place a quoted finding or verdict names ("[1] data race, seen 1 time at F:N",
+#     "TSan: data race at F:N") is a line marked RACE or BUG: an excerpt goes stale when
+#     the lab's code moves.
 #  5. No claim known to be false comes back: false-claims.txt beside this script lists
 #     them (regexes, matched on the texts and the lab's and solutions' sources with lines
 #     joined, so a claim broken over two lines is still found).
@@ -249,6 +252,16 @@ check_line_refs() {
 			report "$2:$line: $path:$n: the file has fewer lines"
 		fi
 	done <"$tmp/refs"
+	{ grep -n '^ *\[[0-9]*\] .*, seen [0-9]* times* at ' "$1" |
+		sed 's/^\([0-9]*\):.* at \([^ ]*\)$/\1 \2/'
+	  grep -n 'Verdict: .*TSan: .* at [a-z_]*\.[ch]:[0-9]*' "$1" |
+		sed 's/^\([0-9]*\):.* at \([a-z_]*\.[ch]:[0-9]*\).*/\1 \2/'; } >"$tmp/marked" || true
+	while read -r line where; do
+		path=${where%:*} n=${where##*:}
+		case $path in */*) f=$src/$path ;; *) f=$lab/$path ;; esac
+		[ -f "$f" ] && sed -n "${n}p" "$f" | grep -Eq 'RACE|BUG' ||
+			report "$2:$line: $where: the quoted finding names a line not marked RACE or BUG (the code moved?)"
+	done <"$tmp/marked"
 }
 
 # Claims known to be false, on every text and source of the lab, lines joined.
