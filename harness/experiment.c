@@ -108,6 +108,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return -1;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
+	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))
+		return -1;
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
 		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",
 		         m->id);

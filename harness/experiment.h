@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "catalogue.h"
+#include "lab_advice.h"
 #include "series.h"
 #include "tsan_run.h"
 
@@ -36,6 +37,7 @@ struct experiment {
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
 	struct tsan_outcome tsan;
+	struct lab_advice advice; /* the lab's own advice per TSan kind (English for now) */
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;

@@ -161,6 +161,7 @@ static void finding_object(struct json_writer *w, const struct experiment *ex,
 	json_end_array(w);
 	finding_lists(w, f);
 	json_string(w, "explanation", tsan_kind_explanation(f->kind));
+	json_string(w, "lab_advice", lab_advice_for(&ex->advice, f->kind));
 	json_end_object(w);
 }
 

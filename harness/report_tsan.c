@@ -128,6 +128,10 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 		threads(out, ex, f);
 	fprintf(out, "      %swhat it means:%s %s\n", term_on(t, "bold"), term_off(t),
 	        tsan_kind_explanation(f->kind));
+	const char *here = lab_advice_for(&ex->advice, f->kind);
+	if (here)
+		fprintf(out, "      %swhat it means here:%s %s\n", term_on(t, "bold"), term_off(t),
+		        here);
 }
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)

@@ -14,8 +14,13 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
     [TSAN_DATA_RACE] =
         {"data race", "data-race",
          "Two threads touched the same memory, at least one of them wrote, and nothing "
-         "ordered the two accesses (no common lock, no atomic operation). Protect every "
-         "access to the variable with the same mutex, or make it atomic."},
+         "ordered the two accesses. Order comes only from synchronisation: a lock both "
+         "threads take, thread creation and join, a condition variable, or an atomic "
+         "store with release read by an atomic load with acquire. The usual fix is to "
+         "guard the whole operation (every read and write of the variable, and the "
+         "decisions made on it) with one mutex. Making the variable atomic silences TSan "
+         "but fixes only single accesses: if the logic needs several steps to happen "
+         "together, it is still wrong."},
     [TSAN_DATA_RACE_VPTR] =
         {"data race on vptr (ctor/dtor vs virtual call)", "data-race-vptr",
          "One thread called a virtual method on a C++ object while another was still "
@@ -37,18 +42,22 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
          "each thread its own."},
     [TSAN_THREAD_LEAK] =
         {"thread leak", "thread-leak",
-         "A thread was started but never joined (nor detached), so its result and resources "
-         "were never collected. Call pthread_join on every thread you create, or "
-         "pthread_detach it."},
+         "A thread finished but was never joined (nor detached), so its result and "
+         "resources were never collected. TSan reports only threads that had already "
+         "finished when the program exited; one still running at exit is not reported. "
+         "Call pthread_join on every thread you create, or pthread_detach it."},
     [TSAN_DESTROY_LOCKED_MUTEX] =
         {"destroy of a locked mutex", "destroy-locked-mutex",
          "A mutex was destroyed while some thread still held it locked. Unlock it on every "
          "path first, and destroy it only when no thread can use it any more."},
     [TSAN_DOUBLE_LOCK] =
         {"double lock of a mutex", "double-lock",
-         "A mutex that was already locked was locked again, which with a normal mutex "
-         "blocks forever. Make sure each lock is matched by one unlock before the next "
-         "lock, on every path (early returns too)."},
+         "A thread took a mutex that, by TSan's records, another thread still held. A "
+         "thread relocking its own normal mutex is not this report: it blocks forever "
+         "before TSan can say anything (a hang). This one means the mutex's state went "
+         "wrong earlier: an unlock by a thread that did not lock it, a mutex copied, "
+         "reinitialised or its memory reused while locked. Each lock needs one unlock "
+         "by the same thread, on every path, and the mutex must stay where it is."},
     [TSAN_INVALID_MUTEX] =
         {"use of an invalid mutex (e.g. uninitialized or destroyed)", "invalid-mutex",
          "A mutex was used before it was initialised or after it was destroyed. Initialise "
@@ -77,9 +86,13 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
          "code. Save errno at the start of the handler and restore it before returning."},
     [TSAN_LOCK_ORDER_INVERSION] =
         {"lock-order-inversion (potential deadlock)", "lock-order-inversion",
-         "Two mutexes were taken in one order in one place and in the opposite order in "
-         "another; if two threads do this at the same time, each waits for the other "
-         "forever (a deadlock). Always take locks in one fixed global order."},
+         "Mutexes were taken in orders that form a cycle: somewhere M0 was held while "
+         "taking M1, elsewhere M1 while taking M0, or a longer ring (M0 => M1 => ... => "
+         "M0) over several threads. If the threads of the cycle each hold their first "
+         "lock at the same time, each waits for the next forever (a deadlock). TSan "
+         "reports the cycle even on runs that did not hang, and even when something else "
+         "(an outer lock, a limit on how many threads try) means it can never close; "
+         "check whether it can. The usual fix: take locks in one fixed global order."},
     [TSAN_UNKNOWN] = {"unknown", "unknown",
                       "ThreadSanitizer reported a problem this tool does not know; read its report "
                       "below for the details."},
