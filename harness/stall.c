@@ -133,14 +133,29 @@ static bool sample_task(const char *task_dir, struct task_sample *t)
 /* TSan's background thread: the first thread the program created, asleep in the raw
  * nanosleep its runtime calls. Recognised once, then ignored whatever it is doing. */
 static bool is_runtime_thread(struct stall_watch *w, int index, int tid,
-                              const struct task_sample *t)
+                              const struct stall_syscall *sc)
 {
 	if (w->snap.runtime_tid)
 		return tid == w->snap.runtime_tid;
-	if (!w->tsan_runtime || index != 1 || !t->sc.in_syscall ||
-	    (t->sc.nr != SYS_nanosleep && t->sc.nr != SYS_clock_nanosleep))
+	if (!w->tsan_runtime || index != 1 || !sc->in_syscall ||
+	    (sc->nr != SYS_nanosleep && sc->nr != SYS_clock_nanosleep))
 		return false;
 	w->snap.runtime_tid = tid;
+	return true;
+}
+
+bool stall_watch_task(struct stall_watch *w, int index, int tid, enum stall_wait wait,
+                      const struct stall_syscall *sc)
+{
+	if (index == 0)
+		w->snap.n = 0;
+	if (is_runtime_thread(w, index, tid, sc))
+		return true;
+	if (wait != STALL_WAIT_FOREVER)
+		return false;
+	if (w->snap.n < STALL_MAX_THREADS)
+		w->snap.threads[w->snap.n++] = (struct stall_thread){
+		    .tid = tid, .futex = sc->args[0], .op = sc->args[1], .value = sc->args[2]};
 	return true;
 }
 
@@ -161,17 +176,11 @@ static bool all_blocked(struct stall_watch *w, pid_t pid, unsigned long long *cp
 			continue;
 		struct task_sample t;
 		int tid = atoi(e->d_name);
+		bool runtime = w->snap.runtime_tid == tid;
 		snprintf(task_dir, sizeof(task_dir), "%s/%s", dir_path, e->d_name);
-		all = sample_task(task_dir, &t);
-		if (all && is_runtime_thread(w, index++, tid, &t))
-			continue;
-		all = all && t.wait == STALL_WAIT_FOREVER;
-		if (all && w->snap.n < STALL_MAX_THREADS)
-			w->snap.threads[w->snap.n++] = (struct stall_thread){.tid = tid,
-			                                                     .futex = t.sc.args[0],
-			                                                     .op = t.sc.args[1],
-			                                                     .value = t.sc.args[2]};
-		*cpu += all ? t.cpu_ns : 0;
+		all = sample_task(task_dir, &t) && stall_watch_task(w, index++, tid, t.wait, &t.sc);
+		runtime = runtime || w->snap.runtime_tid == tid;
+		*cpu += all && !runtime ? t.cpu_ns : 0;
 		any = true;
 	}
 	if (dir)

@@ -86,6 +86,12 @@ bool stall_parse_syscall(const char *line, struct stall_syscall *out);
 /* Classifies a thread from its state letter and its syscall. */
 enum stall_wait stall_classify(char state, const struct stall_syscall *sc);
 
+/* One thread of a sample, in /proc/PID/task order (index 0 is the main thread): records it
+ * in w->snap when it is blocked for ever, recognises TSan's runtime thread. Returns false
+ * when this thread keeps the process from being stalled. Pure (no I/O). */
+bool stall_watch_task(struct stall_watch *w, int index, int tid, enum stall_wait wait,
+                      const struct stall_syscall *sc);
+
 /* The first number of a /proc schedstat line: nanoseconds spent on a CPU. */
 bool stall_parse_schedstat(const char *line, unsigned long long *run_ns);
 
