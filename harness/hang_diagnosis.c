@@ -383,14 +383,12 @@ static const char *find_gdb(void)
 static void attach_failure(const char *output, pid_t pid, char *note, size_t cap)
 {
 	const char *ptrace = output ? strstr(output, "ptrace: ") : NULL;
-	char advice[300];
+	char why[120] = "", advice[300];
+	if (ptrace)
+		snprintf(why, sizeof(why), " (%.*s)", (int)strcspn(ptrace, ".\n"), ptrace);
 	ptrace_scope_advice(ptrace_scope(), advice, sizeof(advice));
-	snprintf(note, cap, "gdb could not attach to process %d%s%.*s%s%s: no file:line or names",
-	         (int)pid, ptrace ? " (" : "", ptrace ? (int)strcspn(ptrace, ".\n") : 0,
-	         ptrace ? ptrace : "", ptrace ? ")" : "", advice[0] ? "; " : "");
-	size_t len = strlen(note);
-	if (advice[0] && len < cap)
-		snprintf(note + len, cap - len, "%s", advice);
+	snprintf(note, cap, "gdb could not attach to process %d%s: no file:line or names%s%s",
+	         (int)pid, why, advice[0] ? "; " : "", advice);
 }
 
 /* Runs gdb on pid; its output (malloc'd) or NULL. */
