@@ -15,6 +15,9 @@
 #define FUTEX_WAIT_REQUEUE_PI 11
 #define FUTEX_LOCK_PI2        13
 #define NSEC_PER_TICK         10000000ULL /* USER_HZ = 100 on every Linux ABI */
+/* Without the syscall file a timed wait looks endless: a thread in pthread_cond_timedwait
+ * would be "blocked". Then the stall must last at least this long. */
+#define STALL_BLIND_MIN_S 2.0
 
 void stall_watch_init(struct stall_watch *w, pid_t pid, int stall_ms, bool tsan_runtime)
 {
@@ -101,6 +104,7 @@ static bool read_small(const char *path, char *buf, size_t cap)
 /* One thread, read from /proc/PID/task/TID. */
 struct task_sample {
 	enum stall_wait wait;
+	bool blind; /* the syscall file could not be read: wait comes from wchan */
 	struct stall_syscall sc;
 	unsigned long long cpu_ns;
 };
@@ -117,12 +121,15 @@ static bool sample_task(const char *task_dir, struct task_sample *t)
 	if (!read_small(path, line, sizeof(line)) || !stall_parse_schedstat(line, &t->cpu_ns))
 		t->cpu_ns = ticks * NSEC_PER_TICK;
 	snprintf(path, sizeof(path), "%s/syscall", task_dir);
+	t->blind = false;
 	if (read_small(path, line, sizeof(line)) && stall_parse_syscall(line, &t->sc)) {
 		t->wait = stall_classify(state, &t->sc);
 		return true;
 	}
-	/* No syscall file (a kernel without CONFIG_HAVE_ARCH_TRACEHOOK, or no permission):
-	 * fall back on the wait channel, which cannot tell a timed wait from an endless one. */
+	t->blind = true;
+	/* No syscall file (a kernel without CONFIG_HAVE_ARCH_TRACEHOOK, or no permission: it
+	 * needs ptrace access, which Yama's ptrace_scope 2 and 3 refuse): fall back on the wait
+	 * channel, which cannot tell a timed wait from an endless one. */
 	memset(&t->sc, 0, sizeof(t->sc));
 	snprintf(path, sizeof(path), "%s/wchan", task_dir);
 	bool futex = read_small(path, line, sizeof(line)) && strstr(line, "futex");
@@ -179,6 +186,7 @@ static bool all_blocked(struct stall_watch *w, pid_t pid, unsigned long long *cp
 		bool runtime = w->snap.runtime_tid == tid;
 		snprintf(task_dir, sizeof(task_dir), "%s/%s", dir_path, e->d_name);
 		all = sample_task(task_dir, &t) && stall_watch_task(w, index++, tid, t.wait, &t.sc);
+		w->blind |= all && t.blind;
 		runtime = runtime || w->snap.runtime_tid == tid;
 		*cpu += all && !runtime ? t.cpu_ns : 0;
 		any = true;
@@ -232,7 +240,8 @@ bool stall_watch_sample(struct stall_watch *w, double now)
 		w->since = now;
 		w->cpu = cpu;
 	}
-	return now - w->since >= w->stall_s;
+	double needed = w->blind && w->stall_s < STALL_BLIND_MIN_S ? STALL_BLIND_MIN_S : w->stall_s;
+	return now - w->since >= needed;
 }
 
 /* A wait's kind, for comparing shapes: the syscall's futex operation, and whether the

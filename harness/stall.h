@@ -7,7 +7,9 @@
  * futex its operation and timeout argument (pthread_cond_timedwait, sem_timedwait and
  * nanosleep all have an end, so such a thread is never "blocked"). Whether a thread ran is
  * read in nanoseconds from /proc/PID/task/TID/schedstat (clock ticks from stat where that is
- * missing).
+ * missing). Reading the syscall file needs ptrace access: racelab, the program's parent, has
+ * it under Yama's ptrace_scope 0 and 1; where it has not, the wait channel (wchan) stands in
+ * and the stall must last 2 s.
  *
  * ThreadSanitizer's runtime starts a background thread of its own (the first thread a TSan
  * program creates, at its first pthread_create) that wakes every 100 ms in a raw nanosleep:
