@@ -54,10 +54,12 @@ struct stall_snapshot {
 
 struct stall_watch {
 	pid_t pid;
-	double stall_s;             /* how long the condition must hold */
-	double since;               /* when it was first seen to hold; < 0: it does not */
-	unsigned long long cpu;     /* the threads' CPU time (ns) at the last sample */
-	bool tsan_runtime;          /* the program runs TSan's runtime: look for its thread */
+	double stall_s;         /* how long the condition must hold */
+	double since;           /* when it was first seen to hold; < 0: it does not */
+	unsigned long long cpu; /* the threads' CPU time (ns) at the last sample */
+	bool tsan_runtime;      /* the program runs TSan's runtime: look for its thread */
+	bool blind; /* a thread's syscall could not be read (no ptrace access): timed and
+	             * endless waits look alike, so the stall must last at least 2 s */
 	struct stall_snapshot snap; /* the blocked threads at the last sample */
 };
 
