@@ -237,6 +237,8 @@ static void print_wait(FILE *out, const struct hang_wait *w, int n, int i, const
 		fprintf(out, "waits for thread %d to finish (pthread_join)", t->holder);
 	} else if (t->kind == HANG_CONDITION) {
 		print_object(out, "waits on condition", t);
+	} else if (t->kind == HANG_FUTEX && !t->addr) {
+		fprintf(out, "is blocked in a futex wait (racelab may not read where)");
 	} else if (t->kind == HANG_FUTEX) {
 		fprintf(out, "waits on a futex at 0x%lx", t->addr);
 	} else {
@@ -452,15 +454,23 @@ char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *so
 	struct hang_wait waits[STALL_MAX_THREADS];
 	int tids[STALL_MAX_THREADS + 1], n_tids = 0, n_gdb = 0;
 	const char *gdb = find_gdb();
-	char *output = gdb ? run_gdb(gdb, pid, snap) : NULL;
+	int scope = ptrace_scope();
+	/* Yama refuses every attach under 3, and under 2 without root: do not wait for gdb. */
+	bool refused = scope == 3 || (scope == 2 && geteuid() != 0);
+	char *output = gdb && !refused ? run_gdb(gdb, pid, snap) : NULL;
 	note[0] = '\0';
 	if (output)
 		n_gdb = hang_parse_gdb(output, "/labkit/", threads, HANG_MAX_THREADS);
-	if (!gdb)
+	if (!gdb) {
 		snprintf(note, note_cap,
 		         "gdb is not installed (apt-get install gdb): no file:line or names");
-	else if (n_gdb == 0)
+	} else if (refused) {
+		char advice[300];
+		ptrace_scope_advice(scope, advice, sizeof(advice));
+		snprintf(note, note_cap, "gdb not started: %s", advice);
+	} else if (n_gdb == 0) {
 		attach_failure(output, pid, note, note_cap);
+	}
 	for (int i = 0; i < snap->n; i++)
 		tids[n_tids++] = snap->threads[i].tid;
 	if (snap->runtime_tid)

@@ -35,15 +35,15 @@ void ptrace_scope_advice(int scope, char *out, size_t cap)
 		break;
 	case 2:
 		snprintf(out, cap,
-		         "kernel.yama.ptrace_scope = 2: only root may attach a debugger; run "
-		         "racelab with sudo, or ask the machine's owner for "
-		         "'sudo sysctl kernel.yama.ptrace_scope=1'");
+		         "kernel.yama.ptrace_scope = 2: only root may attach a debugger (or read "
+		         "where a thread waits); run racelab with sudo, or ask the machine's owner "
+		         "for 'sudo sysctl kernel.yama.ptrace_scope=1'");
 		break;
 	case 3:
 		snprintf(out, cap,
-		         "kernel.yama.ptrace_scope = 3: no process may attach a debugger on this "
-		         "machine until it reboots with a lower setting; racelab names the waits "
-		         "from /proc only");
+		         "kernel.yama.ptrace_scope = 3: no process, not even root, may attach a "
+		         "debugger (or read where a thread waits) until the machine reboots with a "
+		         "lower setting");
 		break;
 	default:
 		snprintf(out, cap, "%s", "");
