@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "elf_symbols.h"
 #include "hang_diagnosis.h"
 #include "ptrace_scope.h"
 #include "runner.h"
@@ -175,13 +177,23 @@ static void name_from_symbol(struct hang_wait *w, const char *symbol)
 		*plus = '\0';
 }
 
+/* glibc's pthread_cond_t waits on __g_signals[0] or [1], at offsets 40 and 44 of its 48. */
+static bool inside_condition(const char *symbol, unsigned long size)
+{
+	const char *plus = symbol ? strchr(symbol, '+') : NULL;
+	long off = plus ? atol(plus + 1) : 0;
+	return size == COND_SIZE && off >= 40 && off < COND_SIZE;
+}
+
 void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const struct hang_thread *t,
-                    const char *symbol, const int *tids, int n_tids)
+                    const char *symbol, unsigned long symbol_size, const int *tids, int n_tids)
 {
 	memset(w, 0, sizeof(*w));
 	w->tid = s->tid;
 	w->addr = s->futex;
 	w->kind = kind_of_api(t ? t->api : NULL);
+	if (w->kind == HANG_FUTEX && inside_condition(symbol, symbol_size))
+		w->kind = HANG_CONDITION;
 	/* pthread_join sleeps on the joined thread's id: recognisable without gdb. */
 	if ((w->kind == HANG_FUTEX || w->kind == HANG_JOIN) && is_tid(s->value, tids, n_tids)) {
 		w->kind = HANG_JOIN;
@@ -389,8 +401,8 @@ static void attach_failure(const char *output, pid_t pid, char *note, size_t cap
 	if (ptrace)
 		snprintf(why, sizeof(why), " (%.*s)", (int)strcspn(ptrace, ".\n"), ptrace);
 	ptrace_scope_advice(ptrace_scope(), advice, sizeof(advice));
-	snprintf(note, cap, "gdb could not attach to process %d%s: no file:line or names%s%s",
-	         (int)pid, why, advice[0] ? "; " : "", advice);
+	snprintf(note, cap, "gdb could not attach to process %d%s: no file:line%s%s", (int)pid, why,
+	         advice[0] ? "; " : "", advice);
 }
 
 /* Runs gdb on pid; its output (malloc'd) or NULL. */
@@ -447,43 +459,84 @@ static const struct hang_thread *gdb_thread(const struct hang_thread *t, int n, 
 	return NULL;
 }
 
-char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
-                    char *note, size_t note_cap)
+static double monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The variables the threads wait on, by the executable's symbol table. */
+struct names {
+	char symbol[STALL_MAX_THREADS][96];
+	unsigned long size[STALL_MAX_THREADS];
+};
+
+static void name_futexes(pid_t pid, const struct stall_snapshot *snap, struct names *nm)
+{
+	struct elf_symbols *elf = elf_symbols_open(pid);
+	for (int i = 0; i < snap->n; i++) {
+		nm->symbol[i][0] = '\0';
+		nm->size[i] = 0;
+		if (elf_symbols_name(elf, snap->threads[i].futex, nm->symbol[i],
+		                     sizeof(nm->symbol[i])))
+			nm->size[i] = elf_symbols_size(elf, snap->threads[i].futex);
+	}
+	elf_symbols_close(elf);
+}
+
+/* Every wait of the snapshot, with gdb's view when there is one (output may be NULL). */
+static void fill_waits(pid_t pid, const struct stall_snapshot *snap, const struct names *nm,
+                       const char *output, struct hang_wait *waits)
 {
 	struct hang_thread threads[HANG_MAX_THREADS];
-	struct hang_wait waits[STALL_MAX_THREADS];
-	int tids[STALL_MAX_THREADS + 1], n_tids = 0, n_gdb = 0;
-	const char *gdb = find_gdb();
-	int scope = ptrace_scope();
-	/* Yama refuses every attach under 3, and under 2 without root: do not wait for gdb. */
-	bool refused = scope == 3 || (scope == 2 && geteuid() != 0);
-	char *output = gdb && !refused ? run_gdb(gdb, pid, snap) : NULL;
-	note[0] = '\0';
-	if (output)
-		n_gdb = hang_parse_gdb(output, "/labkit/", threads, HANG_MAX_THREADS);
-	if (!gdb) {
-		snprintf(note, note_cap,
-		         "gdb is not installed (apt-get install gdb): no file:line or names");
-	} else if (refused) {
-		char advice[300];
-		ptrace_scope_advice(scope, advice, sizeof(advice));
-		snprintf(note, note_cap, "gdb not started: %s", advice);
-	} else if (n_gdb == 0) {
-		attach_failure(output, pid, note, note_cap);
-	}
+	int tids[STALL_MAX_THREADS + 1], n_tids = 0;
+	int n_gdb = output ? hang_parse_gdb(output, "/labkit/", threads, HANG_MAX_THREADS) : 0;
 	for (int i = 0; i < snap->n; i++)
 		tids[n_tids++] = snap->threads[i].tid;
 	if (snap->runtime_tid)
 		tids[n_tids++] = snap->runtime_tid;
 	for (int i = 0; i < snap->n; i++) {
-		char symbol[96] = "";
 		const struct stall_thread *s = &snap->threads[i];
-		if (n_gdb)
+		char symbol[96];
+		snprintf(symbol, sizeof(symbol), "%s", nm->symbol[i]);
+		if (!symbol[0] && n_gdb)
 			hang_parse_symbol(output, s->futex, symbol, sizeof(symbol));
-		hang_wait_from(&waits[i], s, gdb_thread(threads, n_gdb, s->tid), symbol, tids,
-		               n_tids);
+		hang_wait_from(&waits[i], s, gdb_thread(threads, n_gdb, s->tid), symbol,
+		               nm->size[i], tids, n_tids);
 		if (waits[i].kind == HANG_MUTEX)
 			waits[i].holder = mutex_owner(pid, s->futex);
+	}
+}
+
+char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
+                    char *note, size_t note_cap, double *named_at)
+{
+	struct hang_wait waits[STALL_MAX_THREADS];
+	struct names nm;
+	/* Named at once from /proc and the symbol table; gdb only adds file:line. */
+	name_futexes(pid, snap, &nm);
+	fill_waits(pid, snap, &nm, NULL, waits);
+	if (named_at)
+		*named_at = monotonic_s();
+	const char *gdb = find_gdb();
+	int scope = ptrace_scope();
+	/* Yama refuses every attach under 3, and under 2 without root: do not wait for gdb. */
+	bool refused = scope == 3 || (scope == 2 && geteuid() != 0);
+	char *output = gdb && !refused ? run_gdb(gdb, pid, snap) : NULL;
+	struct hang_thread probe[1];
+	note[0] = '\0';
+	if (!gdb) {
+		snprintf(note, note_cap,
+		         "gdb is not installed (apt-get install gdb): no file:line");
+	} else if (refused) {
+		char advice[300];
+		ptrace_scope_advice(scope, advice, sizeof(advice));
+		snprintf(note, note_cap, "gdb not started: %s", advice);
+	} else if (!output || hang_parse_gdb(output, NULL, probe, 1) == 0) {
+		attach_failure(output, pid, note, note_cap);
+	} else {
+		fill_waits(pid, snap, &nm, output, waits);
 	}
 	free(output);
 	return hang_explain(waits, snap->n, source_dir);

@@ -70,11 +70,13 @@ struct hang_wait {
 };
 
 /* Fills w from one blocked thread of the stall snapshot and, when gdb saw it, gdb's view
- * of it (t may be NULL) and gdb's name for its futex (symbol may be NULL or ""). tids lists
- * every thread of the process (to recognise a join). Pure; holder is left 0 for a mutex
- * (its owner is read from memory). */
+ * of it (t may be NULL), the name of the variable holding its futex word (symbol may be
+ * NULL or "") and that variable's size (0: unknown; 48, a pthread_cond_t's, with the word
+ * at offset 40 to 47, is a condition variable's). tids lists every thread of the process
+ * (to recognise a join). Pure; holder is left 0 for a mutex (its owner is read from
+ * memory). */
 void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const struct hang_thread *t,
-                    const char *symbol, const int *tids, int n_tids);
+                    const char *symbol, unsigned long symbol_size, const int *tids, int n_tids);
 
 /* The explanation, malloc'd: one line per thread ("    thread 626 waits for mutex 'a' (held
  * by thread 625) in t2() at dl.c:5"), then one line naming the shape: the cycle of a
@@ -82,11 +84,13 @@ void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const str
  * memory. */
 char *hang_explain(const struct hang_wait *w, int n, const char *source_dir);
 
-/* Explains the stalled process pid (alive, stopped by nobody) from its snapshot, with gdb
- * when it can attach. Returns the malloc'd explanation, or NULL without memory. note gets
- * why the view is partial ("" when it is not): gdb missing, attach refused (with what the
- * kernel's ptrace_scope means), ... */
+/* Explains the stalled process pid (alive, stopped by nobody) from its snapshot: first the
+ * waits, their variables (elf_symbols.h) and the mutexes' owners, in milliseconds (*named_at
+ * gets that moment, CLOCK_MONOTONIC seconds; may be NULL); then gdb, when it can attach,
+ * adds each thread's file:line and pthread call. Returns the malloc'd explanation, or NULL
+ * without memory. note gets why the view is partial ("" when it is not): gdb missing,
+ * attach refused (with what the kernel's ptrace_scope means), ... */
 char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
-                    char *note, size_t note_cap);
+                    char *note, size_t note_cap, double *named_at);
 
 #endif

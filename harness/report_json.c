@@ -94,10 +94,13 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
 	json_string(w, "hang_note", s->hang_note[0] ? s->hang_note : NULL);
-	if (s->hang_diagnosis)
+	if (s->hang_diagnosis) {
 		json_number(w, "hang_named_after_s", s->hang_named_after_s);
-	else
+		json_number(w, "hang_shown_after_s", s->hang_shown_after_s);
+	} else {
 		json_null(w, "hang_named_after_s");
+		json_null(w, "hang_shown_after_s");
+	}
 	json_int(w, "runs_planned", (long long)s->runs_planned);
 	json_int(w, "same_hangs", (long long)s->same_hangs);
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);

@@ -143,10 +143,12 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 {
 	struct stall_ctx *sc = ctx;
 	struct series *s = sc->series;
+	double named_at = 0;
 	if (s->hang_diagnosis)
 		return;
 	s->hang_diagnosis =
-	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note));
+	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at);
+	s->hang_named_after_s = named_at - snap->seen_at;
 }
 
 /* Fail fast: has this run deadlocked like the first deadlocked run, often enough now? */
@@ -204,8 +206,8 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			return -1;
 		}
 		series_record(&out->runs[out->n_runs++], &rr, opts->require_result);
-		if (rr.stalled && out->n_runs > 0 && out->hang_named_after_s == 0)
-			out->hang_named_after_s = rr.stall_named_s - rr.stall_seen_s;
+		if (rr.stalled && out->hang_shown_after_s == 0)
+			out->hang_shown_after_s = rr.stall_named_s - rr.stall_seen_s;
 		bool stop = same_hang_again(opts, &first_hang, &same, &rr);
 		run_result_free(&rr);
 		if (opts->progress)

@@ -56,6 +56,7 @@ struct series {
 	char hang_note[400];       /* why the diagnosis is partial (no gdb, attach refused) */
 	double hang_named_after_s; /* first deadlocked run: seconds from the first sample
 	                            * that saw every thread blocked to the named cycle */
+	double hang_shown_after_s; /* the same, to the diagnosis with gdb's file:line */
 	size_t runs_planned;       /* runs asked for; n_runs < runs_planned after a fail-fast */
 	size_t same_hangs;         /* when the series stopped early: deadlocked runs alike */
 	bool have_cost;

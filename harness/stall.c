@@ -241,6 +241,7 @@ bool stall_watch_sample(struct stall_watch *w, double now)
 		w->cpu = cpu;
 	}
 	double needed = w->blind && w->stall_s < STALL_BLIND_MIN_S ? STALL_BLIND_MIN_S : w->stall_s;
+	w->snap.seen_at = w->since;
 	return now - w->since >= needed;
 }
 

@@ -50,6 +50,8 @@ struct stall_snapshot {
 	int n;
 	struct stall_thread threads[STALL_MAX_THREADS];
 	int runtime_tid; /* TSan's background thread, left out of threads[]; 0: none */
+	double seen_at;  /* the sampler's clock (monotonic seconds) when every thread was first
+	                  * seen blocked */
 };
 
 struct stall_watch {

@@ -81,7 +81,7 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 	struct tsan_stall *ts = ctx;
 	free(ts->out->hang_diagnosis);
 	ts->out->hang_diagnosis = hang_diagnose(pid, snap, ts->source_dir, ts->out->hang_note,
-	                                        sizeof(ts->out->hang_note));
+	                                        sizeof(ts->out->hang_note), NULL);
 }
 
 static int attempt(char *const *argv, double timeout_s, int stall_ms, const char *source_dir,

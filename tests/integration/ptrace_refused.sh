@@ -2,8 +2,9 @@
 # ptrace_refused.sh RACELAB PROGRAM: gdb's attach is refused, as Yama's ptrace_scope refuses
 # it on Ubuntu. This kernel may have no Yama, so gdb runs as another unprivileged user
 # (nobody): the kernel then refuses the attach the same way. racelab must still call the
-# run deadlocked and draw the cycle from /proc, and say why gdb could not help; under
-# ptrace_scope 2 it must say what that setting means and what to do.
+# run deadlocked and name the cycle (from /proc and the program's symbol table), and say
+# why gdb could not add file:line; under ptrace_scope 2 and 3 it must say what the setting
+# means and what to do.
 set -u
 racelab=$1 program=$2
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root to run gdb as another user"; exit 77; }
@@ -17,10 +18,10 @@ chmod 755 "$dir/gdb"
 here=$(dirname "$0")
 fail=0
 RACELAB_GDB=$dir/gdb RACELAB_PTRACE_SCOPE=0 "$here/expect.sh" 1 \
-	"HANG 2  && gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line or names\)$ && deadlock: thread [0-9]+ waits for mutex at 0x[0-9a-f]+, held by thread [0-9]+, which waits for mutex at 0x" \
+	"HANG 2  && gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line\)$ && deadlock: thread [0-9]+ waits for mutex 'lock_(a|b)', held by thread [0-9]+, which waits for mutex 'lock_(a|b)', held by thread" \
 	"" -- "$racelab" run --exec --no-tsan -- "$program" || fail=1
 RACELAB_GDB=$dir/gdb RACELAB_PTRACE_SCOPE=2 "$here/expect.sh" 1 \
-	"gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line or names; kernel.yama.ptrace_scope = 2: only root may attach a debugger \(or read where a thread waits\); run racelab with sudo && deadlock: thread" \
+	"gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line; kernel.yama.ptrace_scope = 2: only root may attach a debugger \(or read where a thread waits\); run racelab with sudo && deadlock: thread" \
 	"" -- "$racelab" run --exec --no-tsan -- "$program" || fail=1
 # Under 3 nobody may attach: gdb is not even started.
 RACELAB_PTRACE_SCOPE=3 "$here/expect.sh" 1 \

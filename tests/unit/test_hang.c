@@ -1,11 +1,15 @@
 /* test_hang.c: deadlock detection from /proc lines, and gdb's backtraces of real deadlocks
  * (tests/fixtures/gdb: abba-deadlock.c with libc6-dbg; tests/programs/abba_deadlock.c and
  * lost_wakeup.c, plain and TSan, as racelab runs gdb; captured with gdb 13.1). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <CUnit/CUnit.h>
 
+#include <unistd.h>
+
 #include "cunit_main.h"
+#include "elf_symbols.h"
 #include "hang_diagnosis.h"
 #include "stall.h"
 
@@ -154,7 +158,7 @@ static char *explain_fixture(const char *name, bool tsan, const int *owners)
 		for (int j = 0; j < n; j++)
 			gt = t[j].lwp == w.snap.threads[i].tid ? &t[j] : gt;
 		hang_parse_symbol(text, w.snap.threads[i].futex, symbol, sizeof(symbol));
-		hang_wait_from(&waits[i], &w.snap.threads[i], gt, symbol, tids, n_tids);
+		hang_wait_from(&waits[i], &w.snap.threads[i], gt, symbol, 0, tids, n_tids);
 		if (waits[i].kind == HANG_MUTEX)
 			waits[i].holder = owners[i];
 	}
@@ -220,6 +224,39 @@ static void test_symbols_and_api(void)
 	free(out);
 }
 
+/* Globals of this test binary, named through its own /proc entries as racelab names a
+ * deadlocked program's mutexes. */
+int probe_array[4];
+pthread_cond_t probe_cond = PTHREAD_COND_INITIALIZER;
+
+static void test_elf_symbols_of_self(void)
+{
+	char name[96];
+	struct elf_symbols *elf = elf_symbols_open(getpid());
+	CU_ASSERT_PTR_NOT_NULL_FATAL(elf);
+	CU_ASSERT_TRUE(elf_symbols_name(elf, (unsigned long)&probe_array[0], name, sizeof(name)));
+	CU_ASSERT_STRING_EQUAL(name, "probe_array");
+	CU_ASSERT_TRUE(elf_symbols_name(elf, (unsigned long)&probe_array[2], name, sizeof(name)));
+	CU_ASSERT_STRING_EQUAL(name, "probe_array+8");
+	CU_ASSERT_EQUAL(elf_symbols_size(elf, (unsigned long)&probe_array[3]), sizeof(probe_array));
+	/* A condition's futex word lies inside it: named as the condition. */
+	unsigned long word = (unsigned long)&probe_cond + 40;
+	CU_ASSERT_TRUE(elf_symbols_name(elf, word, name, sizeof(name)));
+	CU_ASSERT_EQUAL(elf_symbols_size(elf, word), 48);
+	struct stall_thread s = {.tid = 7, .futex = word, .op = 0x189, .value = 0};
+	struct hang_wait w;
+	hang_wait_from(&w, &s, NULL, name, 48, NULL, 0);
+	CU_ASSERT_EQUAL(w.kind, HANG_CONDITION);
+	CU_ASSERT_STRING_EQUAL(w.name, "probe_cond");
+	/* The heap and the stack are nobody's variable. */
+	int *heap = malloc(sizeof(int)), local = 0;
+	CU_ASSERT_FALSE(elf_symbols_name(elf, (unsigned long)heap, name, sizeof(name)));
+	CU_ASSERT_FALSE(elf_symbols_name(elf, (unsigned long)&local, name, sizeof(name)));
+	free(heap);
+	elf_symbols_close(elf);
+	CU_ASSERT_EQUAL(elf_image_lookup("not an ELF file at all, just text", 33, 0, name, 96), 0);
+}
+
 static void test_gdb_abba(void)
 {
 	size_t len;
@@ -276,6 +313,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "explained: ABBA cycle", test_explain_abba);
 	CU_add_test(s, "explained: TSan builds, lost wake-up", test_explain_tsan_builds);
 	CU_add_test(s, "gdb symbols, dead owner", test_symbols_and_api);
+	CU_add_test(s, "ELF symbols of a live process", test_elf_symbols_of_self);
 	CU_add_test(s, "gdb: ABBA deadlock", test_gdb_abba);
 	CU_add_test(s, "gdb: skip path, condition wait", test_gdb_skip_path_and_condition);
 	return CU_get_error();
