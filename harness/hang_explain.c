@@ -7,7 +7,8 @@
 
 #include "hang_diagnosis.h"
 
-#define COND_SIZE 48 /* sizeof(pthread_cond_t): its futex words lie inside */
+#define COND_SIZE         48 /* sizeof(pthread_cond_t): its futex words lie inside */
+#define FUTEX_WAIT_BITSET 9  /* how glibc's pthread_cond_wait sleeps */
 
 static enum hang_wait_kind kind_of_api(const char *api)
 {
@@ -31,21 +32,30 @@ static bool is_tid(unsigned long value, const int *tids, int n)
 }
 
 /* "accounts+48" stays; a condition's "ready+40" (its futex word inside) is 'ready'. */
-static void name_from_symbol(struct hang_wait *w, const char *symbol)
+/* The symbol's offset: 48 for "accounts+48", 0 for "lock_a". */
+static long symbol_offset(const char *symbol)
 {
-	char *plus;
+	const char *plus = symbol ? strchr(symbol, '+') : NULL;
+	return plus ? atol(plus + 1) : 0;
+}
+
+/* 'lock_a', 'accounts+48' (an element or a field: without the types racelab cannot tell
+ * which, so the offset stays); a condition's futex word inside it names the condition
+ * ('ready', not 'ready+40'). */
+static void name_from_symbol(struct hang_wait *w, const char *symbol, unsigned long size)
+{
 	snprintf(w->name, sizeof(w->name), "%s", symbol ? symbol : "");
-	plus = strchr(w->name, '+');
-	if (plus && w->kind == HANG_CONDITION && atoi(plus + 1) < COND_SIZE)
+	char *plus = strchr(w->name, '+');
+	if (plus && w->kind == HANG_CONDITION && (size == COND_SIZE || size == 0) &&
+	    symbol_offset(symbol) < COND_SIZE)
 		*plus = '\0';
 }
 
 /* glibc's pthread_cond_t waits on __g_signals[0] or [1], at offsets 40 and 44 of its 48. */
-static bool inside_condition(const char *symbol, unsigned long size)
+static bool inside_condition(const struct stall_thread *s, const char *symbol, unsigned long size)
 {
-	const char *plus = symbol ? strchr(symbol, '+') : NULL;
-	long off = plus ? atol(plus + 1) : 0;
-	return size == COND_SIZE && off >= 40 && off < COND_SIZE;
+	long off = symbol_offset(symbol);
+	return (s->op & 0x7f) == FUTEX_WAIT_BITSET && size == COND_SIZE && off >= 40;
 }
 
 void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const struct hang_thread *t,
@@ -55,7 +65,7 @@ void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const str
 	w->tid = s->tid;
 	w->addr = s->futex;
 	w->kind = kind_of_api(t ? t->api : NULL);
-	if (w->kind == HANG_FUTEX && inside_condition(symbol, symbol_size))
+	if (w->kind == HANG_FUTEX && inside_condition(s, symbol, symbol_size))
 		w->kind = HANG_CONDITION;
 	/* pthread_join sleeps on the joined thread's id: recognisable without gdb. */
 	if ((w->kind == HANG_FUTEX || w->kind == HANG_JOIN) && is_tid(s->value, tids, n_tids)) {
@@ -64,10 +74,10 @@ void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const str
 	} else if (w->kind == HANG_FUTEX && (s->op & 0x7f) == 0 && s->value == 2) {
 		w->kind = HANG_MUTEX; /* glibc's contended lock: FUTEX_WAIT for the value 2 */
 	}
-	if (t && t->waits_for[0] && (w->kind == HANG_MUTEX) == !t->on_condition)
+	if (symbol && symbol[0])
+		name_from_symbol(w, symbol, symbol_size);
+	else if (t && t->waits_for[0] && (w->kind == HANG_MUTEX) == !t->on_condition)
 		snprintf(w->name, sizeof(w->name), "%s", t->waits_for);
-	else
-		name_from_symbol(w, symbol);
 	if (t && t->line) {
 		snprintf(w->function, sizeof(w->function), "%s", t->function);
 		snprintf(w->file, sizeof(w->file), "%s", t->file);
