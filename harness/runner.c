@@ -4,9 +4,9 @@
  *
  *   spawn    Usually posix_spawn (vfork semantics: about 1 ms a run cheaper than fork
  *            here); fork + exec only when address randomisation must be turned off, or
- *            the child must name its ptracer (prctl), which posix_spawn cannot do.  The environment
- * is built in the parent, so a forked child calls only async-signal-safe functions before exec. The
- *            child leads a new
+ *            the child must name its ptracer (prctl), which posix_spawn cannot do.
+ *            The environment is built in the parent, so a forked child calls only
+ *            async-signal-safe functions before exec.  The child leads a new
  *            process group, takes /dev/null as stdin, one pipe as both stdout and stderr
  *            (so they interleave as written) and, when asked, the result pipe at
  *            RUNNER_CHILD_RESULT_FD.  Everything else it holds is close-on-exec.
