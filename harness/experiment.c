@@ -10,6 +10,12 @@
 
 #define MAX_ARGS      64
 #define CAPTURE_LIMIT (64u << 10) /* output kept per run: enough for an error message */
+/* --exec: a run whose threads have all slept in endless futex waits for this long, none of
+ * them running, is deadlocked (stall.h): nothing inside it can wake them. Short, so that
+ * the cycle is named within half a second of the block. */
+#define EXEC_STALL_MS 100
+/* --exec: after this many runs deadlocked the same way, the rest are not run. */
+#define EXEC_SAME_HANGS 2
 
 /* argv for program + the words of args + "--threads T" when threads > 0. Words point into
  * words_buf. Returns -1 when there are too many. */
@@ -48,7 +54,7 @@ static int run_series_of(const char *program, const char *args, const char *labe
 }
 
 static void run_tsan_of(struct experiment *ex, const char *program, const char *args, int threads,
-                        double timeout_s)
+                        double timeout_s, int stall_ms)
 {
 	char *argv[MAX_ARGS], words[512], threads_buf[16];
 	snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", args);
@@ -57,7 +63,7 @@ static void run_tsan_of(struct experiment *ex, const char *program, const char *
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error), "too many arguments: %s", args);
 		return;
 	}
-	tsan_run(argv, timeout_s, &ex->tsan);
+	tsan_run(argv, timeout_s, stall_ms, ex->cat->source_dir, &ex->tsan);
 }
 
 /* The cost table: the lab and each solution, a few runs each on compare_args. */
@@ -144,7 +150,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	ex->tsan_available = access(program, X_OK) == 0;
 	if (ex->tsan_wanted && ex->tsan_available)
 		run_tsan_of(ex, program, opts->tsan_args ? opts->tsan_args : m->tsan_args,
-			    opts->threads, sopts.timeout_s);
+		            opts->threads, sopts.timeout_s, m->stall_ms);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
@@ -208,16 +214,19 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
 	    .symptoms = SYMPTOM_WRONG_RESULT,
 	    .capture_limit = CAPTURE_LIMIT,
+	    .stall_ms = EXEC_STALL_MS,
+	    .stop_after_same_hangs = EXEC_SAME_HANGS,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
 	/* A TSan build runs under TSan first: if it needs address randomisation off to start
 	 * at all ("unexpected memory mapping"), its plain runs need that too. */
 	ex->tsan_available = tsan_is_instrumented(program);
+	sopts.tsan_build = ex->tsan_available;
 	ex->tsan_wanted = ex->tsan_available && !opts->no_tsan;
 	if (ex->tsan_wanted) {
 		series_join_args(full, ex->tsan_args, sizeof(ex->tsan_args));
-		tsan_run(full, sopts.timeout_s, &ex->tsan);
+		tsan_run(full, sopts.timeout_s, EXEC_STALL_MS, NULL, &ex->tsan);
 		sopts.no_aslr = ex->tsan.retried_without_aslr;
 	}
 	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);

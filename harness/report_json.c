@@ -93,6 +93,16 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_end_array(w);
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
+	json_string(w, "hang_note", s->hang_note[0] ? s->hang_note : NULL);
+	if (s->hang_diagnosis) {
+		json_number(w, "hang_named_after_s", s->hang_named_after_s);
+		json_number(w, "hang_shown_after_s", s->hang_shown_after_s);
+	} else {
+		json_null(w, "hang_named_after_s");
+		json_null(w, "hang_shown_after_s");
+	}
+	json_int(w, "runs_planned", (long long)s->runs_planned);
+	json_int(w, "same_hangs", (long long)s->same_hangs);
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);
 	stats_object(w, "ns_per_op", &s->ns_per_op, s->have_cost);
 	json_end_object(w);
@@ -178,6 +188,8 @@ static void tsan_object(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "class", ts->ran ? run_class_name(ts->run.cls) : NULL);
 	json_number(w, "wall_s", ts->run.wall_s);
 	json_int(w, "raw_reports", ts->raw_reports);
+	json_string(w, "hang_diagnosis", ts->hang_diagnosis);
+	json_string(w, "hang_note", ts->hang_note[0] ? ts->hang_note : NULL);
 	json_array(w, "findings");
 	for (size_t i = 0; i < ts->report.n_findings; i++)
 		finding_object(w, ex, &ts->report.findings[i]);

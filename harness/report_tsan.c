@@ -153,14 +153,22 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		fprintf(out, "  %snot run:%s %s\n", term_on(t, "yellow"), term_off(t), ts->error);
 		return;
 	}
-	if (ts->run.cls == RUN_HANG)
+	if (ts->run.cls == RUN_HANG && ts->hang_diagnosis)
+		fprintf(out,
+		        "  the TSan run deadlocked (TSan reports nothing for a deadlock that "
+		        "happens, only lock orders it saw before one), seen live:\n%s",
+		        ts->hang_diagnosis);
+	else if (ts->run.cls == RUN_HANG)
 		fprintf(out, "  the TSan run hung and was killed: a real deadlock prints nothing; "
 		             "findings below were reported before it\n");
+	if (ts->hang_note[0])
+		fprintf(out, "  (%s)\n", ts->hang_note);
 	if (ts->report.n_findings == 0) {
 		fprintf(out, "  %sclean:%s no findings\n", term_on(t, "green"), term_off(t));
 		if (ex->lab && ex->lab->manifest.n_tsan_expect == 0 && !ex->solution)
-			fprintf(out, "  (this lab's bug is one TSan cannot see: the lab's README says "
-			             "why, and the plain runs above are what shows it)\n");
+			fprintf(out,
+			        "  (this lab's bug is one TSan cannot see: the lab's README says "
+			        "why, and the plain runs above are what shows it)\n");
 		return;
 	}
 	fprintf(out, "  %zu finding%s (%d report%s before merging repeats):\n",

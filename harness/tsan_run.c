@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "file_util.h"
+#include "hang_diagnosis.h"
+#include "ptrace_scope.h"
 #include "tsan_run.h"
 
 #define LOG_LIMIT (8u << 20) /* bytes of TSan logs read per run */
@@ -68,7 +70,22 @@ static void collect_logs(const char *dir, char **buf, size_t *len)
 	rmdir(dir);
 }
 
-static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsan_outcome *out)
+struct tsan_stall {
+	struct tsan_outcome *out;
+	const char *source_dir;
+};
+
+/* A TSan run that deadlocks is shown to gdb before it is killed. */
+static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *ctx)
+{
+	struct tsan_stall *ts = ctx;
+	free(ts->out->hang_diagnosis);
+	ts->out->hang_diagnosis = hang_diagnose(pid, snap, ts->source_dir, ts->out->hang_note,
+	                                        sizeof(ts->out->hang_note), NULL);
+}
+
+static int attempt(char *const *argv, double timeout_s, int stall_ms, const char *source_dir,
+                   bool no_aslr, struct tsan_outcome *out)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096], prefix[4200], options[8192];
@@ -81,13 +98,20 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	snprintf(prefix, sizeof(prefix), "%s/tsan", dir);
 	build_options(options, sizeof(options), prefix);
 	char *env[] = {options, NULL};
+	struct tsan_stall ts = {out, source_dir};
 	struct run_spec spec = {.argv = argv,
 	                        .env_extra = env,
 	                        .timeout_s = timeout_s,
 	                        .capture_limit = 1 << 16,
 	                        .result_channel = true,
 	                        .no_aslr = no_aslr,
-	                        .quiet_stdin = true};
+	                        .quiet_stdin = true,
+	                        .stall_ms = stall_ms,
+	                        .tsan_runtime = true,
+	                        .ptracer =
+	                            stall_ms > 0 && ptrace_scope_needs_ptracer() ? getpid() : 0,
+	                        .on_stall = diagnose_stall,
+	                        .stall_ctx = &ts};
 	struct run_result rr;
 	int rc = runner_run(&spec, &rr);
 	if (rc != 0) {
@@ -112,7 +136,8 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	return 0;
 }
 
-int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
+int tsan_run(char *const *argv, double timeout_s, int stall_ms, const char *source_dir,
+             struct tsan_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (access(argv[0], X_OK) != 0) {
@@ -120,11 +145,11 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 		         strerror(errno));
 		return -1;
 	}
-	if (attempt(argv, timeout_s, false, out))
+	if (attempt(argv, timeout_s, stall_ms, source_dir, false, out))
 		return -1;
 	if (out->report.mapping_failure) {
 		out->retried_without_aslr = true;
-		if (attempt(argv, timeout_s, true, out))
+		if (attempt(argv, timeout_s, stall_ms, source_dir, true, out))
 			return -1;
 	}
 	if (out->report.mapping_failure || out->report.fatal) {
@@ -145,6 +170,7 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 void tsan_outcome_free(struct tsan_outcome *out)
 {
 	tsan_report_free(&out->report);
+	free(out->hang_diagnosis);
 	memset(out, 0, sizeof(*out));
 }
 

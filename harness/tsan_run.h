@@ -24,11 +24,17 @@ struct tsan_outcome {
 	struct run_record run;     /* the (last) attempt's class, wall time, exit status */
 	struct tsan_report report; /* findings, deduplicated, with counts */
 	int raw_reports;           /* WARNING blocks before deduplication */
+	char *hang_diagnosis;      /* the run deadlocked (stall_ms): where its threads wait and
+	                            * the cycle they form (hang_diagnosis.h); malloc'd or NULL */
+	char hang_note[400];       /* why that diagnosis is partial */
 };
 
-/* Runs argv (argv[0] a TSan build) once with the given timeout. Fills *out (zeroed first);
- * returns 0 when it ran, -1 when it could not (out->error says why). */
-int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out);
+/* Runs argv (argv[0] a TSan build) once with the given timeout. stall_ms > 0: a run whose
+ * threads all block for that long is stopped at once and diagnosed (a real deadlock under
+ * TSan prints no report); source_dir shortens paths in that diagnosis (may be NULL). Fills
+ * *out (zeroed first); returns 0 when it ran, -1 when it could not (out->error says why). */
+int tsan_run(char *const *argv, double timeout_s, int stall_ms, const char *source_dir,
+             struct tsan_outcome *out);
 
 void tsan_outcome_free(struct tsan_outcome *out);
 

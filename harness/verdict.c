@@ -90,9 +90,10 @@ static void judge_bug(struct experiment *ex)
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	ex->verdict = VERDICT_BUG_SHOWN;
 	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
-	         found          ? findings
-	         : ex->tsan.ran ? "clean"
-	                        : "did not run");
+	         found                     ? findings
+	         : ex->tsan.hang_diagnosis ? "the run deadlocked"
+	         : ex->tsan.ran            ? "clean"
+	                                   : "did not run");
 }
 
 static void judge_quiet(struct experiment *ex)
@@ -161,7 +162,9 @@ void verdict_judge(struct experiment *ex)
 		return;
 	}
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
-	if (bad_runs(&ex->plain) || found)
+	/* A TSan run that deadlocked (seen live) printed nothing, but it is not clean. */
+	bool tsan_hung = ex->tsan.ran && ex->tsan.hang_diagnosis;
+	if (bad_runs(&ex->plain) || found || tsan_hung)
 		judge_bug(ex);
 	else
 		judge_quiet(ex);
