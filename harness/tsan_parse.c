@@ -294,7 +294,7 @@ static bool on_access(struct parser *ps, const char *s)
 	}
 	if (strncasecmp(s, "write of size ", 14) == 0 || strncasecmp(s, "read of size ", 13) == 0) {
 		a.is_write = tolower((unsigned char)s[0]) == 'w';
-		p = strstr(s, "size ") + 5;
+		p = s + (a.is_write ? 14 : 13); /* any case: strstr "size " may miss */
 		a.size = (int)read_number(&p);
 	} else if (strncasecmp(s, "modifying access of ", 20) == 0) {
 		a.is_write = true;
