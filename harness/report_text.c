@@ -21,6 +21,9 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
+		fprintf(out, "  built by: %s%s\n",
+		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
+		        ex->tsan_available ? ", with ThreadSanitizer" : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
@@ -144,8 +147,8 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
 		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "bug in" : "correct in", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
-		        c->n_runs);
+		        i == 0 ? "bug in" : "correct in",
+		        i == 0 ? c->symptom_runs : c->counts[RUN_OK], c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
 			fprintf(out, "   %.1fx the lab's cost",
 			        c->ns_per_op.median / racy->ns_per_op.median);

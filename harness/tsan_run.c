@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,12 +35,13 @@ static void build_options(char *out, size_t cap, const char *log_prefix)
 	const char *symbolizer = find_symbolizer();
 	snprintf(out, cap,
 	         "TSAN_OPTIONS=%s%slog_path=%s color=never atexit_sleep_ms=50 "
-	         "second_deadlock_stack=1 exitcode=%d%s%s",
+	         "second_deadlock_stack=1 exitcode=%d handle_abort=1 handle_sigill=1%s%s",
 	         user ? user : "", user ? " " : "", log_prefix, TSAN_EXIT_CODE,
 	         symbolizer ? " external_symbolizer_path=" : "", symbolizer ? symbolizer : "");
 }
 
-/* Appends every file of dir to *buf (bounded), then removes files and dir. */
+/* Appends every file of dir to *buf (bounded), then removes files and dir. A log that
+ * does not fit in memory is dropped, and *buf stays as it was. */
 static void collect_logs(const char *dir, char **buf, size_t *len)
 {
 	DIR *d = opendir(dir);
@@ -68,6 +70,24 @@ static void collect_logs(const char *dir, char **buf, size_t *len)
 	rmdir(dir);
 }
 
+static void discard_logs(const char *dir)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	collect_logs(dir, &buf, &len);
+	free(buf);
+}
+
+/* CPU seconds used by every child reaped so far (all their threads). */
+static double children_cpu_s(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_CHILDREN, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
+}
+
 static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsan_outcome *out)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -89,27 +109,125 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	                        .no_aslr = no_aslr,
 	                        .quiet_stdin = true};
 	struct run_result rr;
+	double cpu_before = children_cpu_s();
 	int rc = runner_run(&spec, &rr);
+	out->cpu_s = children_cpu_s() - cpu_before;
 	if (rc != 0) {
 		snprintf(out->error, sizeof(out->error), "%s: cannot run%s: %s", argv[0],
 		         no_aslr ? " with address randomisation off" : "", strerror(errno));
 		run_result_free(&rr);
-		collect_logs(dir, &(char *){NULL}, &(size_t){0});
+		discard_logs(dir);
 		return -1;
 	}
-	char *logs = NULL;
-	size_t logs_len = 0;
-	collect_logs(dir, &logs, &logs_len);
-	/* TSan prints start-up failures on stderr before log_path applies: parse both. */
+	/* TSan prints start-up failures on stderr before log_path applies, and a failed
+	 * assert's message is the program's own stderr while its ABRT report is in the log:
+	 * parse the output, then the logs, as one text. */
+	char *text = NULL;
+	size_t text_len = 0;
+	if (rr.output_len) {
+		text = malloc(rr.output_len + 2);
+		if (text) {
+			memcpy(text, rr.output, rr.output_len);
+			text_len = rr.output_len;
+			text[text_len++] = '\n';
+			text[text_len] = '\0';
+		}
+	}
+	if (!rr.output_len || text)
+		collect_logs(dir, &text, &text_len);
+	else
+		discard_logs(dir);
 	tsan_report_free(&out->report);
 	struct tsan_parse_options popts = {.skip_paths = skip_paths};
-	tsan_parse(rr.output ? rr.output : "", rr.output_len, &popts, &out->report);
-	tsan_parse(logs ? logs : "", logs_len, &popts, &out->report);
-	free(logs);
+	/* A report cut short by lack of memory could read as clean: not run, say so. */
+	rc = rr.output_len && !text ? -1 : tsan_parse(text, text_len, &popts, &out->report);
+	free(text);
+	if (rc != 0)
+		snprintf(out->error, sizeof(out->error),
+		         "out of memory while reading TSan's report (%zu bytes)", text_len);
 
 	series_record(&out->run, &rr, false);
 	run_result_free(&rr);
+	return rc;
+}
+
+/* The first crash finding, if any. */
+static const struct tsan_finding *first_crash(const struct tsan_report *r)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].kind == TSAN_CRASH)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* Appends a finding of kind TSAN_UNKNOWN saying why; -1 when memory ran out. */
+static int add_unreadable(struct tsan_outcome *out, const char *why)
+{
+	struct tsan_report *r = &out->report;
+	if (r->n_findings == r->cap_findings) {
+		size_t cap = r->cap_findings ? r->cap_findings * 2 : 4;
+		void *bigger = realloc(r->findings, cap * sizeof(*r->findings));
+		if (!bigger)
+			return -1;
+		r->findings = bigger;
+		r->cap_findings = cap;
+	}
+	struct tsan_finding *f = &r->findings[r->n_findings++];
+	memset(f, 0, sizeof(*f));
+	f->kind = TSAN_UNKNOWN;
+	f->count = 1;
+	snprintf(f->crash.message, sizeof(f->crash.message), "%s", why);
+	out->raw_reports++;
 	return 0;
+}
+
+/* How the run ended, against what it reported: a crash TSan caught is a CRASH (the exit
+ * status is only TSan's 66); TSan's exit code with nothing parsed is an unreadable report;
+ * any other unhappy end with nothing parsed is not clean; a timeout is slow or blocked. */
+static int judge_end(struct tsan_outcome *out)
+{
+	struct run_record *run = &out->run;
+	const struct tsan_finding *crash = first_crash(&out->report);
+
+	if (crash) {
+		run->cls = RUN_CRASH;
+		snprintf(run->detail, sizeof(run->detail), "SIG%s, caught by TSan",
+		         crash->crash.signal[0] ? crash->crash.signal : "?");
+	}
+	if (run->cls == RUN_HANG) {
+		out->slow = out->cpu_s >= TSAN_PROGRESS_CPU_SHARE * run->wall_s;
+		snprintf(out->not_clean, sizeof(out->not_clean),
+		         out->slow
+		             ? "the TSan run did not finish in %.1f s but was still computing "
+		               "(%.1f s of CPU): slow under TSan, not hung"
+		             : "the TSan run was stopped after %.1f s with its threads idle "
+		               "(%.1f s of CPU): blocked, as in a deadlock",
+		         run->wall_s, out->cpu_s);
+		return 0;
+	}
+	if (out->report.n_findings)
+		return 0;
+	if (run->signal)
+		snprintf(out->not_clean, sizeof(out->not_clean),
+		         "TSan run died of %s and left no report we could read",
+		         runner_signal_name(run->signal));
+	else if (run->exit_status == TSAN_EXIT_CODE) {
+		char why[200];
+		snprintf(why, sizeof(why),
+		         "TSan run ended with status %d (TSan's own: it reported something) and "
+		         "no report we could read",
+		         TSAN_EXIT_CODE);
+		return add_unreadable(out, why);
+	} else if (run->exit_status != 0)
+		snprintf(out->not_clean, sizeof(out->not_clean),
+		         "TSan run ended with status %d and no report we could read",
+		         run->exit_status);
+	return 0;
+}
+
+bool tsan_outcome_clean(const struct tsan_outcome *out)
+{
+	return out->ran && out->report.n_findings == 0 && !out->not_clean[0];
 }
 
 int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
@@ -138,6 +256,8 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 	}
 	out->raw_reports = (int)out->report.n_findings;
 	tsan_dedupe(&out->report);
+	if (judge_end(out))
+		return -1;
 	out->ran = true;
 	return 0;
 }
