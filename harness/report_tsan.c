@@ -207,7 +207,7 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 	if (ts->run.cls == RUN_HANG)
 		fprintf(out, "  %s%s\n", ts->not_clean,
 		        ts->slow ? "; give it more time (--timeout) or smaller arguments"
-		                 : "; a real deadlock under TSan prints nothing");
+		                 : " (a real deadlock under TSan prints nothing)");
 	if (ts->report.n_findings == 0 && ts->not_clean[0]) {
 		if (ts->run.cls != RUN_HANG)
 			fprintf(out, "  %snot clean:%s %s\n", term_on(t, "yellow"), term_off(t),

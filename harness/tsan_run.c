@@ -88,6 +88,25 @@ static double children_cpu_s(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
+/* The share of one CPU a runnable process can expect now: 1 on a quiet machine, about
+ * cores/load when more threads want to run than there are cores (/proc/loadavg, the last
+ * minute). Never below 0.05: a process that got less than that was not merely crowded. */
+static double cpu_share_available(void)
+{
+	double load = 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	FILE *f = fopen("/proc/loadavg", "re");
+	if (f) {
+		if (fscanf(f, "%lf", &load) != 1)
+			load = 0;
+		fclose(f);
+	}
+	if (cores < 1)
+		cores = 1;
+	double share = load > (double)cores ? (double)cores / load : 1.0;
+	return share < 0.05 ? 0.05 : share;
+}
+
 static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsan_outcome *out)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -195,13 +214,15 @@ static int judge_end(struct tsan_outcome *out)
 		         crash->crash.signal[0] ? crash->crash.signal : "?");
 	}
 	if (run->cls == RUN_HANG) {
-		out->slow = out->cpu_s >= TSAN_PROGRESS_CPU_SHARE * run->wall_s;
+		out->slow =
+		    out->cpu_s >= TSAN_PROGRESS_CPU_SHARE * cpu_share_available() * run->wall_s;
 		snprintf(out->not_clean, sizeof(out->not_clean),
 		         out->slow
 		             ? "the TSan run did not finish in %.1f s but was still computing "
 		               "(%.1f s of CPU): slow under TSan, not hung"
-		             : "the TSan run was stopped after %.1f s with its threads idle "
-		               "(%.1f s of CPU): blocked, as in a deadlock",
+		             : "the TSan run was stopped after %.1f s, waiting rather than "
+		               "computing (%.1f s of CPU): blocked as in a deadlock, or starved "
+		               "on a busy machine",
 		         run->wall_s, out->cpu_s);
 		return 0;
 	}

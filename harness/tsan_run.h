@@ -47,8 +47,9 @@ void tsan_outcome_free(struct tsan_outcome *out);
 bool tsan_outcome_clean(const struct tsan_outcome *out);
 
 /* A timed-out run that used at least this share of its wall time as CPU time was still
- * computing (slow); below it the process sat blocked, as a deadlocked one does (TSan's
- * background thread wakes every 100 ms but uses next to no CPU). */
+ * computing (slow); below it the process sat waiting, as a deadlocked one does (TSan's
+ * background thread wakes every 100 ms but uses next to no CPU). On a crowded machine the
+ * share is scaled by what a runnable process could get (cores / load average). */
 #define TSAN_PROGRESS_CPU_SHARE 0.1
 
 /* Does the file at path look like a ThreadSanitizer build (it carries __tsan_init)? */
