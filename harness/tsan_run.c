@@ -107,6 +107,39 @@ static double cpu_share_available(void)
 	return share < 0.05 ? 0.05 : share;
 }
 
+/* Parses what the run printed, then TSan's logs in dir (removed), as one text: TSan prints
+ * start-up failures on stderr before log_path applies, and a failed assert's message is
+ * the program's own stderr while its ABRT report is in the log. Returns 0, or -1 with
+ * out->error set when memory ran out (a report cut short could read as clean). */
+static int read_report(const char *dir, const struct run_result *rr, struct tsan_outcome *out)
+{
+	char *text = NULL;
+	size_t text_len = 0;
+	int rc;
+	if (rr->output_len) {
+		text = malloc(rr->output_len + 2);
+		if (!text) {
+			discard_logs(dir);
+			goto out_of_memory;
+		}
+		memcpy(text, rr->output, rr->output_len);
+		text_len = rr->output_len;
+		text[text_len++] = '\n';
+		text[text_len] = '\0';
+	}
+	collect_logs(dir, &text, &text_len);
+	tsan_report_free(&out->report);
+	struct tsan_parse_options popts = {.skip_paths = skip_paths};
+	rc = tsan_parse(text, text_len, &popts, &out->report);
+	free(text);
+	if (rc == 0)
+		return 0;
+out_of_memory:
+	snprintf(out->error, sizeof(out->error),
+	         "out of memory while reading TSan's report (%zu bytes)", text_len);
+	return -1;
+}
+
 static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsan_outcome *out)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -138,33 +171,7 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 		discard_logs(dir);
 		return -1;
 	}
-	/* TSan prints start-up failures on stderr before log_path applies, and a failed
-	 * assert's message is the program's own stderr while its ABRT report is in the log:
-	 * parse the output, then the logs, as one text. */
-	char *text = NULL;
-	size_t text_len = 0;
-	if (rr.output_len) {
-		text = malloc(rr.output_len + 2);
-		if (text) {
-			memcpy(text, rr.output, rr.output_len);
-			text_len = rr.output_len;
-			text[text_len++] = '\n';
-			text[text_len] = '\0';
-		}
-	}
-	if (!rr.output_len || text)
-		collect_logs(dir, &text, &text_len);
-	else
-		discard_logs(dir);
-	tsan_report_free(&out->report);
-	struct tsan_parse_options popts = {.skip_paths = skip_paths};
-	/* A report cut short by lack of memory could read as clean: not run, say so. */
-	rc = rr.output_len && !text ? -1 : tsan_parse(text, text_len, &popts, &out->report);
-	free(text);
-	if (rc != 0)
-		snprintf(out->error, sizeof(out->error),
-		         "out of memory while reading TSan's report (%zu bytes)", text_len);
-
+	rc = read_report(dir, &rr, out);
 	series_record(&out->run, &rr, false);
 	run_result_free(&rr);
 	return rc;
@@ -277,8 +284,11 @@ int tsan_run(char *const *argv, double timeout_s, struct tsan_outcome *out)
 	}
 	out->raw_reports = (int)out->report.n_findings;
 	tsan_dedupe(&out->report);
-	if (judge_end(out))
+	if (judge_end(out)) {
+		snprintf(out->error, sizeof(out->error),
+		         "out of memory while reading TSan's report");
 		return -1;
+	}
 	out->ran = true;
 	return 0;
 }
