@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cunit_main.h"
+#include "json_writer.h"
 #include "report.h"
 
 /* Parses text into an --exec experiment's TSan outcome and renders the TSan section into a
@@ -98,7 +99,41 @@ static void test_crash(void)
 	free(shown);
 }
 
+/* The JSON report carries the crash: signal, address class, access, thread, message. */
+static void test_crash_json(void)
+{
+	size_t len = 0;
+	char *text = fixture_read("tsan/clang/crash_null.txt", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	struct experiment ex;
+	memset(&ex, 0, sizeof(ex));
+	ex.tsan_wanted = ex.tsan_available = ex.tsan.ran = true;
+	ex.tsan.run.cls = RUN_CRASH;
+	CU_ASSERT_EQUAL(tsan_parse(text, len, NULL, &ex.tsan.report), 0);
+	free(text);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	struct json_writer w;
+	json_begin(&w, out);
+	report_json_experiment(&w, &ex);
+	fclose(out);
+	static const char *const wanted[] = {
+	    "\"class\": \"CRASH\"",        "\"kind\": \"crash\"",  "\"signal\": \"SEGV\"",
+	    "\"address_class\": \"null\"", "\"address\": \"0x0\"", "\"access\": \"WRITE\"",
+	    "\"main_thread\": false",      "\"line\": 9",          "\"clean\": false",
+	    "\"not_clean\": null",
+	};
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (!strstr(buf, wanted[i]))
+			CU_FAIL(wanted[i]);
+	free(buf);
+	tsan_outcome_free(&ex.tsan);
+}
+
 static CU_TestInfo tests[] = {
+    {"crash in JSON", test_crash_json},
     {"vptr race: accesses and C++ names", test_vptr_cpp},
     {"use-after-free: the freed block", test_use_after_free},
     {"crash: signal, address, site", test_crash},
