@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binary_info.h"
 #include "experiment.h"
 #include "verdict.h"
 
@@ -194,6 +195,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 		return -1;
 	}
 	snprintf(ex->source, sizeof(ex->source), "%s", program);
+	binary_compiler(program, ex->compiler, sizeof(ex->compiler));
 	int argc = 0;
 	while (argv[argc])
 		argc++;
@@ -205,8 +207,17 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	memcpy(full, argv, (size_t)argc * sizeof(*full));
 	full[0] = program;
 	/* A TSan build's plain runs are for behaviour and timing: no reports, no 1 s at exit.
-	 * Its findings come from the one TSan run below. */
-	static char quiet_tsan[] = "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=0";
+	 * Its findings come from the one TSan run below.
+	 * A crash must stay a crash. TSan's runtime catches SEGV, BUS, FPE and ILL, prints its
+	 * report and leaves through `exitcode`, so with exitcode=0 a SEGV looked like success.
+	 * handle_*=0 leaves those signals to the kernel: the run dies of the signal itself,
+	 * exactly as a plain build would, and the runner names it without reading any text
+	 * (text can be cut, interleaved or sent elsewhere). exitcode stays TSan's 66 so that
+	 * the runtime's own deaths (CHECK failed, "... Dying") are failures, never OK; with
+	 * report_bugs=0 no report is made, so a race alone never sets it. */
+	static char quiet_tsan[] =
+	    "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=66 handle_segv=0 "
+	    "handle_sigbus=0 handle_sigfpe=0 handle_sigill=0 handle_abort=0";
 	char *quiet_env[] = {quiet_tsan, NULL};
 	struct series_options sopts = {
 	    .env_extra = quiet_env,

@@ -32,6 +32,7 @@ struct experiment {
 	const struct lab_entry *lab;
 	const char *solution;  /* NULL: the lab itself */
 	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
+	char compiler[64];     /* --exec: who built the program ("Clang 14.0.6"); "" unknown */
 	struct series plain;
 	bool tsan_wanted;
 	bool tsan_available; /* a TSan build exists for this program */
@@ -49,9 +50,9 @@ struct experiment {
 };
 
 struct experiment_options {
-	int runs;         /* 0: the manifest's */
-	int threads;      /* 0: the manifest's */
-	double timeout_s; /* 0: the manifest's */
+	int runs;              /* 0: the manifest's */
+	int threads;           /* 0: the manifest's */
+	double timeout_s;      /* 0: the manifest's */
 	const char *args;      /* NULL: the manifest's */
 	const char *tsan_args; /* NULL: the manifest's */
 	bool no_tsan;

@@ -21,6 +21,9 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
+		fprintf(out, "  built by: %s%s\n",
+		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
+		        ex->tsan_available ? ", with ThreadSanitizer" : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;

@@ -17,9 +17,19 @@ const char *run_class_name(enum run_class cls)
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
-/* The first line of the program's output, for an ERROR's detail. */
+/* The line of the program's output that says why, for an ERROR's detail: the first line,
+ * or TSan's own when its runtime stopped the program (exit status 66, "==12==ThreadSanitizer:
+ * starting new threads ..."), without the "==pid==" prefix. */
 static void first_line(const char *output, char *out, size_t cap)
 {
+	const char *tsan = output ? strstr(output, "ThreadSanitizer: ") : NULL;
+	if (tsan) {
+		while (tsan > output && tsan[-1] != '\n')
+			tsan--;
+		const char *digits = tsan[0] == '=' && tsan[1] == '=' ? tsan + 2 : tsan;
+		const char *end = digits + strspn(digits, "0123456789");
+		output = end > digits && end[0] == '=' && end[1] == '=' ? end + 2 : tsan;
+	}
 	size_t n = output ? strcspn(output, "\n") : 0;
 	snprintf(out, cap, "%.*s", (int)(n < 120 ? n : 120), output ? output : "");
 }
