@@ -246,7 +246,7 @@ static int judge_end(struct tsan_outcome *out)
 	}
 	if (run->cls == RUN_HANG && out->hang_diagnosis) {
 		snprintf(out->not_clean, sizeof(out->not_clean),
-		         "the TSan run deadlocked: every thread waited for ever");
+		         "the run deadlocked");
 		return 0;
 	}
 	if (run->cls == RUN_HANG) {
