@@ -32,7 +32,8 @@ const char cli_usage[] =
     "\n"
     "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
     "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
-    "(not built, program missing); 4 no bug seen but TSan could not run.\n"
+    "(not built, program missing); 4 no bug seen but TSan could not run; 5 inconclusive:\n"
+    "the machine was too busy to judge (other programs took the CPUs).\n"
     "Colour only on a terminal and never when NO_COLOR is set.\n";
 
 static int fail(char *err, size_t cap, const char *what, const char *why)

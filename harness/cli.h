@@ -10,7 +10,9 @@ enum racelab_exit {
 	EXIT_BUG = 1,   /* run: the bug showed (or a solution is broken); check: not all held */
 	EXIT_USAGE = 2, /* bad command line, unknown lab or solution */
 	EXIT_ENV = 3,   /* cannot run: not built, catalogue missing, program missing */
-	EXIT_NOT_PROVEN = 4, /* run: no bug seen, but TSan could not run */
+	EXIT_NOT_PROVEN = 4,   /* run: no bug seen, but TSan could not run */
+	EXIT_INCONCLUSIVE = 5, /* the machine was too busy to judge (check: nothing failed, but
+	                        * something could not be judged) */
 };
 
 enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };
@@ -26,7 +28,7 @@ struct cli {
 	int runs;             /* 0: the manifest's */
 	int threads;          /* 0: the manifest's */
 	double timeout_s;     /* 0: the manifest's */
-	const char *args;      /* --args "...": the plain runs' arguments instead of the manifest's */
+	const char *args; /* --args "...": the plain runs' arguments instead of the manifest's */
 	const char *tsan_args; /* --tsan-args "...": the TSan run's, likewise */
 	bool no_tsan;
 	bool quiet;

@@ -30,21 +30,23 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
 }
 
-static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E'};
+static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};
 
 static void run_strip(FILE *out, const struct series *s)
 {
 	fprintf(out, "  run by run: ");
 	for (size_t i = 0; i < s->n_runs && i < 100; i++)
 		fputc(class_letter[s->runs[i].cls], out);
-	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error)\n",
-	        s->n_runs > 100 ? "..." : "");
+	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error%s)\n",
+	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? "  B machine too busy" : "");
 }
 
 static void class_counts(FILE *out, const struct term *t, const struct series *s)
 {
 	fprintf(out, "  ");
 	for (int c = 0; c < RUN_CLASS_COUNT; c++) {
+		if (c == RUN_BUSY && !s->counts[c])
+			continue; /* shown only when it happened */
 		bool bad = c != RUN_OK && s->counts[c];
 		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
 		        s->counts[c], bad ? term_off(t) : "");
@@ -132,6 +134,12 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	metrics(out, s);
 	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
 	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
+	if (s->load.ncpus > 0) {
+		char load[200];
+		busy_describe(&s->load, load, sizeof(load));
+		fprintf(out, "  machine: %s%s\n", load,
+		        busy_too_busy(&s->load) ? " (too busy to judge a missing symptom)" : "");
+	}
 }
 
 static void comparisons(FILE *out, const struct term *t, const struct experiment *ex)
@@ -144,8 +152,8 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
 		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "bug in" : "correct in", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
-		        c->n_runs);
+		        i == 0 ? "bug in" : "correct in",
+		        i == 0 ? c->symptom_runs : c->counts[RUN_OK], c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
 			fprintf(out, "   %.1fx the lab's cost",
 			        c->ns_per_op.median / racy->ns_per_op.median);
@@ -160,6 +168,7 @@ static const char *verdict_colour(enum verdict v)
 	case VERDICT_SOLUTION_OK:
 		return "green";
 	case VERDICT_NOT_PROVEN:
+	case VERDICT_INCONCLUSIVE:
 		return "yellow";
 	default:
 		return "red";

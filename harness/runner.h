@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "busy.h"
+
 /* Environment variable through which the child learns its result channel's fd. */
 #define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
 
@@ -26,6 +28,11 @@ struct run_spec {
 	void (*on_stall)(pid_t pid, void *ctx); /* called on a stall, before the kill, while
 	                                         * the process can still be inspected */
 	void *stall_ctx;
+	bool busy_extend; /* a run past timeout_s that still makes CPU progress while other
+	                   * programs take the CPUs is starved, not hung: give it more time
+	                   * (busy.h), up to BUSY_CAP_FACTOR x timeout_s */
+	int (*busy_sample)(pid_t pid, struct cpu_sample *out); /* NULL: busy_probe_sample();
+	                                                        * tests pass a fake machine */
 };
 
 struct run_result {
@@ -38,7 +45,13 @@ struct run_result {
 	bool timed_out; /* we killed it at timeout_s, or on a stall */
 	bool stalled;   /* we killed it because it was deadlocked (stall_ms) */
 	double wall_s;  /* start to reap */
-	char *output;   /* stdout and stderr interleaved as written, NUL-terminated */
+	double cpu_s;   /* CPU time the program (all its threads, and children it reaped) used */
+	double others_cpu_s; /* CPU time the rest of the machine used meanwhile (ticks: coarse) */
+	int ncpus;           /* CPUs of the machine; 0 when it could not be sampled */
+	double extended_s;   /* time given past timeout_s because the machine starved the run */
+	bool starved;        /* killed at the cap while still starved (timed_out is set too):
+	                      * the machine was too busy to tell whether it hangs */
+	char *output;        /* stdout and stderr interleaved as written, NUL-terminated */
 	size_t output_len;
 	size_t output_dropped; /* bytes read past capture_limit and thrown away */
 	char *result;          /* everything written to the result channel, NUL-terminated;

@@ -5,14 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "busy_probe.h"
 #include "hang_diagnosis.h"
 #include "manifest.h"
 #include "series.h"
 
 const char *run_class_name(enum run_class cls)
 {
-	static const char *const names[RUN_CLASS_COUNT] = {"OK", "SYMPTOM", "CRASH", "HANG",
-	                                                   "ERROR"};
+	static const char *const names[RUN_CLASS_COUNT] = {"OK",   "SYMPTOM", "CRASH",
+	                                                   "HANG", "ERROR",   "BUSY"};
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
@@ -34,6 +35,13 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		         "%.2f s",
 		         run->wall_s);
 		return RUN_HANG;
+	}
+	if (run->starved) {
+		snprintf(detail, cap,
+		         "still running after %.1f s while other programs took the CPUs: the "
+		         "machine was too busy to tell a hang",
+		         run->wall_s);
+		return RUN_BUSY;
 	}
 	if (run->timed_out) {
 		snprintf(detail, cap, "no result after %.1f s: killed", run->wall_s);
@@ -96,11 +104,18 @@ void series_summarise(struct series *s, int symptoms)
 	s->symptom_runs = 0;
 	s->inconclusive_runs = 0;
 	s->have_values = false;
+	struct busy_load load = {
+	    .loadavg = {s->load.loadavg[0], s->load.loadavg[1], s->load.loadavg[2]}};
 	for (size_t i = 0; i < s->n_runs; i++) {
+		const struct run_record *r = &s->runs[i];
+		if (r->ncpus > 0)
+			busy_load_add(&load, r->wall_s, r->others_cpu_s, r->ncpus,
+			              r->extended_s > 0, r->cls == RUN_BUSY);
 		s->counts[s->runs[i].cls]++;
 		s->inconclusive_runs += s->runs[i].has_result && s->runs[i].result.inconclusive;
 		s->symptom_runs += is_symptom(s->runs[i].cls, symptoms);
 	}
+	s->load = load;
 	size_t n = s->n_runs ? s->n_runs : 1;
 	double *values = calloc(n, sizeof(double)), *walls = calloc(n, sizeof(double));
 	double *costs = calloc(n, sizeof(double));
@@ -119,6 +134,10 @@ void series_record(struct run_record *rec, const struct run_result *rr, bool req
 	rec->cls = series_classify(rr, &rec->result, rec->has_result, require_result, rec->detail,
 	                           sizeof(rec->detail));
 	rec->wall_s = rr->wall_s;
+	rec->cpu_s = rr->cpu_s;
+	rec->others_cpu_s = rr->others_cpu_s;
+	rec->ncpus = rr->ncpus;
+	rec->extended_s = rr->extended_s;
 	rec->exit_status = rr->exited ? rr->exit_status : -1;
 	rec->signal = rr->signaled ? rr->term_signal : 0;
 	rec->output_bytes = rr->output_len + rr->output_dropped;
@@ -173,6 +192,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .stall_ms = opts->stall_ms,
 	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
+	    .busy_extend = true,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};
 	spec.stall_ctx = &sc;
@@ -188,6 +208,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 		if (opts->progress)
 			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);
 	}
+	busy_probe_loadavg(out->load.loadavg);
 	series_summarise(out, opts->symptoms);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "busy.h"
 #include "result_channel.h"
 #include "runner.h"
 #include "stats.h"
@@ -18,6 +19,8 @@ enum run_class {
 	RUN_CRASH,   /* died by a signal */
 	RUN_HANG,    /* did not finish within the timeout; its process group was killed */
 	RUN_ERROR,   /* exited non-zero, or left no result record */
+	RUN_BUSY,    /* still running at BUSY_CAP_FACTOR x the timeout, starved by other
+	              * programs all along: the machine was too busy to tell (busy.h) */
 	RUN_CLASS_COUNT
 };
 
@@ -26,8 +29,12 @@ struct run_record {
 	bool has_result;
 	struct lab_result result;
 	double wall_s;
-	int exit_status; /* when it exited */
-	int signal;      /* when it died by a signal; 0 otherwise */
+	double cpu_s;        /* CPU time it used */
+	double others_cpu_s; /* CPU time other programs used meanwhile */
+	int ncpus;           /* CPUs of the machine; 0: not measured */
+	double extended_s;   /* time it was given past its timeout, the machine being busy */
+	int exit_status;     /* when it exited */
+	int signal;          /* when it died by a signal; 0 otherwise */
 	size_t output_bytes;
 	char detail[200]; /* why ERROR or CRASH, for people: "exit status 2: ...", "SIGSEGV ..." */
 };
@@ -55,6 +62,7 @@ struct series {
 	char hang_note[200];  /* why there is no diagnosis, when a run stalled */
 	bool have_cost;
 	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
+	struct busy_load load;  /* how busy the machine was while the runs ran */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
@@ -93,7 +101,7 @@ void series_record(struct run_record *rec, const struct run_result *rr, bool req
 /* The arguments after argv[0], joined by spaces, for people. */
 void series_join_args(char *const *argv, char *out, size_t cap);
 
-/* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR". */
+/* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR", "BUSY". */
 const char *run_class_name(enum run_class cls);
 
 #endif
