@@ -24,6 +24,13 @@ static void first_line(const char *output, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)(n < 120 ? n : 120), output ? output : "");
 }
 
+/* Did other programs take the CPUs while this run ran? */
+static bool run_was_starved(const struct run_result *run)
+{
+	return run->ncpus > 0 && run->wall_s > 0 &&
+	       run->others_cpu_s / (run->wall_s * run->ncpus) >= BUSY_OTHERS_SHARE;
+}
+
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap)
 {
@@ -56,6 +63,14 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		snprintf(detail, cap, "exit status %d%s%s", run->exit_status, line[0] ? ": " : "",
 		         line);
 		return RUN_ERROR;
+	}
+	if (has_result && result->symptom && result->timing && !result->inconclusive &&
+	    run_was_starved(run)) {
+		snprintf(detail, cap,
+		         "slow, but other programs used %.0f%% of the CPUs meanwhile: a timing "
+		         "on a machine this busy proves nothing",
+		         100 * run->others_cpu_s / (run->wall_s * run->ncpus));
+		return RUN_BUSY;
 	}
 	if (has_result)
 		return result->symptom && !result->inconclusive ? RUN_SYMPTOM : RUN_OK;

@@ -19,8 +19,9 @@ enum run_class {
 	RUN_CRASH,   /* died by a signal */
 	RUN_HANG,    /* did not finish within the timeout; its process group was killed */
 	RUN_ERROR,   /* exited non-zero, or left no result record */
-	RUN_BUSY,    /* still running at BUSY_CAP_FACTOR x the timeout, starved by other
-	              * programs all along: the machine was too busy to tell (busy.h) */
+	RUN_BUSY,    /* the machine was too busy to tell (busy.h): still running at
+	              * BUSY_CAP_FACTOR x the timeout, starved by other programs all along;
+	              * or a timing symptom (result "timing") while others took the CPUs */
 	RUN_CLASS_COUNT
 };
 

@@ -162,7 +162,7 @@ static void judge_solution(struct experiment *ex)
 		busy_describe(&s->load, load, sizeof(load));
 		ex->verdict = VERDICT_INCONCLUSIVE;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "correct in %zu/%zu runs; %zu could not finish because %s",
+		         "correct in %zu/%zu runs; %zu not judged, the machine being too busy: %s",
 		         s->counts[RUN_OK], s->n_runs, s->counts[RUN_BUSY], load);
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;

@@ -126,6 +126,30 @@ static void test_parse_proc_stat(void)
 	free(text);
 }
 
+/* A timing symptom (a lab that measures a speedup) while others took the CPUs is not
+ * judged; a wrong value is a wrong value however busy the machine. */
+static void test_timing_symptom_on_busy_machine(void)
+{
+	struct run_result run = {.started = true, .exited = true, .wall_s = 1, .ncpus = 2};
+	struct lab_result result = {.symptom = true, .timing = true};
+	char detail[200];
+	run.others_cpu_s = 1.2; /* 60% of 2 CPUs */
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_BUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(detail, "other programs used 60% of the CPUs"));
+	run.others_cpu_s = 0.1;
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_SYMPTOM);
+	result.timing = false;
+	run.others_cpu_s = 1.2;
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_SYMPTOM);
+	run.ncpus = 0; /* not measured: judged as before */
+	result.timing = true;
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_SYMPTOM);
+}
+
 /* ---- verdicts of a busy series ---- */
 
 static struct lab_entry fake_lab(int symptoms)
@@ -176,7 +200,7 @@ static void test_solution_starved_is_inconclusive(void)
 	CU_ASSERT_EQUAL(ex.verdict, VERDICT_INCONCLUSIVE);
 	CU_ASSERT_FALSE(verdict_check_holds(&ex));
 	CU_ASSERT_TRUE(verdict_check_inconclusive(&ex));
-	CU_ASSERT_PTR_NOT_NULL(strstr(ex.evidence, "correct in 3/5 runs; 2 could not finish"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ex.evidence, "correct in 3/5 runs; 2 not judged"));
 }
 
 /* A wrong result is wrong however busy the machine: still broken. */
@@ -251,6 +275,7 @@ CU_ErrorCode register_suites(void)
 	    {"machine quiets down", test_machine_quiets_down},
 	    {"load of a series", test_load_of_a_series},
 	    {"/proc/stat parsed", test_parse_proc_stat},
+	    {"timing symptom on a busy machine", test_timing_symptom_on_busy_machine},
 	    {"solution starved: inconclusive", test_solution_starved_is_inconclusive},
 	    {"solution wrong result: broken", test_solution_wrong_result_still_broken},
 	    {"lab quiet on a busy machine", test_lab_quiet_on_busy_machine},
