@@ -16,7 +16,8 @@ double busy_others_share(const struct cpu_sample *from, const struct cpu_sample 
 bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to)
 {
 	double wall = to->t - from->t;
-	return wall > 0 && to->child_s - from->child_s >= BUSY_MIN_PROGRESS * wall;
+	double wanted = (to->child_s - from->child_s) + (to->child_wait_s - from->child_wait_s);
+	return wall > 0 && wanted >= BUSY_MIN_PROGRESS * wall;
 }
 
 void busy_deadline_init(struct busy_deadline *d, const struct cpu_sample *start, double timeout_s)

@@ -15,7 +15,10 @@
 /* Others used at least this share of all CPUs: the machine is busy. Quiet here: 0-5%;
  * two `yes` beside a two-thread lab on two CPUs: about 50%. */
 #define BUSY_OTHERS_SHARE 0.25
-/* A run that used at least this share of one CPU in a window is making progress. */
+/* A run that ran or waited to run (on a CPU's queue) at least this share of one CPU in a
+ * window wants the CPU: it is not asleep on a lock, as a deadlocked one is. A busy
+ * machine can starve a run to less than 1% of a CPU (a lab that yields inside its
+ * critical section waits behind every other runnable program at each yield). */
 #define BUSY_MIN_PROGRESS 0.01
 /* A starved run is given at most this many times its timeout, in steps of a half. */
 #define BUSY_CAP_FACTOR  4.0
@@ -23,10 +26,12 @@
 
 /* One look at the machine and at a running (or just ended) program. */
 struct cpu_sample {
-	double t;         /* monotonic time, seconds */
-	double machine_s; /* CPU-seconds all CPUs have spent busy since boot */
-	double child_s;   /* CPU-seconds the program has used since it started */
-	int ncpus;        /* CPUs the machine counts in machine_s */
+	double t;            /* monotonic time, seconds */
+	double machine_s;    /* CPU-seconds all CPUs have spent busy since boot */
+	double child_s;      /* CPU-seconds the program has used since it started */
+	double child_wait_s; /* seconds its live threads have waited on a CPU's run queue
+	                      * (/proc/PID/task/TID/schedstat); 0 when unknown */
+	int ncpus;           /* CPUs the machine counts in machine_s */
 };
 
 /* The share (0..1) of all CPUs that other programs used between two samples; 0 when no
@@ -34,7 +39,8 @@ struct cpu_sample {
  * in ticks. */
 double busy_others_share(const struct cpu_sample *from, const struct cpu_sample *to);
 
-/* Did the program use at least BUSY_MIN_PROGRESS of one CPU between the samples? */
+/* Did the program run, or wait to run, for at least BUSY_MIN_PROGRESS of one CPU between
+ * the samples? */
 bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to);
 
 enum busy_action {

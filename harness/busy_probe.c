@@ -1,5 +1,6 @@
 /* busy_probe.c: how busy the machine is, and how much CPU a process got, from /proc and
  * the process's CPU clock (nanoseconds, where /proc/PID/stat counts 10 ms ticks). */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,29 @@ static ssize_t read_proc(const char *path, char *buf, size_t cap)
 	return n;
 }
 
+/* Seconds the live threads of pid have waited on a run queue: the second field of each
+ * /proc/PID/task/TID/schedstat (nanoseconds). 0 without CONFIG_SCHED_INFO. */
+static double process_wait_s(pid_t pid)
+{
+	char dir_path[64], path[128], text[128];
+	unsigned long long run_ns, wait_ns, total_ns = 0;
+	struct dirent *e;
+	snprintf(dir_path, sizeof(dir_path), "/proc/%d/task", (int)pid);
+	DIR *dir = pid > 0 ? opendir(dir_path) : NULL;
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/schedstat", dir_path, e->d_name);
+		if (read_proc(path, text, sizeof(text)) > 0 &&
+		    sscanf(text, "%llu %llu", &run_ns, &wait_ns) == 2)
+			total_ns += wait_ns;
+	}
+	closedir(dir);
+	return (double)total_ns / 1e9;
+}
+
 int busy_probe_sample(pid_t pid, struct cpu_sample *out)
 {
 	/* The "cpu" lines come first; 4 KiB holds them for dozens of CPUs. Beyond that the
@@ -60,6 +84,7 @@ int busy_probe_sample(pid_t pid, struct cpu_sample *out)
 	unsigned long long busy;
 	out->t = monotonic_s();
 	out->child_s = process_cpu_s(pid);
+	out->child_wait_s = process_wait_s(pid);
 	out->machine_s = 0;
 	out->ncpus = 0;
 	if (read_proc("/proc/stat", text, sizeof(text)) <= 0 ||

@@ -7,7 +7,8 @@
 #include "busy.h"
 
 /* Fills *out: now (CLOCK_MONOTONIC), the machine's busy CPU time (/proc/stat), the CPU time
- * of process pid (its process CPU clock: all its threads, in nanoseconds; pid <= 0: 0).
+ * of process pid (its process CPU clock: all its threads, in nanoseconds) and the time its
+ * threads waited to run (schedstat); pid <= 0: those two are 0.
  * Returns 0, or -1 when /proc/stat cannot be read (then machine_s and ncpus are 0). */
 int busy_probe_sample(pid_t pid, struct cpu_sample *out);
 

@@ -31,6 +31,10 @@ static void test_progressing(void)
 	CU_ASSERT_TRUE(busy_progressing(&a, &some));
 	CU_ASSERT_FALSE(busy_progressing(&a, &none)); /* below 1% of one CPU */
 	CU_ASSERT_FALSE(busy_progressing(&a, &a));
+	/* Little CPU, much waiting on a run queue: it wants the CPU, it is not asleep. */
+	struct cpu_sample queued = none;
+	queued.child_wait_s = 0.8;
+	CU_ASSERT_TRUE(busy_progressing(&a, &queued));
 }
 
 /* Others take the whole machine; the run gets a little CPU all along. */
