@@ -33,7 +33,8 @@ static size_t bad_runs(const struct series *s)
 
 static bool tsan_clean(const struct tsan_outcome *t)
 {
-	return t->ran && t->report.n_findings == 0;
+	/* A TSan run the busy machine starved to its cap may not have reached the bug. */
+	return t->ran && t->report.n_findings == 0 && t->run.cls != RUN_BUSY;
 }
 
 /* "1 data race at lost_update.c:26, 1 thread leak at x.c:9" into out. */
@@ -181,7 +182,7 @@ static void judge_solution(struct experiment *ex)
 void verdict_judge(struct experiment *ex)
 {
 	ex->cannot_judge = ex->plain.n_runs && ex->plain.inconclusive_runs == ex->plain.n_runs;
-	ex->machine_too_busy = busy_too_busy(&ex->plain.load);
+	ex->machine_too_busy = busy_too_busy(&ex->plain.load) || ex->tsan.run.cls == RUN_BUSY;
 	if (ex->lab && ex->solution) {
 		judge_solution(ex);
 		return;
