@@ -122,6 +122,7 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);
 	stats_object(w, "ns_per_op", &s->ns_per_op, s->have_cost);
 	load_object(w, &s->load);
+	json_string(w, "stopped", s->stopped_note[0] ? s->stopped_note : NULL);
 	json_end_object(w);
 }
 

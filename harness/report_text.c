@@ -123,6 +123,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	        name ? name + 1 : s->program, s->args);
 	class_counts(out, t, s);
 	run_strip(out, s);
+	if (s->stopped_note[0])
+		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->hang_diagnosis)
 		fprintf(out, "  %sthe first deadlocked run, seen live by gdb:%s\n%s",

@@ -181,6 +181,18 @@ static void diagnose_stall(pid_t pid, void *ctx)
 	s->hang_diagnosis = hang_diagnose(pid, sc->source_dir, s->hang_note, sizeof(s->hang_note));
 }
 
+bool series_too_busy_to_go_on(struct series *s)
+{
+	size_t busy = 0;
+	for (size_t i = 0; i < s->n_runs; i++)
+		busy += s->runs[i].cls == RUN_BUSY;
+	if (busy < SERIES_BUSY_STOP)
+		return false;
+	snprintf(s->stopped_note, sizeof(s->stopped_note),
+	         "stopped after %zu of the runs: %zu were too busy to judge", s->n_runs, busy);
+	return true;
+}
+
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
                struct series *out, char *err, size_t err_cap)
 {
@@ -222,6 +234,8 @@ int series_run(char *const *argv, const char *label, const struct series_options
 		run_result_free(&rr);
 		if (opts->progress)
 			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);
+		if (series_too_busy_to_go_on(out))
+			break;
 	}
 	busy_probe_loadavg(out->load.loadavg);
 	series_summarise(out, opts->symptoms);

@@ -41,6 +41,8 @@ struct run_record {
 };
 
 #define SERIES_MAX_DISTINCT 8
+/* A series stops once this many runs were too busy to judge (RUN_BUSY). */
+#define SERIES_BUSY_STOP 2
 
 struct series {
 	char label[40]; /* "lab", a solution's name, or "program" */
@@ -64,6 +66,7 @@ struct series {
 	bool have_cost;
 	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
 	struct busy_load load;  /* how busy the machine was while the runs ran */
+	char stopped_note[120]; /* why the series ran fewer runs than asked; "" when it did not */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
@@ -90,6 +93,11 @@ int series_run(char *const *argv, const char *label, const struct series_options
 /* Classifies one finished run. Pure. */
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap);
+
+/* Should a series stop here? Once SERIES_BUSY_STOP runs were too busy to judge, the rest
+ * would be no fairer, and each may cost BUSY_CAP_FACTOR x the timeout. Then says so in
+ * s->stopped_note. Pure. */
+bool series_too_busy_to_go_on(struct series *s);
 
 /* Recomputes counts and statistics from out->runs. Pure. */
 void series_summarise(struct series *s, int symptoms);

@@ -154,6 +154,22 @@ static void test_timing_symptom_on_busy_machine(void)
 	                RUN_SYMPTOM);
 }
 
+/* A series stops after its second run too busy to judge, and says so. */
+static void test_series_stops_when_too_busy(void)
+{
+	struct run_record runs[3] = {{.cls = RUN_BUSY}, {.cls = RUN_OK}, {.cls = RUN_BUSY}};
+	struct series s;
+	memset(&s, 0, sizeof(s));
+	s.runs = runs;
+	s.n_runs = 2;
+	CU_ASSERT_FALSE(series_too_busy_to_go_on(&s));
+	CU_ASSERT_STRING_EQUAL(s.stopped_note, "");
+	s.n_runs = 3;
+	CU_ASSERT_TRUE(series_too_busy_to_go_on(&s));
+	CU_ASSERT_STRING_EQUAL(s.stopped_note,
+	                       "stopped after 3 of the runs: 2 were too busy to judge");
+}
+
 /* ---- verdicts of a busy series ---- */
 
 static struct lab_entry fake_lab(int symptoms)
@@ -280,6 +296,7 @@ CU_ErrorCode register_suites(void)
 	    {"load of a series", test_load_of_a_series},
 	    {"/proc/stat parsed", test_parse_proc_stat},
 	    {"timing symptom on a busy machine", test_timing_symptom_on_busy_machine},
+	    {"series stops when too busy", test_series_stops_when_too_busy},
 	    {"solution starved: inconclusive", test_solution_starved_is_inconclusive},
 	    {"solution wrong result: broken", test_solution_wrong_result_still_broken},
 	    {"lab quiet on a busy machine", test_lab_quiet_on_busy_machine},
