@@ -90,6 +90,9 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 	for (int k = 0; k < m->n_tsan_expect; k++)
 		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s", k ? "," : "",
 		         tsan_kind_slug(m->tsan_expect[k]));
+	if (ex->plain.counts[RUN_BUSY]) /* not judged: left out of the rate */
+		snprintf(rate, sizeof(rate), "%zu/%zu, %zu too busy", ex->plain.symptom_runs,
+		         ex->plain.n_runs - ex->plain.counts[RUN_BUSY], ex->plain.counts[RUN_BUSY]);
 	if (ex->cannot_judge)
 		snprintf(rate, sizeof(rate), "cannot judge here");
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
