@@ -15,11 +15,13 @@
 /* Others used at least this share of all CPUs: the machine is busy. Quiet here: 0-5%;
  * two `yes` beside a two-thread lab on two CPUs: about 50%. */
 #define BUSY_OTHERS_SHARE 0.25
-/* A run that ran or waited to run (on a CPU's queue) at least this share of one CPU in a
- * window wants the CPU: it is not asleep on a lock, as a deadlocked one is. A busy
- * machine can starve a run to less than 1% of a CPU (a lab that yields inside its
- * critical section waits behind every other runnable program at each yield). */
-#define BUSY_MIN_PROGRESS 0.01
+/* A run whose threads ran or waited to run (on a CPU's queue) for at least this share of
+ * one CPU in a window wants the CPU: on average half a thread of it was runnable, so it is
+ * not asleep on a lock as a deadlocked one is (a TSan build's background thread, waking
+ * every 100 ms, stays well below). CPU time alone would not do: a busy machine starves a
+ * run to under 1% of a CPU (lab 4's mutex solution yields inside its lock, and waits
+ * behind every other runnable program at each yield). */
+#define BUSY_MIN_PROGRESS 0.5
 /* A starved run is given at most this many times its timeout, in steps of a half. */
 #define BUSY_CAP_FACTOR  4.0
 #define BUSY_STEP_FACTOR 0.5

@@ -8,11 +8,20 @@
 #include "cunit_main.h"
 #include "verdict.h"
 
-/* A machine of 2 CPUs at time t: others have used `others` CPU-seconds, the run `child`. */
+/* A machine of 2 CPUs at time t: others have used `others` CPU-seconds, the run `child`,
+ * and the run's threads have waited `wait` seconds on the CPUs' run queues. */
+static struct cpu_sample at4(double t, double others, double child, double wait)
+{
+	return (struct cpu_sample){.t = t,
+	                           .machine_s = others + child,
+	                           .child_s = child,
+	                           .child_wait_s = wait,
+	                           .ncpus = 2};
+}
+
 static struct cpu_sample at(double t, double others, double child)
 {
-	return (struct cpu_sample){
-	    .t = t, .machine_s = others + child, .child_s = child, .ncpus = 2};
+	return at4(t, others, child, 0);
 }
 
 static void test_others_share(void)
@@ -27,13 +36,12 @@ static void test_others_share(void)
 static void test_progressing(void)
 {
 	struct cpu_sample a = at(0, 0, 0);
-	struct cpu_sample some = at(1, 0, 0.05), none = at(1, 0, 0.001);
+	struct cpu_sample some = at(1, 0, 0.6), little = at(1, 0, 0.1);
 	CU_ASSERT_TRUE(busy_progressing(&a, &some));
-	CU_ASSERT_FALSE(busy_progressing(&a, &none)); /* below 1% of one CPU */
+	CU_ASSERT_FALSE(busy_progressing(&a, &little)); /* mostly asleep */
 	CU_ASSERT_FALSE(busy_progressing(&a, &a));
-	/* Little CPU, much waiting on a run queue: it wants the CPU, it is not asleep. */
-	struct cpu_sample queued = none;
-	queued.child_wait_s = 0.8;
+	/* Under 1% of a CPU, but waiting on a run queue: it wants the CPU, it is not asleep. */
+	struct cpu_sample queued = at4(1, 0, 0.008, 0.9);
 	CU_ASSERT_TRUE(busy_progressing(&a, &queued));
 }
 
@@ -44,18 +52,19 @@ static void test_starved_run_extended_then_given_up(void)
 	struct cpu_sample start = at(100, 0, 0);
 	busy_deadline_init(&d, &start, 2.0);
 	CU_ASSERT_DOUBLE_EQUAL(d.deadline, 102, 1e-9);
-	struct cpu_sample s = at(102, 3.8, 0.2);
+	struct cpu_sample s = at4(102, 3.8, 0.2, 1.6);
 	CU_ASSERT_EQUAL(busy_deadline_reached(&d, &s), BUSY_EXTEND);
 	CU_ASSERT_DOUBLE_EQUAL(d.deadline, 103, 1e-9); /* half a timeout more */
 	CU_ASSERT_DOUBLE_EQUAL(d.extended_s, 1, 1e-9);
-	double t = 103, others = 3.8, child = 0.2;
+	double t = 103, others = 3.8, child = 0.2, wait = 1.6;
 	enum busy_action a = BUSY_EXTEND;
 	int steps = 0;
 	while (a == BUSY_EXTEND && steps++ < 100) {
 		t = d.deadline;
 		others += 1.9;
 		child += 0.1;
-		struct cpu_sample now = at(t, others, child);
+		wait += 0.8;
+		struct cpu_sample now = at4(t, others, child, wait);
 		a = busy_deadline_reached(&d, &now);
 	}
 	CU_ASSERT_EQUAL(a, BUSY_GIVE_UP);
@@ -85,7 +94,8 @@ static void test_quiet_machine_is_a_hang(void)
 static void test_machine_quiets_down(void)
 {
 	struct busy_deadline d;
-	struct cpu_sample start = at(0, 0, 0), busy = at(2, 3, 1), quiet = at(3, 3.05, 2.95);
+	struct cpu_sample start = at(0, 0, 0), busy = at4(2, 3, 1, 1),
+	                  quiet = at4(3, 3.05, 2.95, 1);
 	busy_deadline_init(&d, &start, 2.0);
 	CU_ASSERT_EQUAL(busy_deadline_reached(&d, &busy), BUSY_EXTEND);
 	CU_ASSERT_EQUAL(busy_deadline_reached(&d, &quiet), BUSY_KILL);

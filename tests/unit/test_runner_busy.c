@@ -20,6 +20,7 @@
 /* What the fake machine does, per second of wall time since the fake started. */
 static double fake_others_per_s; /* CPU-seconds other programs take (2 CPUs: at most 2) */
 static double fake_child_per_s;  /* CPU-seconds the run gets */
+static double fake_wait_per_s;   /* seconds its threads wait on the CPUs' run queues */
 static double fake_t0;
 
 static double monotonic_s(void)
@@ -34,15 +35,17 @@ static int fake_sample(pid_t pid, struct cpu_sample *out)
 	out->t = monotonic_s();
 	double elapsed = out->t - fake_t0;
 	out->child_s = pid > 0 ? fake_child_per_s * elapsed : 0;
+	out->child_wait_s = pid > 0 ? fake_wait_per_s * elapsed : 0;
 	out->machine_s = (fake_others_per_s + fake_child_per_s) * elapsed;
 	out->ncpus = 2;
 	return 0;
 }
 
-static void fake_machine(double others_per_s, double child_per_s)
+static void fake_machine(double others_per_s, double child_per_s, double wait_per_s)
 {
 	fake_others_per_s = others_per_s;
 	fake_child_per_s = child_per_s;
+	fake_wait_per_s = wait_per_s;
 	fake_t0 = monotonic_s();
 }
 
@@ -66,12 +69,12 @@ static enum run_class class_of(const struct run_result *r)
 	return rec.cls;
 }
 
-/* Others take 1.8 of 2 CPUs and the run still gets some: it needs 1.5 s, its timeout is
- * 0.5 s, the cap 2 s: it finishes, OK, not HANG. */
+/* Others take 1.8 of 2 CPUs; the run gets a little and waits for more: it needs 1.5 s, its timeout
+ * is 0.5 s, the cap 2 s: it finishes, OK, not HANG. */
 static void test_starved_run_finishes(void)
 {
 	struct run_result r;
-	fake_machine(1.8, 0.2);
+	fake_machine(1.8, 0.2, 0.7);
 	run_sleep("1.5", 0.5, &r);
 	CU_ASSERT_FALSE(r.timed_out);
 	CU_ASSERT_TRUE(r.exited);
@@ -84,7 +87,7 @@ static void test_starved_run_finishes(void)
 static void test_quiet_machine_times_out(void)
 {
 	struct run_result r;
-	fake_machine(0.05, 1.0);
+	fake_machine(0.05, 1.0, 0.0);
 	run_sleep("30", 0.5, &r);
 	CU_ASSERT_TRUE(r.timed_out);
 	CU_ASSERT_FALSE(r.starved);
@@ -93,11 +96,12 @@ static void test_quiet_machine_times_out(void)
 	run_result_free(&r);
 }
 
-/* A busy machine, but the run gets no CPU time at all (as a deadlocked one): a hang. */
+/* A busy machine, but the run neither runs nor waits to (asleep, as a deadlocked one): a
+ * hang. */
 static void test_no_progress_times_out(void)
 {
 	struct run_result r;
-	fake_machine(2.0, 0.0);
+	fake_machine(2.0, 0.0, 0.0);
 	run_sleep("30", 0.5, &r);
 	CU_ASSERT_TRUE(r.timed_out);
 	CU_ASSERT_FALSE(r.starved);
@@ -109,7 +113,7 @@ static void test_no_progress_times_out(void)
 static void test_starved_to_the_cap_is_busy(void)
 {
 	struct run_result r;
-	fake_machine(1.8, 0.2);
+	fake_machine(1.8, 0.2, 0.7);
 	run_sleep("30", 0.3, &r);
 	CU_ASSERT_TRUE(r.timed_out);
 	CU_ASSERT_TRUE(r.starved);
@@ -128,7 +132,7 @@ static void test_extension_off(void)
 	                        .quiet_stdin = true,
 	                        .busy_sample = fake_sample};
 	struct run_result r;
-	fake_machine(1.8, 0.2);
+	fake_machine(1.8, 0.2, 0.7);
 	CU_ASSERT_EQUAL_FATAL(runner_run(&spec, &r), 0);
 	CU_ASSERT_TRUE(r.timed_out);
 	CU_ASSERT_FALSE(r.starved);
@@ -140,7 +144,7 @@ static void test_extension_off(void)
 static void test_usage_reported(void)
 {
 	struct run_result r;
-	fake_machine(1.0, 0.0);
+	fake_machine(1.0, 0.0, 0.0);
 	run_sleep("0.2", 5, &r);
 	CU_ASSERT_EQUAL(r.ncpus, 2);
 	CU_ASSERT(r.cpu_s >= 0 && r.cpu_s < 0.2); /* it slept */
