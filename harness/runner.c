@@ -67,17 +67,19 @@ struct capture {
 
 /* What the parent holds for one started child. */
 struct child {
-	pid_t pid;                 /* also its process group id */
-	int pidfd;                 /* readable once the child has exited */
-	int out_fd;                /* read end of stdout+stderr; -1 once at EOF */
-	int res_fd;                /* read end of the result channel; -1 when none or at EOF */
-	bool exited;               /* pidfd fired: the child is a zombie waiting for us */
-	bool timed_out;            /* we killed the group at the deadline */
-	double t_start;            /* monotonic, just before fork */
-	double t_exit;             /* monotonic, when the exit was seen */
-	bool stalled;              /* we killed the group because it was deadlocked */
-	struct stall_watch stall;  /* used when the spec asks for stall_ms */
-	double next_sample;        /* monotonic time of the next stall sample; 0: none */
+	pid_t pid;                /* also its process group id */
+	int pidfd;                /* readable once the child has exited */
+	int out_fd;               /* read end of stdout+stderr; -1 once at EOF */
+	int res_fd;               /* read end of the result channel; -1 when none or at EOF */
+	bool exited;              /* pidfd fired: the child is a zombie waiting for us */
+	bool timed_out;           /* we killed the group at the deadline */
+	double t_start;           /* monotonic, just before fork */
+	double t_exit;            /* monotonic, when the exit was seen */
+	bool stalled;             /* we killed the group because it was deadlocked */
+	struct stall_watch stall; /* used when the spec asks for stall_ms */
+	double next_sample;       /* monotonic time of the next stall sample; 0: none */
+
+	/* A busy machine is not a hang (busy.h). */
 	struct busy_deadline busy; /* the deadline, moved on when the machine starves us */
 	struct cpu_sample first;   /* the machine when the run started */
 	struct cpu_sample last;    /* the machine when its exit was seen */
