@@ -45,19 +45,21 @@ struct run_result {
 	bool timed_out; /* we killed it at timeout_s, or on a stall */
 	bool stalled;   /* we killed it because it was deadlocked (stall_ms) */
 	double wall_s;  /* start to reap */
-	double cpu_s;   /* CPU time the program (all its threads, and children it reaped) used */
-	double others_cpu_s; /* CPU time the rest of the machine used meanwhile (ticks: coarse) */
-	int ncpus;           /* CPUs of the machine; 0 when it could not be sampled */
-	double extended_s;   /* time given past timeout_s because the machine starved the run */
-	bool starved;        /* killed at the cap while still starved (timed_out is set too):
-	                      * the machine was too busy to tell whether it hangs */
-	char *output;        /* stdout and stderr interleaved as written, NUL-terminated */
+	char *output;   /* stdout and stderr interleaved as written, NUL-terminated */
 	size_t output_len;
 	size_t output_dropped; /* bytes read past capture_limit and thrown away */
 	char *result;          /* everything written to the result channel, NUL-terminated;
 	                        * NULL when no channel was asked for */
 	size_t result_len;
 	size_t result_dropped; /* result-channel bytes past capture_limit, thrown away */
+
+	/* What the run got of the machine (busy.h). */
+	double cpu_s; /* CPU time the program (all its threads, and children it reaped) used */
+	double others_cpu_s; /* CPU time the rest of the machine used meanwhile (ticks: coarse) */
+	int ncpus;           /* CPUs of the machine; 0 when it could not be sampled */
+	double extended_s;   /* time given past timeout_s because the machine starved the run */
+	bool starved;        /* killed at the cap while still starved (timed_out is set too):
+	                      * the machine was too busy to tell whether it hangs */
 };
 
 /* Runs spec->argv[0] and fills *out (zeroed first). Returns 0 when the program ran, whatever

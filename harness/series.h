@@ -30,14 +30,16 @@ struct run_record {
 	bool has_result;
 	struct lab_result result;
 	double wall_s;
+	int exit_status; /* when it exited */
+	int signal;      /* when it died by a signal; 0 otherwise */
+	size_t output_bytes;
+	char detail[200]; /* why ERROR or CRASH, for people: "exit status 2: ...", "SIGSEGV ..." */
+
+	/* What the run got of the machine (busy.h). */
 	double cpu_s;        /* CPU time it used */
 	double others_cpu_s; /* CPU time other programs used meanwhile */
 	int ncpus;           /* CPUs of the machine; 0: not measured */
 	double extended_s;   /* time it was given past its timeout, the machine being busy */
-	int exit_status;     /* when it exited */
-	int signal;          /* when it died by a signal; 0 otherwise */
-	size_t output_bytes;
-	char detail[200]; /* why ERROR or CRASH, for people: "exit status 2: ...", "SIGSEGV ..." */
 };
 
 #define SERIES_MAX_DISTINCT 8
