@@ -17,7 +17,7 @@ bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to
 {
 	double wall = to->t - from->t;
 	double wanted = (to->child_s - from->child_s) + (to->child_wait_s - from->child_wait_s);
-	return wall > 0 && wanted >= BUSY_MIN_PROGRESS * wall;
+	return wall > 0 && (wanted >= BUSY_MIN_PROGRESS * wall || to->child_runnable > 0);
 }
 
 void busy_deadline_init(struct busy_deadline *d, const struct cpu_sample *start, double timeout_s)
@@ -46,21 +46,21 @@ enum busy_action busy_deadline_reached(struct busy_deadline *d, const struct cpu
 }
 
 void busy_load_add(struct busy_load *load, double wall_s, double others_cpu_s, int ncpus,
-                   bool extended, bool starved)
+                   bool extended, bool busy)
 {
 	if (ncpus > 0)
 		load->ncpus = ncpus;
 	load->others_cpu_s += others_cpu_s;
 	load->cpu_capacity_s += wall_s * (ncpus > 0 ? ncpus : 1);
 	load->extended_runs += extended;
-	load->starved_runs += starved;
+	load->busy_runs += busy;
 	double share = load->cpu_capacity_s > 0 ? load->others_cpu_s / load->cpu_capacity_s : 0;
 	load->others_share = share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
 bool busy_too_busy(const struct busy_load *load)
 {
-	return load->starved_runs > 0 || load->others_share >= BUSY_OTHERS_SHARE;
+	return load->busy_runs > 0 || load->others_share >= BUSY_OTHERS_SHARE;
 }
 
 void busy_describe(const struct busy_load *load, char *out, size_t cap)
@@ -74,7 +74,7 @@ void busy_describe(const struct busy_load *load, char *out, size_t cap)
 	if (load->extended_runs && len < cap)
 		len += (size_t)snprintf(out + len, cap - len, "; %zu run%s given more time",
 		                        load->extended_runs, load->extended_runs == 1 ? "" : "s");
-	if (load->starved_runs && len < cap)
-		snprintf(out + len, cap - len, "; %zu still starved at %.0fx the timeout",
-		         load->starved_runs, BUSY_CAP_FACTOR);
+	if (load->busy_runs && len < cap)
+		snprintf(out + len, cap - len, "; %zu run%s too busy to judge", load->busy_runs,
+		         load->busy_runs == 1 ? "" : "s");
 }

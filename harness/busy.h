@@ -33,6 +33,9 @@ struct cpu_sample {
 	double child_s;      /* CPU-seconds the program has used since it started */
 	double child_wait_s; /* seconds its live threads have waited on a CPU's run queue
 	                      * (/proc/PID/task/TID/schedstat); 0 when unknown */
+	int child_runnable;  /* its threads running or waiting to run (state R) right now:
+	                      * schedstat counts a wait only once the thread gets the CPU, so
+	                      * a thread starved through a whole window shows no wait yet */
 	int ncpus;           /* CPUs the machine counts in machine_s */
 };
 
@@ -41,8 +44,8 @@ struct cpu_sample {
  * in ticks. */
 double busy_others_share(const struct cpu_sample *from, const struct cpu_sample *to);
 
-/* Did the program run, or wait to run, for at least BUSY_MIN_PROGRESS of one CPU between
- * the samples? */
+/* Does the program want the CPU: did it run, or wait to run, for at least
+ * BUSY_MIN_PROGRESS of one CPU between the samples, or is a thread of it runnable now? */
 bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to);
 
 enum busy_action {
@@ -74,7 +77,7 @@ struct busy_load {
 	double cpu_capacity_s; /* sum over runs of wall time x CPUs */
 	double others_share;   /* others_cpu_s / cpu_capacity_s, clamped to 0..1 */
 	size_t extended_runs;  /* runs given more time than their timeout */
-	size_t starved_runs;   /* runs still starved at the cap (class BUSY) */
+	size_t busy_runs;     /* runs too busy to judge (class BUSY) */
 	int ncpus;             /* CPUs of the machine (0: no run measured) */
 	double loadavg[3];     /* /proc/loadavg after the runs; negative: unknown */
 };
@@ -82,10 +85,10 @@ struct busy_load {
 /* Adds one run (its wall time, the CPU-seconds others used meanwhile, the CPUs) to load,
  * and recomputes others_share. */
 void busy_load_add(struct busy_load *load, double wall_s, double others_cpu_s, int ncpus,
-                   bool extended, bool starved);
+                   bool extended, bool busy);
 
 /* Could the machine not give a fair answer? True when others took BUSY_OTHERS_SHARE or
- * more, or a run was still starved at its cap. */
+ * more, or a run was too busy to judge. */
 bool busy_too_busy(const struct busy_load *load);
 
 /* "other programs used 52% of 2 CPUs; load average 4.10 3.02 2.50; 3 runs given more

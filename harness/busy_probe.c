@@ -2,6 +2,7 @@
  * the process's CPU clock (nanoseconds, where /proc/PID/stat counts 10 ms ticks). */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -53,27 +54,43 @@ static ssize_t read_proc(const char *path, char *buf, size_t cap)
 	return n;
 }
 
-/* Seconds the live threads of pid have waited on a run queue: the second field of each
- * /proc/PID/task/TID/schedstat (nanoseconds). 0 without CONFIG_SCHED_INFO. */
-static double process_wait_s(pid_t pid)
+/* Is this task running or runnable ("tid (comm) R ...")? comm may hold ')': the last. */
+static bool task_runnable(const char *task_dir)
 {
-	char dir_path[64], path[128], text[128];
+	char path[160], text[1024];
+	snprintf(path, sizeof(path), "%s/stat", task_dir);
+	if (read_proc(path, text, sizeof(text)) <= 0)
+		return false;
+	const char *p = strrchr(text, ')');
+	return p && p[1] == ' ' && p[2] == 'R';
+}
+
+/* For the live threads of pid: seconds they have waited on a run queue (the second field
+ * of /proc/PID/task/TID/schedstat, nanoseconds; 0 without CONFIG_SCHED_INFO) into
+ * out->child_wait_s, and how many are runnable now into out->child_runnable. */
+static void process_threads(pid_t pid, struct cpu_sample *out)
+{
+	char dir_path[64], task_dir[128], path[160], text[128];
 	unsigned long long run_ns, wait_ns, total_ns = 0;
 	struct dirent *e;
+	out->child_wait_s = 0;
+	out->child_runnable = 0;
 	snprintf(dir_path, sizeof(dir_path), "/proc/%d/task", (int)pid);
 	DIR *dir = pid > 0 ? opendir(dir_path) : NULL;
 	if (!dir)
-		return 0;
+		return;
 	while ((e = readdir(dir))) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/schedstat", dir_path, e->d_name);
+		snprintf(task_dir, sizeof(task_dir), "%s/%s", dir_path, e->d_name);
+		snprintf(path, sizeof(path), "%s/schedstat", task_dir);
 		if (read_proc(path, text, sizeof(text)) > 0 &&
 		    sscanf(text, "%llu %llu", &run_ns, &wait_ns) == 2)
 			total_ns += wait_ns;
+		out->child_runnable += task_runnable(task_dir);
 	}
 	closedir(dir);
-	return (double)total_ns / 1e9;
+	out->child_wait_s = (double)total_ns / 1e9;
 }
 
 int busy_probe_sample(pid_t pid, struct cpu_sample *out)
@@ -84,7 +101,7 @@ int busy_probe_sample(pid_t pid, struct cpu_sample *out)
 	unsigned long long busy;
 	out->t = monotonic_s();
 	out->child_s = process_cpu_s(pid);
-	out->child_wait_s = process_wait_s(pid);
+	process_threads(pid, out);
 	out->machine_s = 0;
 	out->ncpus = 0;
 	if (read_proc("/proc/stat", text, sizeof(text)) <= 0 ||

@@ -83,7 +83,7 @@ static void load_object(struct json_writer *w, const struct busy_load *load)
 		json_number(w, NULL, load->loadavg[i]);
 	json_end_array(w);
 	json_int(w, "extended_runs", (long long)load->extended_runs);
-	json_int(w, "starved_runs", (long long)load->starved_runs);
+	json_int(w, "busy_runs", (long long)load->busy_runs);
 	json_bool(w, "too_busy", busy_too_busy(load));
 	json_end_object(w);
 }

@@ -497,7 +497,7 @@ static int sample_machine(const struct run_spec *spec, pid_t pid, struct cpu_sam
 /* The deadline passed: a hang, or a run the busy machine starves (busy.h)? True: kill. */
 static bool pump_deadline_passed(struct child *c, const struct run_spec *spec)
 {
-	struct cpu_sample now;
+	struct cpu_sample now = {0};
 	if (!spec->busy_extend || sample_machine(spec, c->pid, &now) < 0)
 		return true;
 	switch (busy_deadline_reached(&c->busy, &now)) {

@@ -31,10 +31,16 @@ static size_t bad_runs(const struct series *s)
 	return s->counts[RUN_SYMPTOM] + s->counts[RUN_HANG] + s->counts[RUN_CRASH];
 }
 
+/* A TSan run the busy machine starved to its cap (killed: no result) may not have reached
+ * the bug. A timing lab's BUSY (slow, with a result) is no matter: TSan is slow anyway. */
+static bool tsan_starved(const struct tsan_outcome *t)
+{
+	return t->ran && t->run.cls == RUN_BUSY && !t->run.has_result;
+}
+
 static bool tsan_clean(const struct tsan_outcome *t)
 {
-	/* A TSan run the busy machine starved to its cap may not have reached the bug. */
-	return t->ran && t->report.n_findings == 0 && t->run.cls != RUN_BUSY;
+	return t->ran && t->report.n_findings == 0 && !tsan_starved(t);
 }
 
 /* "1 data race at lost_update.c:26, 1 thread leak at x.c:9" into out. */
@@ -112,14 +118,15 @@ static void judge_quiet(struct experiment *ex)
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
 		         s->runs[0].detail);
 	} else if (((ex->lab && ex->machine_too_busy) || s->counts[RUN_BUSY]) &&
-	           tsan_clean(&ex->tsan)) {
+	           (tsan_clean(&ex->tsan) || tsan_starved(&ex->tsan))) {
 		char load[200];
 		busy_describe(&s->load, load, sizeof(load));
 		ex->verdict = VERDICT_INCONCLUSIVE;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu runs, but %s: a bug may not show on a machine this "
-		         "busy; run again when it is quieter",
-		         s->n_runs - s->counts[RUN_BUSY], load);
+		         "no bug seen in %zu judged runs, but %s%s: a bug may not show on a "
+		         "machine this busy; run again when it is quieter",
+		         s->n_runs - s->counts[RUN_BUSY], load,
+		         tsan_starved(&ex->tsan) ? "; the TSan run was starved too" : "");
 	} else if (tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -158,13 +165,16 @@ static void judge_solution(struct experiment *ex)
 		ex->verdict = VERDICT_SOLUTION_OK;
 		snprintf(ex->evidence, sizeof(ex->evidence),
 		         "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
-	} else if (unfinished_for_load(s) && !(ex->tsan.ran && ex->tsan.report.n_findings)) {
+	} else if ((unfinished_for_load(s) || (correct && tsan_starved(&ex->tsan))) &&
+	           !(ex->tsan.ran && ex->tsan.report.n_findings)) {
 		char load[200];
 		busy_describe(&s->load, load, sizeof(load));
 		ex->verdict = VERDICT_INCONCLUSIVE;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "correct in %zu/%zu runs; %zu not judged, the machine being too busy: %s",
-		         s->counts[RUN_OK], s->n_runs, s->counts[RUN_BUSY], load);
+		snprintf(
+		    ex->evidence, sizeof(ex->evidence),
+		    "correct in %zu/%zu runs; %zu not judged%s, the machine being too busy: %s",
+		    s->counts[RUN_OK], s->n_runs, s->counts[RUN_BUSY],
+		    tsan_starved(&ex->tsan) ? ", nor the TSan run" : "", load);
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -182,7 +192,7 @@ static void judge_solution(struct experiment *ex)
 void verdict_judge(struct experiment *ex)
 {
 	ex->cannot_judge = ex->plain.n_runs && ex->plain.inconclusive_runs == ex->plain.n_runs;
-	ex->machine_too_busy = busy_too_busy(&ex->plain.load) || ex->tsan.run.cls == RUN_BUSY;
+	ex->machine_too_busy = busy_too_busy(&ex->plain.load) || tsan_starved(&ex->tsan);
 	if (ex->lab && ex->solution) {
 		judge_solution(ex);
 		return;

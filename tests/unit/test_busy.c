@@ -43,6 +43,10 @@ static void test_progressing(void)
 	/* Under 1% of a CPU, but waiting on a run queue: it wants the CPU, it is not asleep. */
 	struct cpu_sample queued = at4(1, 0, 0.008, 0.9);
 	CU_ASSERT_TRUE(busy_progressing(&a, &queued));
+	/* Nothing counted yet, but a thread is runnable now: starved all window long. */
+	struct cpu_sample waiting = at(1, 0, 0);
+	waiting.child_runnable = 1;
+	CU_ASSERT_TRUE(busy_progressing(&a, &waiting));
 }
 
 /* Others take the whole machine; the run gets a little CPU all along. */
@@ -278,6 +282,26 @@ static void test_lab_rate_on_busy_machine(void)
 	CU_ASSERT_TRUE(verdict_check_holds(&ex));
 }
 
+/* The TSan run: starved to its cap (killed, no result) it proves nothing; a timing lab's
+ * TSan run that is merely slow (BUSY with a result) is still clean. Seen under load: lab
+ * 12's sharded solution called broken, "correct in 20/20 runs; TSan: clean". */
+static void test_tsan_run_on_busy_machine(void)
+{
+	struct lab_entry lab = fake_lab(SYMPTOM_WRONG_RESULT);
+	struct experiment ex;
+	fake_experiment(&ex, &lab, "sharded", "....................", 0.9);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_SOLUTION_OK);
+	ex.tsan.run.cls = RUN_BUSY;
+	ex.tsan.run.has_result = true; /* a timing "symptom" under TSan and load */
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_SOLUTION_OK);
+	ex.tsan.run.has_result = false; /* starved to its cap */
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_INCONCLUSIVE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ex.evidence, "nor the TSan run"));
+	CU_ASSERT_TRUE(verdict_check_inconclusive(&ex));
+}
+
 /* A hang lab: starved runs are left out of the rate, not counted as "no symptom". */
 static void test_busy_runs_left_out_of_the_rate(void)
 {
@@ -308,6 +332,7 @@ CU_ErrorCode register_suites(void)
 	    {"timing symptom on a busy machine", test_timing_symptom_on_busy_machine},
 	    {"series stops when too busy", test_series_stops_when_too_busy},
 	    {"solution starved: inconclusive", test_solution_starved_is_inconclusive},
+	    {"TSan run on a busy machine", test_tsan_run_on_busy_machine},
 	    {"solution wrong result: broken", test_solution_wrong_result_still_broken},
 	    {"lab quiet on a busy machine", test_lab_quiet_on_busy_machine},
 	    {"lab rate on a busy machine", test_lab_rate_on_busy_machine},

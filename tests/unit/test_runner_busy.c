@@ -36,6 +36,7 @@ static int fake_sample(pid_t pid, struct cpu_sample *out)
 	double elapsed = out->t - fake_t0;
 	out->child_s = pid > 0 ? fake_child_per_s * elapsed : 0;
 	out->child_wait_s = pid > 0 ? fake_wait_per_s * elapsed : 0;
+	out->child_runnable = 0; /* the wait above says it all */
 	out->machine_s = (fake_others_per_s + fake_child_per_s) * elapsed;
 	out->ncpus = 2;
 	return 0;
