@@ -31,9 +31,11 @@ struct cpu_sample {
 	double t;            /* monotonic time, seconds */
 	double machine_s;    /* CPU-seconds all CPUs have spent busy since boot */
 	double child_s;      /* CPU-seconds the program has used since it started */
-	double child_wait_s; /* seconds its live threads have waited on a CPU's run queue
+	double child_wait_s; /* seconds the live threads of its process group have waited on
+	                      * a CPU's run queue, plus the CPU time of the group's other
+	                      * processes (a TSan build's llvm-symbolizer, forked workers)
 	                      * (/proc/PID/task/TID/schedstat); 0 when unknown */
-	int child_runnable;  /* its threads running or waiting to run (state R) right now:
+	int child_runnable;  /* threads of the group running or waiting to run (state R) now:
 	                      * schedstat counts a wait only once the thread gets the CPU, so
 	                      * a thread starved through a whole window shows no wait yet */
 	int ncpus;           /* CPUs the machine counts in machine_s */
@@ -77,7 +79,7 @@ struct busy_load {
 	double cpu_capacity_s; /* sum over runs of wall time x CPUs */
 	double others_share;   /* others_cpu_s / cpu_capacity_s, clamped to 0..1 */
 	size_t extended_runs;  /* runs given more time than their timeout */
-	size_t busy_runs;     /* runs too busy to judge (class BUSY) */
+	size_t busy_runs;      /* runs too busy to judge (class BUSY) */
 	int ncpus;             /* CPUs of the machine (0: no run measured) */
 	double loadavg[3];     /* /proc/loadavg after the runs; negative: unknown */
 };

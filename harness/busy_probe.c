@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,18 +66,16 @@ static bool task_runnable(const char *task_dir)
 	return p && p[1] == ' ' && p[2] == 'R';
 }
 
-/* For the live threads of pid: seconds they have waited on a run queue (the second field
- * of /proc/PID/task/TID/schedstat, nanoseconds; 0 without CONFIG_SCHED_INFO) into
- * out->child_wait_s, and how many are runnable now into out->child_runnable. */
-static void process_threads(pid_t pid, struct cpu_sample *out)
+/* Adds the threads of process member to out: their run-queue waits (the second field of
+ * /proc/PID/task/TID/schedstat, nanoseconds; none without CONFIG_SCHED_INFO), their CPU
+ * time too when count_run (the leader's is child_s already), and those runnable now. */
+static void add_process(pid_t member, bool count_run, struct cpu_sample *out)
 {
 	char dir_path[64], task_dir[128], path[160], text[128];
-	unsigned long long run_ns, wait_ns, total_ns = 0;
+	unsigned long long run_ns, wait_ns;
 	struct dirent *e;
-	out->child_wait_s = 0;
-	out->child_runnable = 0;
-	snprintf(dir_path, sizeof(dir_path), "/proc/%d/task", (int)pid);
-	DIR *dir = pid > 0 ? opendir(dir_path) : NULL;
+	snprintf(dir_path, sizeof(dir_path), "/proc/%d/task", (int)member);
+	DIR *dir = opendir(dir_path);
 	if (!dir)
 		return;
 	while ((e = readdir(dir))) {
@@ -86,11 +85,35 @@ static void process_threads(pid_t pid, struct cpu_sample *out)
 		snprintf(path, sizeof(path), "%s/schedstat", task_dir);
 		if (read_proc(path, text, sizeof(text)) > 0 &&
 		    sscanf(text, "%llu %llu", &run_ns, &wait_ns) == 2)
-			total_ns += wait_ns;
+			out->child_wait_s += (double)(wait_ns + (count_run ? run_ns : 0)) / 1e9;
 		out->child_runnable += task_runnable(task_dir);
 	}
 	closedir(dir);
-	out->child_wait_s = (double)total_ns / 1e9;
+}
+
+/* The process group pid leads: pid itself and every process it started that stayed in
+ * the group (a TSan build's llvm-symbolizer, a lab's forked workers), found in /proc. */
+static void process_group(pid_t pid, struct cpu_sample *out)
+{
+	char path[64], text[512];
+	struct dirent *e;
+	out->child_wait_s = 0;
+	out->child_runnable = 0;
+	if (pid <= 0)
+		return;
+	add_process(pid, false, out);
+	DIR *proc = opendir("/proc");
+	while (proc && (e = readdir(proc))) {
+		int member = atoi(e->d_name), pgrp = 0;
+		if (member <= 0 || member == pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", member);
+		const char *p = read_proc(path, text, sizeof(text)) > 0 ? strrchr(text, ')') : NULL;
+		if (p && sscanf(p + 1, " %*c %*d %d", &pgrp) == 1 && pgrp == pid)
+			add_process(member, true, out);
+	}
+	if (proc)
+		closedir(proc);
 }
 
 int busy_probe_sample(pid_t pid, struct cpu_sample *out)
@@ -101,7 +124,7 @@ int busy_probe_sample(pid_t pid, struct cpu_sample *out)
 	unsigned long long busy;
 	out->t = monotonic_s();
 	out->child_s = process_cpu_s(pid);
-	process_threads(pid, out);
+	process_group(pid, out);
 	out->machine_s = 0;
 	out->ncpus = 0;
 	if (read_proc("/proc/stat", text, sizeof(text)) <= 0 ||

@@ -210,6 +210,11 @@ void verdict_judge(struct experiment *ex)
 	ex->symptom_rate_holds =
 	    judged > 0 &&
 	    stats_rate_consistent(ex->plain.symptom_runs, judged, m->symptom_rate, VERDICT_ALPHA);
+	/* The test gives a short series the benefit of the doubt (0 of 1 "holds"); a series
+	 * cut short by a busy machine has not earned it: it must show the rate itself. */
+	if (ex->plain.counts[RUN_BUSY] &&
+	    (double)ex->plain.symptom_runs < m->symptom_rate * (double)judged)
+		ex->symptom_rate_holds = false;
 	judge_tsan_kinds(ex);
 }
 

@@ -312,6 +312,11 @@ static void test_busy_runs_left_out_of_the_rate(void)
 	fake_experiment(&ex, &lab, NULL, "BBBBB", 0.1);
 	CU_ASSERT_FALSE(ex.symptom_rate_holds);
 	CU_ASSERT_TRUE(verdict_check_inconclusive(&ex)); /* every run starved to its cap */
+	/* Seen under load: lab 12 "0/1, 2 too busy" passed, 0 of 1 being "consistent". */
+	fake_experiment(&ex, &lab, NULL, ".BB", 0.9);
+	CU_ASSERT_FALSE(ex.symptom_rate_holds);
+	CU_ASSERT_FALSE(verdict_check_holds(&ex));
+	CU_ASSERT_TRUE(verdict_check_inconclusive(&ex)); /* every run starved to its cap */
 }
 
 CU_ErrorCode register_suites(void)
