@@ -123,6 +123,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .require_result = true,
 	    .capture_limit = CAPTURE_LIMIT,
 	    .stall_ms = m->stall_ms,
+	    .hard_timeout = opts->timeout_s > 0,
 	    .source_dir = cat->source_dir,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
@@ -142,7 +143,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	ex->tsan_available = access(program, X_OK) == 0;
 	if (ex->tsan_wanted && ex->tsan_available)
 		run_tsan_of(ex, program, opts->tsan_args ? opts->tsan_args : m->tsan_args,
-			    opts->threads, sopts.timeout_s);
+		            opts->threads, sopts.timeout_s);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
@@ -204,6 +205,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	    .env_extra = quiet_env,
 	    .runs = opts->runs ? opts->runs : 10,
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
+	    .hard_timeout = opts->timeout_s > 0,
 	    .symptoms = SYMPTOM_WRONG_RESULT,
 	    .capture_limit = CAPTURE_LIMIT,
 	    .progress = opts->progress,

@@ -219,7 +219,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .stall_ms = opts->stall_ms,
 	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
-	    .busy_extend = true,
+	    .busy_extend = !opts->hard_timeout,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};
 	spec.stall_ctx = &sc;

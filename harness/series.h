@@ -82,6 +82,8 @@ struct series_options {
 	char *const *env_extra; /* "NAME=value" set for each run; may be NULL */
 	int stall_ms;           /* > 0: deadlocked runs are stopped early and diagnosed */
 	bool no_aslr;           /* run with address randomisation off (a TSan build needed it) */
+	bool hard_timeout;      /* timeout_s is a hard limit (the user's --timeout): no more
+	                         * time for a run the busy machine starves (busy.h) */
 	const char *source_dir; /* for relative paths in the diagnosis */
 	series_progress_fn *progress;
 	void *progress_ctx;
