@@ -17,7 +17,8 @@ bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to
 {
 	double wall = to->t - from->t;
 	double wanted = (to->child_s - from->child_s) + (to->child_wait_s - from->child_wait_s);
-	return wall > 0 && (wanted >= BUSY_MIN_PROGRESS * wall || to->child_runnable > 0);
+	return wall > 0 && (wanted >= BUSY_MIN_PROGRESS * wall || to->child_runnable > 0 ||
+	                    (from->child_threads > 0 && to->child_threads != from->child_threads));
 }
 
 void busy_deadline_init(struct busy_deadline *d, const struct cpu_sample *start, double timeout_s)

@@ -39,6 +39,9 @@ struct cpu_sample {
 	                      * schedstat counts a wait only once the thread gets the CPU, so
 	                      * a thread starved through a whole window shows no wait yet */
 	int ncpus;           /* CPUs the machine counts in machine_s */
+	int child_threads;   /* live threads of the run's process group: a thread that started
+	                      * or ended in a window is progress (and an ended one takes its
+	                      * waits out of child_wait_s); 0: not counted (run start) */
 };
 
 /* The share (0..1) of all CPUs that other programs used between two samples; 0 when no
@@ -47,7 +50,8 @@ struct cpu_sample {
 double busy_others_share(const struct cpu_sample *from, const struct cpu_sample *to);
 
 /* Does the program want the CPU: did it run, or wait to run, for at least
- * BUSY_MIN_PROGRESS of one CPU between the samples, or is a thread of it runnable now? */
+ * BUSY_MIN_PROGRESS of one CPU between the samples, or is a thread of it runnable now, or
+ * did a thread start or end meanwhile? */
 bool busy_progressing(const struct cpu_sample *from, const struct cpu_sample *to);
 
 enum busy_action {

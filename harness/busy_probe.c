@@ -87,6 +87,7 @@ static void add_process(pid_t member, bool count_run, struct cpu_sample *out)
 		    sscanf(text, "%llu %llu", &run_ns, &wait_ns) == 2)
 			out->child_wait_s += (double)(wait_ns + (count_run ? run_ns : 0)) / 1e9;
 		out->child_runnable += task_runnable(task_dir);
+		out->child_threads++;
 	}
 	closedir(dir);
 }
@@ -99,6 +100,7 @@ static void process_group(pid_t pid, struct cpu_sample *out)
 	struct dirent *e;
 	out->child_wait_s = 0;
 	out->child_runnable = 0;
+	out->child_threads = 0;
 	if (pid <= 0)
 		return;
 	add_process(pid, false, out);

@@ -47,6 +47,16 @@ static void test_progressing(void)
 	struct cpu_sample waiting = at(1, 0, 0);
 	waiting.child_runnable = 1;
 	CU_ASSERT_TRUE(busy_progressing(&a, &waiting));
+	/* A thread ended (its waits left the sum with it): the program moved on. Seen under
+	 * load: lab 4's mutex solution called hung at 12.5 s while its tellers finished. */
+	struct cpu_sample four = at4(0, 0, 0, 20), three = at4(2.5, 5, 0.05, 12);
+	four.child_threads = 4;
+	three.child_threads = 3;
+	CU_ASSERT_TRUE(busy_progressing(&four, &three));
+	three.child_threads = 4;
+	CU_ASSERT_FALSE(busy_progressing(&four, &three));
+	four.child_threads = 0; /* the run's start: no count to compare with */
+	CU_ASSERT_FALSE(busy_progressing(&four, &three));
 }
 
 /* Others take the whole machine; the run gets a little CPU all along. */
