@@ -25,7 +25,7 @@ help:
 	@echo "Exit status of make labN: 0 when racelab says \"looks fixed\"; 2 otherwise, GNU make's"
 	@echo "only failure status: after the compiler's first errors when the build failed (no"
 	@echo "runs, no verdict), else with racelab's status in make's last line: \"Error 1\" the bug"
-	@echo "showed, \"Error 3\" cannot run, \"Error 4\" TSan could not run (README: Exit statuses)."
+	@echo "showed, \"Error 3\" cannot run, \"Error 4\" TSan could not run, \"Error 5\" the machine was too busy to judge (README: Exit statuses)."
 	@echo ""
 	@echo "More: $(RACELAB) --help"
 

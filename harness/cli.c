@@ -39,7 +39,8 @@ const char cli_usage[] =
     "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
     "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
     "(not built, build older than its sources, program missing); 4 no bug seen but\n"
-    "TSan could not run. `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
+    "TSan could not run; 5 inconclusive: the machine was too busy to judge (other\n"
+    "programs took the CPUs). `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
     "only failure status): after the compiler's errors when the build failed, else\n"
     "with racelab's status in make's last line (\"Error 1\": the bug showed).\n"
     "Colour only on a terminal and never when NO_COLOR is set.\n";

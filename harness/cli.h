@@ -11,7 +11,9 @@ enum racelab_exit {
 	EXIT_USAGE = 2, /* bad command line, unknown lab or solution */
 	EXIT_ENV = 3,   /* cannot run: not built, build older than its sources, catalogue
 	                 * missing, program missing */
-	EXIT_NOT_PROVEN = 4, /* run: no bug seen, but TSan could not run */
+	EXIT_NOT_PROVEN = 4,   /* run: no bug seen, but TSan could not run */
+	EXIT_INCONCLUSIVE = 5, /* the machine was too busy to judge (check: nothing failed, but
+	                        * something could not be judged) */
 };
 
 enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };

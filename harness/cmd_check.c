@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "busy.h"
 #include "commands.h"
 #include "experiment.h"
 #include "junit.h"
@@ -18,7 +19,25 @@ struct check_state {
 	struct experiment *exs; /* every experiment run, for JSON and JUnit */
 	int n_exs, cap_exs;
 	int failures;
+	int inconclusive; /* labs that did not fail, but could not all be judged: too busy */
 };
+
+/* PASS, FAIL, or inconclusive: the machine was too busy to judge (busy.h). */
+enum check_outcome { CHECK_PASS, CHECK_INCONCLUSIVE, CHECK_FAIL };
+
+static enum check_outcome outcome_of(const struct experiment *ex)
+{
+	if (!ex)
+		return CHECK_FAIL;
+	if (verdict_check_holds(ex))
+		return CHECK_PASS;
+	return verdict_check_inconclusive(ex) ? CHECK_INCONCLUSIVE : CHECK_FAIL;
+}
+
+static const char *outcome_colour(enum check_outcome o)
+{
+	return o == CHECK_PASS ? "green" : o == CHECK_INCONCLUSIVE ? "yellow" : "red";
+}
 
 static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
 {
@@ -68,19 +87,25 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 	char rate[64], found[96];
 	snprintf(rate, sizeof(rate), "%zu/%zu (need %.0f%%)", ex->plain.symptom_runs,
 	         ex->plain.n_runs, m->symptom_rate * 100);
+	if (ex->plain.counts[RUN_BUSY]) /* not judged: left out of the rate */
+		snprintf(rate, sizeof(rate), "%zu/%zu, %zu too busy", ex->plain.symptom_runs,
+		         ex->plain.n_runs - ex->plain.counts[RUN_BUSY], ex->plain.counts[RUN_BUSY]);
 	if (ex->cannot_judge)
 		snprintf(rate, sizeof(rate), "cannot judge here");
 	commands_tsan_found(ex, found, sizeof(found));
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
-	       term_on(t, ex->symptom_rate_holds ? "green" : "red"), rate, term_off(t),
-	       term_on(t, ex->tsan_kinds_found ? "green" : "red"), found, term_off(t));
+	       term_on(t, ex->symptom_rate_holds ? "green"
+	                  : ex->machine_too_busy ? "yellow"
+	                                         : "red"),
+	       rate, term_off(t), term_on(t, ex->tsan_kinds_found ? "green" : "red"), found,
+	       term_off(t));
 }
 
 static void check_lab(struct check_state *st, const struct lab_entry *lab)
 {
 	const struct manifest *m = &lab->manifest;
 	struct experiment *ex = run_one(st, lab, NULL);
-	bool ok = ex && verdict_check_holds(ex);
+	enum check_outcome lab_outcome = outcome_of(ex);
 	if (ex)
 		print_lab_cells(st, ex);
 	else
@@ -88,15 +113,19 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 	fflush(stdout);
 	for (int s = 0; s < m->n_solutions; s++) {
 		struct experiment *sol = run_one(st, lab, m->solutions[s]);
-		bool sol_ok = sol && verdict_check_holds(sol);
-		ok &= sol_ok;
-		printf(" %s%s %s%s", term_on(&st->term, sol_ok ? "green" : "red"), m->solutions[s],
-		       sol_ok ? "ok" : "FAILED", term_off(&st->term));
+		enum check_outcome o = outcome_of(sol);
+		static const char *const words[] = {"ok", "INCONCLUSIVE", "FAILED"};
+		if (o > lab_outcome)
+			lab_outcome = o;
+		printf(" %s%s %s%s", term_on(&st->term, outcome_colour(o)), m->solutions[s],
+		       words[o], term_off(&st->term));
 		fflush(stdout);
 	}
-	printf("  %s%s%s\n", term_on(&st->term, ok ? "green" : "red"), ok ? "PASS" : "FAIL",
+	static const char *const words[] = {"PASS", "INCONCLUSIVE", "FAIL"};
+	printf("  %s%s%s\n", term_on(&st->term, outcome_colour(lab_outcome)), words[lab_outcome],
 	       term_off(&st->term));
-	st->failures += !ok;
+	st->failures += lab_outcome == CHECK_FAIL;
+	st->inconclusive += lab_outcome == CHECK_INCONCLUSIVE;
 }
 
 /* Lines of evidence for what failed, after the table. A lab that shows no bug at all is
@@ -107,10 +136,18 @@ static void print_failures(const struct check_state *st)
 	for (int i = 0; i < st->n_exs; i++) {
 		const struct experiment *ex = &st->exs[i];
 		int id = ex->lab->manifest.id;
-		if (verdict_check_holds(ex))
+		enum check_outcome o = outcome_of(ex);
+		if (o == CHECK_PASS)
 			continue;
-		printf("  lab%d%s%s: %s\n", id, ex->solution ? " " : "",
-		       ex->solution ? ex->solution : "", ex->evidence);
+		printf("  lab%d%s%s: %s%s\n", id, ex->solution ? " " : "",
+		       ex->solution ? ex->solution : "",
+		       o == CHECK_INCONCLUSIVE ? "inconclusive: the machine is too busy: " : "",
+		       ex->evidence);
+		if (o == CHECK_INCONCLUSIVE && ex->verdict != VERDICT_INCONCLUSIVE) {
+			char load[200];
+			busy_describe(&ex->plain.load, load, sizeof(load));
+			printf("    %s\n", load);
+		}
 		if (!ex->solution && ex->verdict == VERDICT_LOOKS_FIXED)
 			printf(
 			    "  lab%d no longer shows its bug: expected for a student's fixed copy; "
@@ -174,10 +211,20 @@ static int check_all(struct check_state *st)
 	       "solutions");
 	for (int i = 0; i < n; i++)
 		check_lab(st, labs[i]);
-	if (st->failures)
+	if (st->failures || st->inconclusive)
 		print_failures(st);
-	printf("\n%s: %d lab%s failed\n", st->failures ? "FAIL" : "PASS", st->failures,
+	if (!st->failures && st->inconclusive) {
+		printf("\nINCONCLUSIVE: the machine is too busy: %d lab%s could not be judged, "
+		       "none failed; run again when it is quieter\n",
+		       st->inconclusive, st->inconclusive == 1 ? "" : "s");
+		status = EXIT_INCONCLUSIVE;
+		goto out;
+	}
+	printf("\n%s: %d lab%s failed", st->failures ? "FAIL" : "PASS", st->failures,
 	       st->failures == 1 ? "" : "s");
+	if (st->inconclusive)
+		printf(", %d inconclusive (the machine is too busy)", st->inconclusive);
+	printf("\n");
 	status = st->failures ? EXIT_BUG : EXIT_CLEAN;
 out:
 	free(labs);

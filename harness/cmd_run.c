@@ -32,6 +32,8 @@ static int exit_for(enum verdict v)
 		return EXIT_NOT_PROVEN;
 	case VERDICT_ERROR:
 		return EXIT_ENV;
+	case VERDICT_INCONCLUSIVE:
+		return EXIT_INCONCLUSIVE;
 	default:
 		return EXIT_BUG;
 	}
@@ -40,11 +42,8 @@ static int exit_for(enum verdict v)
 /* Worse of two exit statuses for a series of experiments: environment trouble first. */
 static int worse(int a, int b)
 {
-	static const int rank[] = {[EXIT_CLEAN] = 0,
-	                           [EXIT_NOT_PROVEN] = 1,
-	                           [EXIT_BUG] = 2,
-	                           [EXIT_ENV] = 3,
-	                           [EXIT_USAGE] = 4};
+	static const int rank[] = {[EXIT_CLEAN] = 0, [EXIT_NOT_PROVEN] = 1, [EXIT_INCONCLUSIVE] = 1,
+	                           [EXIT_BUG] = 2,   [EXIT_ENV] = 3,        [EXIT_USAGE] = 4};
 	return rank[a] >= rank[b] ? a : b;
 }
 

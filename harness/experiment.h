@@ -18,6 +18,7 @@ enum verdict {
 	VERDICT_SOLUTION_OK,  /* a solution: correct in every run and TSan-clean */
 	VERDICT_SOLUTION_BAD, /* a solution: a wrong run, or a TSan finding */
 	VERDICT_ERROR,        /* runs could not be judged (crashed with errors, missing build) */
+	VERDICT_INCONCLUSIVE, /* the machine was too busy to give a fair answer (busy.h) */
 };
 
 /* One comparison row: a solution run a few times beside the lab, for its cost. */
@@ -46,7 +47,9 @@ struct experiment {
 	/* For `check`: did the lab show what its manifest declares? */
 	bool symptom_rate_holds;
 	bool tsan_kinds_found;
-	bool cannot_judge; /* every run said it could not judge here (one CPU) */
+	bool cannot_judge;     /* every run said it could not judge here (one CPU) */
+	bool machine_too_busy; /* other programs took so much CPU (or starved a run to its cap)
+	                        * that a missing symptom or an unfinished run proves nothing */
 };
 
 struct experiment_options {

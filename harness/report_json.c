@@ -12,7 +12,8 @@
 static const char *verdict_id(enum verdict v)
 {
 	static const char *const ids[] = {"bug-shown",   "looks-fixed",  "not-proven",
-	                                  "solution-ok", "solution-bad", "error"};
+	                                  "solution-ok", "solution-bad", "error",
+	                                  "inconclusive"};
 	return ids[v];
 }
 
@@ -50,6 +51,12 @@ static void run_object(struct json_writer *w, const struct run_record *r)
 		json_end_object(w);
 	}
 	json_number(w, "wall_s", r->wall_s);
+	json_number(w, "cpu_s", r->cpu_s);
+	if (r->ncpus > 0 && r->wall_s > 0)
+		json_number(w, "others_cpu_share", r->others_cpu_s / (r->wall_s * r->ncpus));
+	else
+		json_null(w, "others_cpu_share");
+	json_number(w, "extended_s", r->extended_s);
 	if (r->exit_status >= 0)
 		json_int(w, "exit_status", r->exit_status);
 	else
@@ -59,6 +66,25 @@ static void run_object(struct json_writer *w, const struct run_record *r)
 	else
 		json_null(w, "signal");
 	json_string(w, "detail", r->detail);
+	json_end_object(w);
+}
+
+static void load_object(struct json_writer *w, const struct busy_load *load)
+{
+	if (load->ncpus <= 0) {
+		json_null(w, "load");
+		return;
+	}
+	json_object(w, "load");
+	json_int(w, "ncpus", load->ncpus);
+	json_number(w, "others_cpu_share", load->others_share);
+	json_array(w, "loadavg");
+	for (int i = 0; i < 3 && load->loadavg[0] >= 0; i++)
+		json_number(w, NULL, load->loadavg[i]);
+	json_end_array(w);
+	json_int(w, "extended_runs", (long long)load->extended_runs);
+	json_int(w, "busy_runs", (long long)load->busy_runs);
+	json_bool(w, "too_busy", busy_too_busy(load));
 	json_end_object(w);
 }
 
@@ -106,6 +132,8 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_bool(w, "stopped", s->stopped);
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);
 	stats_object(w, "ns_per_op", &s->ns_per_op, s->have_cost);
+	load_object(w, &s->load);
+	json_string(w, "stopped", s->stopped_note[0] ? s->stopped_note : NULL);
 	json_end_object(w);
 }
 
@@ -267,6 +295,7 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "verdict", verdict_id(ex->verdict));
 	json_string(w, "verdict_text", verdict_name(ex->verdict));
 	json_string(w, "evidence", ex->evidence);
+	json_bool(w, "machine_too_busy", ex->machine_too_busy);
 	if (ex->lab && !ex->solution) {
 		json_bool(w, "symptom_rate_holds", ex->symptom_rate_holds);
 		json_bool(w, "tsan_kinds_found", ex->tsan_kinds_found);

@@ -33,21 +33,23 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
 }
 
-static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E'};
+static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};
 
 static void run_strip(FILE *out, const struct series *s)
 {
 	fprintf(out, "  run by run: ");
 	for (size_t i = 0; i < s->n_runs && i < 100; i++)
 		fputc(class_letter[s->runs[i].cls], out);
-	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error)\n",
-	        s->n_runs > 100 ? "..." : "");
+	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error%s)\n",
+	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? "  B machine too busy" : "");
 }
 
 static void class_counts(FILE *out, const struct term *t, const struct series *s)
 {
 	fprintf(out, "  ");
 	for (int c = 0; c < RUN_CLASS_COUNT; c++) {
+		if (c == RUN_BUSY && !s->counts[c])
+			continue; /* shown only when it happened */
 		bool bad = c != RUN_OK && s->counts[c];
 		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
 		        s->counts[c], bad ? term_off(t) : "");
@@ -124,6 +126,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	        name ? name + 1 : s->program, s->args);
 	class_counts(out, t, s);
 	run_strip(out, s);
+	if (s->stopped_note[0])
+		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
 		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
@@ -138,6 +142,12 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	metrics(out, s);
 	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
 	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
+	if (s->load.ncpus > 0) {
+		char load[200];
+		busy_describe(&s->load, load, sizeof(load));
+		fprintf(out, "  machine: %s%s\n", load,
+		        busy_too_busy(&s->load) ? " (too busy to judge a missing symptom)" : "");
+	}
 }
 
 static void comparisons(FILE *out, const struct term *t, const struct experiment *ex)
@@ -166,6 +176,7 @@ static const char *verdict_colour(enum verdict v)
 	case VERDICT_SOLUTION_OK:
 		return "green";
 	case VERDICT_NOT_PROVEN:
+	case VERDICT_INCONCLUSIVE:
 		return "yellow";
 	default:
 		return "red";

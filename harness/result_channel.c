@@ -61,6 +61,8 @@ static int apply_line(struct lab_result *r, const char *key, const char *value)
 		return r->symptom = num != 0, SEEN_SYMPTOM;
 	if (strcmp(key, "inconclusive") == 0)
 		r->inconclusive = num != 0;
+	else if (strcmp(key, "timing") == 0)
+		r->timing = num != 0;
 	else if (strcmp(key, "ops") == 0)
 		r->ops = to_count(num);
 	else if (strcmp(key, "work_ns") == 0)

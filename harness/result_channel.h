@@ -22,6 +22,7 @@ struct lab_result {
 	double expected;
 	bool symptom;
 	bool inconclusive; /* the run could not judge (e.g. a timing lab on one CPU) */
+	bool timing;       /* symptom is a timing, which a busy machine can fake */
 	long long ops;
 	long long work_ns;
 	struct result_metric metrics[RESULT_MAX_METRICS];

@@ -52,6 +52,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "busy_probe.h"
 #include "runner.h"
 #include "stall.h"
 
@@ -93,6 +94,12 @@ struct child {
 	double t_named;           /* monotonic, when on_stall returned */
 	struct stall_watch stall; /* used when the spec asks for stall_ms */
 	double next_sample;       /* monotonic time of the next stall sample; 0: none */
+
+	/* A busy machine is not a hang (busy.h). */
+	struct busy_deadline busy; /* the deadline, moved on when the machine starves us */
+	struct cpu_sample first;   /* the machine when the run started */
+	struct cpu_sample last;    /* the machine when its exit was seen */
+	bool starved;              /* killed at the cap, still starved */
 };
 
 static double now_s(void)
@@ -126,9 +133,9 @@ static void kill_group(pid_t pgid)
 		perror("racelab: kill child");
 }
 
-static int reap(pid_t pid, int *status)
+static int reap(pid_t pid, int *status, struct rusage *usage)
 {
-	while (waitpid(pid, status, 0) < 0) {
+	while (wait4(pid, status, 0, usage) < 0) {
 		if (errno != EINTR)
 			return -1;
 	}
@@ -403,7 +410,7 @@ static int spawn(const struct run_spec *spec, char **env, struct child *c)
 	if (err) {
 		/* Normally it is already exiting; the kill matters only if our read failed. */
 		kill_group(c->pid);
-		reap(c->pid, NULL);
+		reap(c->pid, NULL, NULL);
 		errno = err;
 		goto out_close_err;
 	}
@@ -487,7 +494,7 @@ static double pump_deadline(const struct child *c, double timeout_s)
 		return c->t_exit + RUNNER_GRACE_S;
 	if (c->timed_out)
 		return 0;
-	double deadline = timeout_s > 0 ? c->t_start + timeout_s : 0;
+	double deadline = timeout_s > 0 ? c->busy.deadline : 0;
 	if (c->next_sample > 0 && (deadline == 0 || c->next_sample < deadline))
 		deadline = c->next_sample;
 	return deadline;
@@ -506,11 +513,35 @@ static bool pump_sample_stall(struct child *c, const struct run_spec *spec, doub
 	return true;
 }
 
+static int sample_machine(const struct run_spec *spec, pid_t pid, struct cpu_sample *out)
+{
+	return (spec->busy_sample ? spec->busy_sample : busy_probe_sample)(pid, out);
+}
+
+/* The deadline passed: a hang, or a run the busy machine starves (busy.h)? True: kill. */
+static bool pump_deadline_passed(struct child *c, const struct run_spec *spec)
+{
+	struct cpu_sample now = {0};
+	if (!spec->busy_extend || sample_machine(spec, c->pid, &now) < 0)
+		return true;
+	switch (busy_deadline_reached(&c->busy, &now)) {
+	case BUSY_EXTEND:
+		return false;
+	case BUSY_GIVE_UP:
+		c->starved = true;
+		return true;
+	case BUSY_KILL:
+		break;
+	}
+	return true;
+}
+
 /* Acts on a passed deadline. Returns true when the loop should stop reading. */
 static bool pump_on_deadline(struct child *c, const struct run_spec *spec)
 {
 	double now = now_s();
-	bool timeout = spec->timeout_s > 0 && now >= c->t_start + spec->timeout_s;
+	bool timeout = spec->timeout_s > 0 && now >= c->busy.deadline &&
+	               (c->exited || pump_deadline_passed(c, spec));
 	if (!c->exited && !timeout) {
 		bool due = c->next_sample > 0 && now >= c->next_sample;
 		if (!due || !pump_sample_stall(c, spec, now))
@@ -569,6 +600,7 @@ static int pump(struct child *c, const struct run_spec *spec, struct capture *ou
 		if (i_pid >= 0 && pfd[i_pid].revents) {
 			c->exited = true;
 			c->t_exit = now_s();
+			sample_machine(spec, 0, &c->last);
 		}
 		if (i_out >= 0 && pfd[i_out].revents)
 			pump_read(&c->out_fd, out);
@@ -578,6 +610,19 @@ static int pump(struct child *c, const struct run_spec *spec, struct capture *ou
 }
 
 /* ---- reap and report ---- */
+
+/* What the run cost and what the machine did meanwhile. */
+static void fill_usage(struct run_result *out, const struct child *c, const struct rusage *ru)
+{
+	out->cpu_s = (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+	             (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+	out->extended_s = c->busy.extended_s;
+	out->starved = c->starved;
+	if (c->first.ncpus > 0 && c->last.ncpus > 0) {
+		out->ncpus = c->last.ncpus;
+		out->others_cpu_s = c->last.machine_s - c->first.machine_s - out->cpu_s;
+	}
+}
 
 static void fill_status(struct run_result *out, const struct child *c, int status, bool wrapped)
 {
@@ -629,6 +674,10 @@ static int watch(struct child *c, const struct run_spec *spec, struct capture *c
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (c->pidfd < 0)
 		return errno;
+	if (sample_machine(spec, 0, &c->first) < 0)
+		c->first.ncpus = 0;
+	c->first.t = c->t_start;
+	busy_deadline_init(&c->busy, &c->first, spec->timeout_s);
 	if (spec->stall_ms > 0) {
 		stall_watch_init(&c->stall, c->pid, spec->stall_ms, spec->tsan_runtime);
 		c->next_sample = now_s() + RUNNER_STALL_SAMPLE_S;
@@ -737,6 +786,7 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 	size_t limit = spec->capture_limit < SIZE_MAX / 4 ? spec->capture_limit : SIZE_MAX / 4;
 	struct capture cap_out = {.limit = limit}, cap_res = {.limit = limit};
 	int status = 0, err, rc = -1;
+	struct rusage usage = {0};
 
 	bool wrapped = spec->judged && wrap_n > 0;
 	struct run_spec run = *spec;
@@ -769,11 +819,12 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 	err = watch(&c, &run, &cap_out, &cap_res);
 	/* Whatever happened, nothing the run started may outlive it in its group. */
 	kill_group(c.pid);
-	if (reap(c.pid, &status) < 0 && !err)
+	if (reap(c.pid, &status, &usage) < 0 && !err)
 		err = errno;
 	if (wrapped)
 		sweep_orphans();
 	fill_status(out, &c, status, wrapped);
+	fill_usage(out, &c, &usage);
 	if (collect(out, &cap_out, &cap_res, spec->result_channel) < 0 && !err)
 		err = errno;
 	close_fd(&c.pidfd);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "stall.h"
+#include "busy.h"
 
 /* Environment variable through which the child learns its result channel's fd. */
 #define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
@@ -38,6 +39,11 @@ struct run_spec {
 	                         * (runner_set_wrap); helper tools (gdb) leave this false */
 	const char *box_rw_dir; /* a directory the judged program must be able to write (its
 	                         * TSan logs): passed to the wrap as RACELAB_WRAP_RW; may be NULL */
+	bool busy_extend;       /* a run past timeout_s that still makes CPU progress while other
+	                         * programs take the CPUs is starved, not hung: give it more time
+	                         * (busy.h), up to BUSY_CAP_FACTOR x timeout_s */
+	int (*busy_sample)(pid_t pid, struct cpu_sample *out); /* NULL: busy_probe_sample();
+	                                                        * tests pass a fake machine */
 };
 
 struct run_result {
@@ -60,6 +66,14 @@ struct run_result {
 	                        * NULL when no channel was asked for */
 	size_t result_len;
 	size_t result_dropped; /* result-channel bytes past capture_limit, thrown away */
+
+	/* What the run got of the machine (busy.h). */
+	double cpu_s; /* CPU time the program (all its threads, and children it reaped) used */
+	double others_cpu_s; /* CPU time the rest of the machine used meanwhile (ticks: coarse) */
+	int ncpus;           /* CPUs of the machine; 0 when it could not be sampled */
+	double extended_s;   /* time given past timeout_s because the machine starved the run */
+	bool starved;        /* killed at the cap while still starved (timed_out is set too):
+	                      * the machine was too busy to tell whether it hangs */
 };
 
 /* Environment variable through which a wrap learns the directory it must make writable. */

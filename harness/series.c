@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "busy_probe.h"
 #include "hang_diagnosis.h"
 #include "manifest.h"
 #include "ptrace_scope.h"
@@ -13,8 +14,8 @@
 
 const char *run_class_name(enum run_class cls)
 {
-	static const char *const names[RUN_CLASS_COUNT] = {"OK", "SYMPTOM", "CRASH", "HANG",
-	                                                   "ERROR"};
+	static const char *const names[RUN_CLASS_COUNT] = {"OK",   "SYMPTOM", "CRASH",
+	                                                   "HANG", "ERROR",   "BUSY"};
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
@@ -35,6 +36,13 @@ static void first_line(const char *output, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)(n < 120 ? n : 120), output ? output : "");
 }
 
+/* Did other programs take the CPUs while this run ran? */
+static bool run_was_starved(const struct run_result *run)
+{
+	return run->ncpus > 0 && run->wall_s > 0 &&
+	       run->others_cpu_s / (run->wall_s * run->ncpus) >= BUSY_OTHERS_SHARE;
+}
+
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap)
 {
@@ -46,6 +54,13 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		         "%.2f s",
 		         run->wall_s);
 		return RUN_HANG;
+	}
+	if (run->starved) {
+		snprintf(detail, cap,
+		         "still running after %.1f s while other programs took the CPUs: the "
+		         "machine was too busy to tell a hang",
+		         run->wall_s);
+		return RUN_BUSY;
 	}
 	if (run->timed_out) {
 		snprintf(detail, cap, "no result after %.1f s: killed", run->wall_s);
@@ -66,6 +81,14 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		         "%d result records on the channel (the lab kit writes one): not trusted",
 		         result->records);
 		return RUN_ERROR;
+	}
+	if (has_result && result->symptom && result->timing && !result->inconclusive &&
+	    run_was_starved(run)) {
+		snprintf(detail, cap,
+		         "slow, but other programs used %.0f%% of the CPUs meanwhile: a timing "
+		         "on a machine this busy proves nothing",
+		         100 * run->others_cpu_s / (run->wall_s * run->ncpus));
+		return RUN_BUSY;
 	}
 	if (has_result)
 		return result->symptom && !result->inconclusive ? RUN_SYMPTOM : RUN_OK;
@@ -114,11 +137,18 @@ void series_summarise(struct series *s, int symptoms)
 	s->symptom_runs = 0;
 	s->inconclusive_runs = 0;
 	s->have_values = false;
+	struct busy_load load = {
+	    .loadavg = {s->load.loadavg[0], s->load.loadavg[1], s->load.loadavg[2]}};
 	for (size_t i = 0; i < s->n_runs; i++) {
+		const struct run_record *r = &s->runs[i];
+		if (r->ncpus > 0)
+			busy_load_add(&load, r->wall_s, r->others_cpu_s, r->ncpus,
+			              r->extended_s > 0, r->cls == RUN_BUSY);
 		s->counts[s->runs[i].cls]++;
 		s->inconclusive_runs += s->runs[i].has_result && s->runs[i].result.inconclusive;
 		s->symptom_runs += is_symptom(s->runs[i].cls, symptoms);
 	}
+	s->load = load;
 	size_t n = s->n_runs ? s->n_runs : 1;
 	double *values = calloc(n, sizeof(double)), *walls = calloc(n, sizeof(double));
 	double *costs = calloc(n, sizeof(double));
@@ -137,6 +167,10 @@ void series_record(struct run_record *rec, const struct run_result *rr, bool req
 	rec->cls = series_classify(rr, &rec->result, rec->has_result, require_result, rec->detail,
 	                           sizeof(rec->detail));
 	rec->wall_s = rr->wall_s;
+	rec->cpu_s = rr->cpu_s;
+	rec->others_cpu_s = rr->others_cpu_s;
+	rec->ncpus = rr->ncpus;
+	rec->extended_s = rr->extended_s;
 	rec->exit_status = rr->exited ? rr->exit_status : -1;
 	rec->signal = rr->signaled ? rr->term_signal : 0;
 	rec->output_bytes = rr->output_len + rr->output_dropped;
@@ -188,6 +222,18 @@ static bool same_hang_again(const struct series_options *opts, struct stall_snap
 	return ++*same >= (size_t)opts->stop_after_same_hangs;
 }
 
+bool series_too_busy_to_go_on(struct series *s)
+{
+	size_t busy = 0;
+	for (size_t i = 0; i < s->n_runs; i++)
+		busy += s->runs[i].cls == RUN_BUSY;
+	if (busy < SERIES_BUSY_STOP)
+		return false;
+	snprintf(s->stopped_note, sizeof(s->stopped_note),
+	         "stopped after %zu of the runs: %zu were too busy to judge", s->n_runs, busy);
+	return true;
+}
+
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
                struct series *out, char *err, size_t err_cap)
 {
@@ -217,6 +263,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
 	    .judged = true,
+	    .busy_extend = !opts->hard_timeout,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};
 	struct stall_snapshot first_hang;
@@ -245,7 +292,10 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			out->stopped = true;
 			break;
 		}
+		if (series_too_busy_to_go_on(out))
+			break;
 	}
+	busy_probe_loadavg(out->load.loadavg);
 	series_summarise(out, opts->symptoms);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "busy.h"
 #include "result_channel.h"
 #include "runner.h"
 #include "stats.h"
@@ -18,6 +19,9 @@ enum run_class {
 	RUN_CRASH,   /* died by a signal */
 	RUN_HANG,    /* did not finish within the timeout; its process group was killed */
 	RUN_ERROR,   /* exited non-zero, or left no result record */
+	RUN_BUSY,    /* the machine was too busy to tell (busy.h): still running at
+	              * BUSY_CAP_FACTOR x the timeout, starved by other programs all along;
+	              * or a timing symptom (result "timing") while others took the CPUs */
 	RUN_CLASS_COUNT
 };
 
@@ -30,9 +34,17 @@ struct run_record {
 	int signal;      /* when it died by a signal; 0 otherwise */
 	size_t output_bytes;
 	char detail[200]; /* why ERROR or CRASH, for people: "exit status 2: ...", "SIGSEGV ..." */
+
+	/* What the run got of the machine (busy.h). */
+	double cpu_s;        /* CPU time it used */
+	double others_cpu_s; /* CPU time other programs used meanwhile */
+	int ncpus;           /* CPUs of the machine; 0: not measured */
+	double extended_s;   /* time it was given past its timeout, the machine being busy */
 };
 
 #define SERIES_MAX_DISTINCT 8
+/* A series stops once this many runs were too busy to judge (RUN_BUSY). */
+#define SERIES_BUSY_STOP 2
 
 struct series {
 	char label[40]; /* "lab", a solution's name, or "program" */
@@ -63,6 +75,8 @@ struct series {
 	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
 	bool stopped;           /* stop_at_hang ended the series at a run that hung or was
 	                         * killed by a limit (perhaps its last) */
+	struct busy_load load;  /* how busy the machine was while the runs ran */
+	char stopped_note[120]; /* why the series ran fewer runs than asked; "" when it did not */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
@@ -82,6 +96,8 @@ struct series_options {
 	const char *source_dir;    /* for relative paths in the diagnosis */
 	bool stop_at_hang;         /* stop at the first run that hangs or is killed by a limit
 	                            * (SIGKILL, SIGXCPU, SIGXFSZ): racelab run --fail-fast */
+	bool hard_timeout;         /* timeout_s is a hard limit (the user's --timeout): no more
+	                            * time for a run the busy machine starves (busy.h) */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };
@@ -94,6 +110,11 @@ int series_run(char *const *argv, const char *label, const struct series_options
 /* Classifies one finished run. Pure. */
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap);
+
+/* Should a series stop here? Once SERIES_BUSY_STOP runs were too busy to judge, the rest
+ * would be no fairer, and each may cost BUSY_CAP_FACTOR x the timeout. Then says so in
+ * s->stopped_note. Pure. */
+bool series_too_busy_to_go_on(struct series *s);
 
 /* Recomputes counts and statistics from out->runs. Pure. */
 void series_summarise(struct series *s, int symptoms);
@@ -110,7 +131,7 @@ bool series_run_is_hang_or_kill(const struct run_record *rec);
 /* The arguments after argv[0], joined by spaces, for people. */
 void series_join_args(char *const *argv, char *out, size_t cap);
 
-/* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR". */
+/* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR", "BUSY". */
 const char *run_class_name(enum run_class cls);
 
 #endif

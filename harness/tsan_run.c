@@ -185,7 +185,8 @@ static int attempt(char *const *argv, double timeout_s, int stall_ms, const char
 	                        .on_stall = diagnose_stall,
 	                        .stall_ctx = &ts,
 	                        .judged = true,
-	                        .box_rw_dir = dir};
+	                        .box_rw_dir = dir,
+	                        .busy_extend = true};
 	struct run_result rr;
 	double cpu_before = children_cpu_s();
 	int rc = runner_run(&spec, &rr);

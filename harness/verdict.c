@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "busy.h"
 #include "verdict.h"
 
 const char *verdict_name(enum verdict v)
@@ -19,6 +20,8 @@ const char *verdict_name(enum verdict v)
 		return "solution broken";
 	case VERDICT_ERROR:
 		return "could not judge";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive: the machine is too busy";
 	}
 	return "?";
 }
@@ -28,9 +31,16 @@ static size_t bad_runs(const struct series *s)
 	return s->counts[RUN_SYMPTOM] + s->counts[RUN_HANG] + s->counts[RUN_CRASH];
 }
 
+/* A TSan run the busy machine starved to its cap (killed: no result) may not have reached
+ * the bug. A timing lab's BUSY (slow, with a result) is no matter: TSan is slow anyway. */
+static bool tsan_starved(const struct tsan_outcome *t)
+{
+	return t->ran && t->run.cls == RUN_BUSY && !t->run.has_result;
+}
+
 static bool tsan_clean(const struct tsan_outcome *t)
 {
-	return tsan_outcome_clean(t);
+	return tsan_outcome_clean(t) && !tsan_starved(t);
 }
 
 /* The first run's detail that says something, for "runs failed: ..." (a run's detail may be
@@ -131,6 +141,16 @@ static void judge_quiet(struct experiment *ex)
 		ex->verdict = VERDICT_ERROR;
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
 		         first_detail(s, RUN_ERROR));
+	} else if (((ex->lab && ex->machine_too_busy) || s->counts[RUN_BUSY]) &&
+	           (tsan_clean(&ex->tsan) || tsan_starved(&ex->tsan))) {
+		char load[200];
+		busy_describe(&s->load, load, sizeof(load));
+		ex->verdict = VERDICT_INCONCLUSIVE;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+		         "no bug seen in %zu judged runs, but %s%s: a bug may not show on a "
+		         "machine this busy; run again when it is quieter",
+		         s->n_runs - s->counts[RUN_BUSY], load,
+		         tsan_starved(&ex->tsan) ? "; the TSan run was starved too" : "");
 	} else if (tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -153,6 +173,12 @@ static void judge_quiet(struct experiment *ex)
 	}
 }
 
+/* Every run that was not correct is one the busy machine starved to its cap. */
+static bool unfinished_for_load(const struct series *s)
+{
+	return s->counts[RUN_BUSY] > 0 && s->counts[RUN_OK] + s->counts[RUN_BUSY] == s->n_runs;
+}
+
 static void judge_solution(struct experiment *ex)
 {
 	const struct series *s = &ex->plain;
@@ -168,6 +194,16 @@ static void judge_solution(struct experiment *ex)
 		ex->verdict = VERDICT_SOLUTION_OK;
 		snprintf(ex->evidence, sizeof(ex->evidence),
 		         "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
+	} else if ((unfinished_for_load(s) || (correct && tsan_starved(&ex->tsan))) &&
+	           !(ex->tsan.ran && ex->tsan.report.n_findings)) {
+		char load[200];
+		busy_describe(&s->load, load, sizeof(load));
+		ex->verdict = VERDICT_INCONCLUSIVE;
+		snprintf(
+		    ex->evidence, sizeof(ex->evidence),
+		    "correct in %zu/%zu runs; %zu not judged%s, the machine being too busy: %s",
+		    s->counts[RUN_OK], s->n_runs, s->counts[RUN_BUSY],
+		    tsan_starved(&ex->tsan) ? ", nor the TSan run" : "", load);
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -189,6 +225,7 @@ static void judge_solution(struct experiment *ex)
 void verdict_judge(struct experiment *ex)
 {
 	ex->cannot_judge = ex->plain.n_runs && ex->plain.inconclusive_runs == ex->plain.n_runs;
+	ex->machine_too_busy = busy_too_busy(&ex->plain.load) || tsan_starved(&ex->tsan);
 	if (ex->lab && ex->solution) {
 		judge_solution(ex);
 		return;
@@ -203,8 +240,16 @@ void verdict_judge(struct experiment *ex)
 	if (!ex->lab)
 		return;
 	const struct manifest *m = &ex->lab->manifest;
-	ex->symptom_rate_holds = stats_rate_consistent(ex->plain.symptom_runs, ex->plain.n_runs,
-	                                               m->symptom_rate, VERDICT_ALPHA);
+	/* A run the machine starved to its cap showed nothing either way. */
+	size_t judged = ex->plain.n_runs - ex->plain.counts[RUN_BUSY];
+	ex->symptom_rate_holds =
+	    judged > 0 &&
+	    stats_rate_consistent(ex->plain.symptom_runs, judged, m->symptom_rate, VERDICT_ALPHA);
+	/* The test gives a short series the benefit of the doubt (0 of 1 "holds"); a series
+	 * cut short by a busy machine has not earned it: it must show the rate itself. */
+	if (ex->plain.counts[RUN_BUSY] &&
+	    (double)ex->plain.symptom_runs < m->symptom_rate * (double)judged)
+		ex->symptom_rate_holds = false;
 	judge_tsan_kinds(ex);
 }
 
@@ -214,4 +259,13 @@ bool verdict_check_holds(const struct experiment *ex)
 		return ex->verdict == VERDICT_SOLUTION_OK ||
 		       (ex->cannot_judge && tsan_clean(&ex->tsan));
 	return ex->cannot_judge || (ex->symptom_rate_holds && ex->tsan_kinds_found);
+}
+
+bool verdict_check_inconclusive(const struct experiment *ex)
+{
+	if (verdict_check_holds(ex))
+		return false;
+	if (ex->solution)
+		return ex->verdict == VERDICT_INCONCLUSIVE;
+	return ex->machine_too_busy;
 }

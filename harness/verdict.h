@@ -17,4 +17,10 @@ bool verdict_check_holds(const struct experiment *ex);
  * less than 1 time in 100. */
 #define VERDICT_ALPHA 0.01
 
+/* For `racelab check`, when verdict_check_holds() is false: was the machine too busy to
+ * tell (no broken result, no TSan finding against a solution; a lab that did not show its
+ * symptom while other programs took the CPUs)? Then the gate says "inconclusive", not
+ * FAIL. */
+bool verdict_check_inconclusive(const struct experiment *ex);
+
 #endif

@@ -2,7 +2,7 @@
  *
  * Record format (parsed by harness/result_channel.c), one "key value" per line:
  *   racelab-result 1 / what <text> / observed <num> / expected <num> / symptom 0|1 /
- *   inconclusive 0|1 / ops <n> / work_ns <n> / metric <name> <num> ... / end
+ *   inconclusive 0|1 / timing 0|1 / ops <n> / work_ns <n> / metric <name> <num> ... / end
  * "end" tells the harness the record is whole. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,9 +88,9 @@ static void write_record(int fd, const struct rl_result *r)
 	record_what(what, sizeof(what), r->what);
 	int n = snprintf(buf, sizeof(buf),
 	                 "racelab-result 1\nwhat %s\nobserved %.17g\nexpected %.17g\n"
-	                 "symptom %d\ninconclusive %d\nops %lld\nwork_ns %lld\n",
+	                 "symptom %d\ninconclusive %d\ntiming %d\nops %lld\nwork_ns %lld\n",
 	                 what, r->observed, r->expected, r->symptom ? 1 : 0,
-	                 r->inconclusive ? 1 : 0, r->ops, r->work_ns);
+	                 r->inconclusive ? 1 : 0, r->timing ? 1 : 0, r->ops, r->work_ns);
 	for (int i = 0; i < n_metrics && n < (int)sizeof(buf) - 80; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "metric %s %.17g\n", metrics[i].name,
 		              metrics[i].value);

@@ -15,6 +15,9 @@ struct rl_result {
 	bool symptom;      /* this run showed the bug */
 	bool inconclusive; /* this run cannot judge (a timing lab on one CPU): say why in a
 	                    * line of output; the harness reports "cannot judge", not a failure */
+	bool timing;       /* symptom is a timing (a speedup, a slowdown), not a wrong value:
+	                    * a machine busy with other programs can fake it, so the harness
+	                    * does not count it when others took the CPUs meanwhile */
 	long long ops;     /* operations done in the timed work (0: not timed) */
 	long long work_ns; /* wall time of the timed work, from rl_clock_ns() */
 };

@@ -44,7 +44,7 @@ static void eat(long p)
 	long left = p;
 	long right = (p + 1) % philosophers;
 	rl_lock(&forks[left]);
-	rl_yield(); /* a neighbour may take its left fork meanwhile */
+	usleep(50); /* reaching for the second fork takes a moment: neighbours take theirs */
 	rl_lock(&forks[right]); /* BUG: everyone holds a left fork and waits for a right one */
 	meals[p]++;
 	rl_unlock(&forks[right]);

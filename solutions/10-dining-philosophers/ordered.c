@@ -35,7 +35,7 @@ static void eat(long p)
 	long first = left < right ? left : right; /* FIXED: lower-numbered fork first */
 	long second = left < right ? right : left;
 	rl_lock(&forks[first]);
-	rl_yield(); /* a neighbour may take its first fork meanwhile */
+	usleep(50); /* reaching for the second fork takes a moment: neighbours take theirs */
 	rl_lock(&forks[second]);
 	meals[p]++;
 	rl_unlock(&forks[second]);

@@ -66,7 +66,7 @@ static void eat(long p)
 	long right = (p + 1) % philosophers;
 	sit_down(); /* FIXED: at most N - 1 philosophers reach for forks at once */
 	rl_lock(&forks[left]);
-	rl_yield(); /* a neighbour may take its left fork meanwhile */
+	usleep(50); /* reaching for the second fork takes a moment: neighbours take theirs */
 	rl_lock(&forks[right]);
 	meals[p]++;
 	rl_unlock(&forks[right]);

@@ -30,7 +30,10 @@ cp "$repo/solutions/03-lost-update/atomic.c" "$h/labs/03-lost-update/lost_update
 (cd "$h" && make lab3 >"$work/make-fixed.log" 2>&1) || true
 status=0
 "$h/build/bin/racelab" run lab3 --quiet >"$work/fixed.txt" 2>&1 || status=$?
-[ "$status" = 0 ] && pass "a fixed lab: exit 0, $(cat "$work/fixed.txt")" ||
-	fail "a fixed lab: exit $status ($(cat "$work/fixed.txt")), wanted 0"
+# Exit 5: the machine was too busy to call it fixed (README, "A busy machine is not a hang").
+if [ "$status" = 0 ]; then pass "a fixed lab: exit 0, $(cat "$work/fixed.txt")"
+elif [ "$status" = 5 ] && grep -q '^inconclusive: the machine is too busy' "$work/fixed.txt"; then
+	pass "a fixed lab on a busy machine: exit 5, $(cat "$work/fixed.txt")"
+else fail "a fixed lab: exit $status ($(cat "$work/fixed.txt")), wanted 0 (or 5: too busy)"; fi
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
