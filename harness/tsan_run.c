@@ -251,6 +251,14 @@ static int judge_end(struct tsan_outcome *out)
 		snprintf(out->not_clean, sizeof(out->not_clean), "the run deadlocked");
 		return 0;
 	}
+	if (run->cls == RUN_BUSY && !run->has_result) {
+		out->slow = true;
+		snprintf(out->not_clean, sizeof(out->not_clean),
+		         "the TSan run did not finish in %.1f s, still computing (%.1f s of CPU) "
+		         "while other programs took the CPUs: slow under TSan, not hung",
+		         run->wall_s, out->cpu_s);
+		return 0;
+	}
 	if (run->cls == RUN_HANG) {
 		out->slow =
 		    out->cpu_s >= TSAN_PROGRESS_CPU_SHARE * cpu_share_available() * run->wall_s;

@@ -60,15 +60,24 @@ touch -d "@$built" "$work/bin"/lab03*
 
 run_racelab labs labs
 expect labs 0 "labs: a fixed lab 3"
-has labs out '^3 .* clean .*looks fixed' "labs: TSan found: clean, verdict: looks fixed"
+# A busy machine may leave the fixed lab unjudged: "inconclusive" is then the honest answer.
+if grep -q 'inconclusive' "$work/labs.out"; then
+	has labs out '^3 .* clean .*inconclusive' "labs: TSan found: clean, verdict: inconclusive (busy)"
+else
+	has labs out '^3 .* clean .*looks fixed' "labs: TSan found: clean, verdict: looks fixed"
+fi
 lacks labs out 'data-race' "labs: no data-race claimed"
 
 run_racelab check check lab3 --runs 3
-expect check 1 "check: a fixed lab 3 fails the gate"
-has check out '^3 .*0/3 (need 95%) *clean ' "check: TSan found: clean"
 lacks check out 'data-race' "check: no data-race claimed"
-has check out "lab3 no longer shows its bug: expected for a student's fixed copy; this gate is for the course repository" \
-	"check: says what the gate checks"
+if grep -q '^INCONCLUSIVE: the machine is too busy' "$work/check.out"; then
+	expect check 5 "check: a fixed lab 3 on a busy machine is inconclusive"
+else
+	expect check 1 "check: a fixed lab 3 fails the gate"
+	has check out '^3 .*0/3 (need 95%) *clean ' "check: TSan found: clean"
+	has check out "lab3 no longer shows its bug: expected for a student's fixed copy; this gate is for the course repository" \
+		"check: says what the gate checks"
+fi
 
 # An edit after the build.
 touch "$work/src/labs/03-lost-update/lost_update.c"
