@@ -9,7 +9,7 @@ const char cli_usage[] =
     "usage: racelab list\n"
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
-    "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast]\n"
+    "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
     "       racelab labs [--quiet]\n"
@@ -28,6 +28,7 @@ const char cli_usage[] =
     "                    (WORD 1 a path): a box around the program (scripts/sandbox)\n"
     "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
     "                    no TSan run then (grading: a hostile program costs one timeout)\n"
+    "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
     "labs     one table of every lab for your current code: how often the bug\n"
@@ -60,17 +61,18 @@ enum cli_option {
 	OPT_EXEC = 1 << 10,
 	OPT_WRAP = 1 << 11,
 	OPT_FAIL_FAST = 1 << 12,
+	OPT_NO_COST = 1 << 13,
 };
 
 static const struct {
 	unsigned bit;
 	const char *name;
 } option_names[] = {
-    {OPT_SOLUTION, "--solution"},   {OPT_RUNS, "--runs"},   {OPT_THREADS, "--threads"},
-    {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},   {OPT_TSAN_ARGS, "--tsan-args"},
-    {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"}, {OPT_JSON, "--json"},
-    {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},   {OPT_WRAP, "--wrap"},
-    {OPT_FAIL_FAST, "--fail-fast"},
+    {OPT_SOLUTION, "--solution"},   {OPT_RUNS, "--runs"},       {OPT_THREADS, "--threads"},
+    {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},       {OPT_TSAN_ARGS, "--tsan-args"},
+    {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
+    {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
+    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
 };
 
 /* The options each command honours; any other is refused, never silently ignored. */
@@ -83,7 +85,7 @@ static unsigned options_taken(const struct cli *c)
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST;
+		       OPT_FAIL_FAST | OPT_NO_COST;
 	case CMD_CHECK:
 		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
 	case CMD_LABS:
@@ -153,6 +155,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_EXEC, out->exec = true, 0;
 	if (strcmp(arg, "--fail-fast") == 0)
 		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
+	if (strcmp(arg, "--no-cost") == 0)
+		return *given |= OPT_NO_COST, out->no_cost = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");

@@ -42,6 +42,7 @@ struct cli {
 	                               * as WRAP... PROGRAM ARGS; NULL-terminated */
 	int n_wrap;
 	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
+	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

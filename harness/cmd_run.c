@@ -120,7 +120,7 @@ int cmd_run_lab(const struct cli *cli)
 		    .threads = cli->threads,
 		    .timeout_s = cli->timeout_s,
 		    .no_tsan = cli->no_tsan,
-		    .compare_runs = names[i] ? 0 : COMPARE_RUNS,
+		    .compare_runs = names[i] || cli->no_cost ? 0 : COMPARE_RUNS,
 		    .fail_fast = cli->fail_fast,
 		    .args = cli->args,
 		    .tsan_args = cli->tsan_args,

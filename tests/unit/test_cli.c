@@ -34,6 +34,9 @@ static void test_options_table(void)
 	    {"run lab3 --solution --runs 5 --threads 4 --timeout 2 --no-tsan --quiet", 0, NULL},
 	    {"run lab3 --solution=mutex --json r.json --args x --tsan-args y", 0, NULL},
 	    {"run lab3 --junit j.xml", -1, "--junit: not an option of run "},
+	    {"run lab3 --no-cost --fail-fast", 0, NULL},
+	    {"run --exec --no-cost -- prog", -1, "--no-cost: not an option of run --exec"},
+	    {"check --no-cost", -1, "--no-cost: not an option of check"},
 	    /* run --exec: no lab options */
 	    {"run --exec --runs 3 --timeout 1 --no-tsan --json r.json -q -- prog", 0, NULL},
 	    {"run --exec --threads 4 -- prog", -1, "--threads: not an option of run --exec"},
