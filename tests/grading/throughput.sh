@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # throughput.sh: the grading time per (submission, lab) item, build included, for a class
-# of N synthetic lab 3 submissions (correct fixes, untouched labs, the racy lab copied
+# of N synthetic lab 3 submissions (correct fixes, the racy lab copied
 # back, compile errors) with the default rubric. Prints the median, min and max.
 # A measurement, not a test: nothing is asserted. usage: throughput.sh [COPIES] [JOBS]
 set -euo pipefail
@@ -10,11 +10,11 @@ jobs=${2:-1}
 work=$(mktemp -d /tmp/racelab-throughput.XXXXXX)
 "$repo/tests/grading/make-class.sh" "$work/all" /tmp/none 9 --copies "$copies" >/dev/null
 mkdir "$work/class"
-for d in "$work"/all/good-* "$work"/all/untouched* "$work"/all/racy-copy* "$work"/all/compile-error*; do
+for d in "$work"/all/good-* "$work"/all/racy-copy* "$work"/all/compile-error*; do
 	mv "$d" "$work/class/"
 done
 # The pristine tree is made once per grading run; time it apart from the items.
-"$repo/scripts/grade-one" "$work/class/untouched" --labs 3 --out "$work/out" --quiet >/dev/null
+"$repo/scripts/grade-one" "$work/class/racy-copy" --labs 3 --out "$work/out" --quiet >/dev/null
 rm -rf "$work/out/items" "$work/out/reports"
 start=$EPOCHREALTIME
 "$repo/scripts/grade" "$work/class" --labs 3 --out "$work/out" --jobs "$jobs" 2>/dev/null
