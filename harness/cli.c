@@ -9,7 +9,7 @@ const char cli_usage[] =
     "usage: racelab list\n"
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
-    "                       [--json FILE] [--quiet]\n"
+    "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
     "       racelab labs\n"
@@ -24,6 +24,10 @@ const char cli_usage[] =
     "         --solution[=NAME]  run a solution (all of them without NAME)\n"
     "         --args, --tsan-args  arguments instead of the manifest's (e.g. grading)\n"
     "         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
+    "         --wrap WORD  start each run as WORD... PROGRAM ARGS, one word per --wrap\n"
+    "                    (WORD 1 a path): a box around the program (scripts/sandbox)\n"
+    "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
+    "                    no TSan run then (grading: a hostile program costs one timeout)\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
     "labs     one table of every lab for your current code: how often the bug\n"
@@ -92,13 +96,15 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 		return out->quiet = true, 0;
 	if (strcmp(arg, "--exec") == 0)
 		return out->exec = true, 0;
+	if (strcmp(arg, "--fail-fast") == 0)
+		return out->fail_fast = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return out->solution = arg + 11,
 		       *out->solution ? 0 : fail(err, cap, arg, "no name");
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
-	                   is_option(arg, "--tsan-args");
+	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -123,6 +129,14 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 		return out->tsan_args = v, 0;
 	if ((v = option_value(argc, argv, i, "--args")))
 		return out->args = v, 0;
+	if ((v = option_value(argc, argv, i, "--wrap"))) {
+		if (out->n_wrap == CLI_MAX_WRAP)
+			return fail(err, cap, "--wrap", "too many words");
+		if (out->n_wrap == 0 && !strchr(v, '/'))
+			return fail(err, cap, "--wrap",
+			            "the first word must be a path (with a '/')");
+		return out->wrap[out->n_wrap++] = (char *)v, 0;
+	}
 	return fail(err, cap, arg, "needs a value");
 }
 
@@ -160,6 +174,8 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 		            "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
+	if (out->command != CMD_RUN && (out->n_wrap || out->fail_fast))
+		return fail(err, cap, out->n_wrap ? "--wrap" : "--fail-fast", "only for run");
 	return 0;
 }
 

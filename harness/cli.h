@@ -16,6 +16,7 @@ enum racelab_exit {
 enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };
 
 #define CLI_MAX_LABS 64
+#define CLI_MAX_WRAP 64 /* words of --wrap */
 
 struct cli {
 	enum cli_command command;
@@ -26,7 +27,7 @@ struct cli {
 	int runs;             /* 0: the manifest's */
 	int threads;          /* 0: the manifest's */
 	double timeout_s;     /* 0: the manifest's */
-	const char *args;      /* --args "...": the plain runs' arguments instead of the manifest's */
+	const char *args; /* --args "...": the plain runs' arguments instead of the manifest's */
 	const char *tsan_args; /* --tsan-args "...": the TSan run's, likewise */
 	bool no_tsan;
 	bool quiet;
@@ -34,6 +35,10 @@ struct cli {
 	const char *junit_path; /* --junit FILE (check) */
 	bool exec;              /* --exec: exec_argv is the program */
 	char **exec_argv;
+	char *wrap[CLI_MAX_WRAP + 1]; /* --wrap WORD, repeated: each run of the program starts
+	                               * as WRAP... PROGRAM ARGS; NULL-terminated */
+	int n_wrap;
+	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "experiment.h"
 #include "report.h"
+#include "runner.h"
 
 #define COMPARE_RUNS 3 /* runs of each solution for the cost table */
 
@@ -68,6 +69,15 @@ static int write_json(const char *path, struct experiment *exs, int n)
 	return -1;
 }
 
+/* --wrap: every run of the program from now on starts inside the wrap. */
+static int set_wrap(const struct cli *cli)
+{
+	if (!cli->n_wrap || runner_set_wrap(cli->wrap) == 0)
+		return 0;
+	fprintf(stderr, "racelab: --wrap: cannot become a child subreaper: %m\n");
+	return -1;
+}
+
 /* The solutions to run: one named, all, or none (the lab itself: one NULL entry). */
 static int subjects(const struct cli *cli, const struct manifest *m, const char **out)
 {
@@ -90,7 +100,7 @@ int cmd_run_lab(const struct cli *cli)
 	struct term t;
 	char err[PATH_MAX + 300];
 	term_detect(&t, cli->quiet);
-	if (commands_load_catalogue(&cat))
+	if (set_wrap(cli) || commands_load_catalogue(&cat))
 		return EXIT_ENV;
 	const struct lab_entry *lab = commands_find_lab(&cat, cli->labs[0]);
 	if (!lab) {
@@ -109,6 +119,7 @@ int cmd_run_lab(const struct cli *cli)
 		    .timeout_s = cli->timeout_s,
 		    .no_tsan = cli->no_tsan,
 		    .compare_runs = names[i] ? 0 : COMPARE_RUNS,
+		    .fail_fast = cli->fail_fast,
 		    .args = cli->args,
 		    .tsan_args = cli->tsan_args,
 		    .progress = show_progress,
@@ -146,9 +157,12 @@ int cmd_run_exec(const struct cli *cli)
 	    .runs = cli->runs,
 	    .timeout_s = cli->timeout_s,
 	    .no_tsan = cli->no_tsan,
+	    .fail_fast = cli->fail_fast,
 	    .progress = show_progress,
 	    .progress_ctx = &pc,
 	};
+	if (set_wrap(cli))
+		return EXIT_ENV;
 	if (experiment_run_exec(&ex, cli->exec_argv, &opts, err, sizeof(err))) {
 		term_progress_done(&t);
 		fprintf(stderr, "racelab: %s\n", err);

@@ -124,6 +124,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .capture_limit = CAPTURE_LIMIT,
 	    .stall_ms = m->stall_ms,
 	    .source_dir = cat->source_dir,
+	    .stop_at_hang = opts->fail_fast,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
@@ -140,16 +141,20 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	ex->tsan_wanted = !opts->no_tsan;
 	catalogue_program(cat, lab, solution, true, program, sizeof(program));
 	ex->tsan_available = access(program, X_OK) == 0;
-	if (ex->tsan_wanted && ex->tsan_available)
+	if (ex->tsan_wanted && ex->plain.stopped)
+		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
+		         "not run: a plain run hung or was killed by a limit (--fail-fast)");
+	else if (ex->tsan_wanted && ex->tsan_available)
 		run_tsan_of(ex, program, opts->tsan_args ? opts->tsan_args : m->tsan_args,
-			    opts->threads, sopts.timeout_s);
+		            opts->threads, sopts.timeout_s);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
 		         program);
 
 	/* A lab that hangs has no cost to compare: its runs would only hang again. */
-	if (!solution && opts->compare_runs > 0 && ex->plain.counts[RUN_HANG] == 0)
+	if (!solution && opts->compare_runs > 0 && ex->plain.counts[RUN_HANG] == 0 &&
+	    !ex->plain.stopped)
 		run_comparisons(ex, opts, sopts);
 	verdict_judge(ex);
 	return 0;
@@ -206,6 +211,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
 	    .symptoms = SYMPTOM_WRONG_RESULT,
 	    .capture_limit = CAPTURE_LIMIT,
+	    .stop_at_hang = opts->fail_fast,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};

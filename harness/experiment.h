@@ -47,13 +47,15 @@ struct experiment {
 };
 
 struct experiment_options {
-	int runs;         /* 0: the manifest's */
-	int threads;      /* 0: the manifest's */
-	double timeout_s; /* 0: the manifest's */
+	int runs;              /* 0: the manifest's */
+	int threads;           /* 0: the manifest's */
+	double timeout_s;      /* 0: the manifest's */
 	const char *args;      /* NULL: the manifest's */
 	const char *tsan_args; /* NULL: the manifest's */
 	bool no_tsan;
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
+	bool fail_fast;   /* the plain runs stop at the first hang or limit kill, and then
+	                   * nothing more runs (no TSan run, no cost table) */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };

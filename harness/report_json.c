@@ -93,6 +93,7 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_end_array(w);
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
+	json_bool(w, "stopped", s->stopped);
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);
 	stats_object(w, "ns_per_op", &s->ns_per_op, s->have_cost);
 	json_end_object(w);

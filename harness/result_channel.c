@@ -76,7 +76,9 @@ int result_channel_parse(const char *text, size_t len, struct lab_result *out)
 			char *space = strchr(line, ' ');
 			if (space)
 				*space = '\0';
-			seen |= apply_line(out, line, space ? space + 1 : "");
+			int bit = apply_line(out, line, space ? space + 1 : "");
+			out->records += bit == SEEN_HEADER;
+			seen |= bit;
 		}
 		pos += line_len + 1;
 	}

@@ -15,6 +15,8 @@ struct result_metric {
 
 struct lab_result {
 	bool complete; /* the record ended with "end": the lab finished writing it */
+	int records;   /* "racelab-result" headers seen: the lab kit writes one; more means
+	                * something else wrote on the channel too (a forgery) */
 	char what[64];
 	double observed;
 	double expected;

@@ -23,9 +23,16 @@
  *            unreaped zombie its pid, and so its process group id, cannot be reused, so
  *            the final group kill can never hit an unrelated group.
  *
- * Not handled here: descendants that setsid() out of the group.  Catching them needs
- * PR_SET_CHILD_SUBREAPER, a PID namespace or a cgroup, and the first changes state of the
- * whole calling process, which a library function must not do behind its caller's back.
+ *   wrap     With runner_set_wrap() (racelab run --wrap), a judged run starts as the wrap's
+ *            words followed by its own argv: a box around the program.  The wrap reports a
+ *            death by signal N as exit status 128 + N; that is read back as the signal.  The
+ *            process is then a child subreaper, and after the run every process it left
+ *            (a box's PID-namespace init whose parent was killed, a daemon that escaped) is
+ *            killed and reaped: nothing of the run outlives runner_run().
+ *
+ * Not handled without a wrap: descendants that setsid() out of the group.  Catching them
+ * needs PR_SET_CHILD_SUBREAPER, a PID namespace or a cgroup, and the first changes state
+ * of the whole calling process, which is main's call to make (runner_set_wrap).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,8 +44,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -54,6 +63,12 @@
 #define RUNNER_STALL_SAMPLE_S 0.02
 /* One read's worth; a Linux pipe holds 64 KiB by default. */
 #define RUNNER_READ_CHUNK 65536
+/* How long the sweep after a wrapped run may take before it gives up (seconds). */
+#define RUNNER_SWEEP_LIMIT_S 5.0
+
+/* The wrap set by runner_set_wrap(): borrowed words, wrap_n of them. */
+static char *const *wrap_words;
+static size_t wrap_n;
 
 /* A bounded byte sink: keeps the first limit bytes, counts the rest. */
 struct capture {
@@ -156,7 +171,7 @@ static void env_remove(char **env, size_t *n, const char *name)
 
 /* Our environment plus spec->env_extra plus the result fd. The array is malloc'd; its
  * strings are borrowed from environ, the spec and static storage. NULL with errno. */
-static char **env_build(const struct run_spec *spec)
+static char **env_build(const struct run_spec *spec, char *rw_entry)
 {
 	static char result_fd_entry[] = RUNNER_RESULT_FD_ENV "=3";
 	size_t n_env = 0, n_extra = 0, n = 0;
@@ -171,7 +186,7 @@ static char **env_build(const struct run_spec *spec)
 		}
 		n_extra++;
 	}
-	char **env = calloc(n_env + n_extra + 2, sizeof(*env));
+	char **env = calloc(n_env + n_extra + 3, sizeof(*env));
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < n_env; i++)
@@ -183,6 +198,10 @@ static char **env_build(const struct run_spec *spec)
 		env_put(env, &n, result_fd_entry);
 	else
 		env_remove(env, &n, RUNNER_RESULT_FD_ENV);
+	if (rw_entry)
+		env_put(env, &n, rw_entry);
+	else
+		env_remove(env, &n, RUNNER_WRAP_RW_ENV);
 	env[n] = NULL;
 	return env;
 }
@@ -555,7 +574,7 @@ static int pump(struct child *c, const struct run_spec *spec, struct capture *ou
 
 /* ---- reap and report ---- */
 
-static void fill_status(struct run_result *out, const struct child *c, int status)
+static void fill_status(struct run_result *out, const struct child *c, int status, bool wrapped)
 {
 	out->timed_out = c->timed_out;
 	out->stalled = c->stalled;
@@ -563,6 +582,13 @@ static void fill_status(struct run_result *out, const struct child *c, int statu
 	if (WIFEXITED(status)) {
 		out->exited = true;
 		out->exit_status = WEXITSTATUS(status);
+		/* Through a wrap, 128 + N is the program's death by signal N. */
+		if (wrapped && out->exit_status > 128 && out->exit_status - 128 < NSIG) {
+			out->exited = false;
+			out->signaled = true;
+			out->term_signal = out->exit_status - 128;
+			out->exit_status = 0;
+		}
 	} else if (WIFSIGNALED(status)) {
 		out->term_signal = WTERMSIG(status);
 		/* Our own timeout SIGKILL is reported as timed_out, not as a crash. */
@@ -602,6 +628,98 @@ static int watch(struct child *c, const struct run_spec *spec, struct capture *c
 	return 0;
 }
 
+/* ---- wrap ---- */
+
+int runner_set_wrap(char *const *wrap)
+{
+	size_t n = 0;
+
+	while (wrap && wrap[n])
+		n++;
+	if (n && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return -1;
+	wrap_words = wrap;
+	wrap_n = n;
+	return 0;
+}
+
+/* WRAP... ARGV...: malloc'd, borrowing every word. NULL with errno. */
+static char **wrap_argv(char *const *argv)
+{
+	size_t n = 0;
+
+	while (argv[n])
+		n++;
+	char **full = calloc(wrap_n + n + 1, sizeof(*full));
+	if (!full)
+		return NULL;
+	memcpy(full, wrap_words, wrap_n * sizeof(*full));
+	memcpy(full + wrap_n, argv, n * sizeof(*full));
+	return full;
+}
+
+/* SIGKILLs every child this process still has (orphans of a wrapped run, reparented to
+ * us as their subreaper). Returns how many it found. */
+static int kill_children(void)
+{
+	DIR *tasks = opendir("/proc/self/task");
+	struct dirent *t;
+	int found = 0;
+
+	while (tasks && (t = readdir(tasks))) {
+		char path[300];
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/children", t->d_name);
+		FILE *f = fopen(path, "re");
+		int pid;
+		while (f && fscanf(f, "%d", &pid) == 1) {
+			kill(pid, SIGKILL);
+			found++;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (tasks)
+		closedir(tasks);
+	return found;
+}
+
+/* After a wrapped run: kill and reap every process it left, until we have no child. A
+ * box's PID-namespace init is reapable only once the kernel has killed everything in its
+ * namespace, so an empty child list means the whole box is gone. */
+static void sweep_orphans(void)
+{
+	double give_up = now_s() + RUNNER_SWEEP_LIMIT_S;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG | __WALL);
+		if (pid > 0 || (pid < 0 && errno == EINTR))
+			continue;
+		if (pid < 0)
+			return; /* ECHILD: nothing left */
+		if (now_s() > give_up) {
+			fprintf(stderr, "racelab: a wrapped run left processes that do not die\n");
+			return;
+		}
+		kill_children();
+		nanosleep(&(struct timespec){0, 2000000}, NULL);
+	}
+}
+
+/* "RACELAB_WRAP_RW=dir" for a wrapped run that needs a writable directory, malloc'd;
+ * NULL when none is needed (or without memory: the run then simply lacks it). */
+static char *wrap_rw_entry(const struct run_spec *spec, bool wrapped)
+{
+	if (!wrapped || !spec->box_rw_dir)
+		return NULL;
+	size_t n = strlen(RUNNER_WRAP_RW_ENV) + strlen(spec->box_rw_dir) + 2;
+	char *entry = malloc(n);
+	if (entry)
+		snprintf(entry, n, "%s=%s", RUNNER_WRAP_RW_ENV, spec->box_rw_dir);
+	return entry;
+}
+
 int runner_run(const struct run_spec *spec, struct run_result *out)
 {
 	struct child c = {.pid = -1, .pidfd = -1, .out_fd = -1, .res_fd = -1};
@@ -610,13 +728,22 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 	struct capture cap_out = {.limit = limit}, cap_res = {.limit = limit};
 	int status = 0, err, rc = -1;
 
+	bool wrapped = spec->judged && wrap_n > 0;
+	struct run_spec run = *spec;
+	char **full = NULL, *rw_entry = NULL;
+
 	memset(out, 0, sizeof(*out));
 	errno = EINVAL;
 	if (spec->argv && spec->argv[0]) {
-		char **env = env_build(spec);
-		rc = env ? spawn(spec, env, &c) : -1;
+		rw_entry = wrap_rw_entry(spec, wrapped);
+		full = wrapped ? wrap_argv(spec->argv) : NULL;
+		run.argv = wrapped ? full : spec->argv;
+		char **env = run.argv ? env_build(spec, rw_entry) : NULL;
+		rc = env ? spawn(&run, env, &c) : -1;
 		err = errno;
 		free(env);
+		free(full);
+		free(rw_entry);
 		errno = err;
 	}
 	if (rc < 0) {
@@ -629,7 +756,9 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 	kill_group(c.pid);
 	if (reap(c.pid, &status) < 0 && !err)
 		err = errno;
-	fill_status(out, &c, status);
+	if (wrapped)
+		sweep_orphans();
+	fill_status(out, &c, status, wrapped);
 	if (collect(out, &cap_out, &cap_res, spec->result_channel) < 0 && !err)
 		err = errno;
 	close_fd(&c.pidfd);

@@ -26,6 +26,10 @@ struct run_spec {
 	void (*on_stall)(pid_t pid, void *ctx); /* called on a stall, before the kill, while
 	                                         * the process can still be inspected */
 	void *stall_ctx;
+	bool judged;            /* the program under test: started through the wrap, when one is set
+	                         * (runner_set_wrap); helper tools (gdb) leave this false */
+	const char *box_rw_dir; /* a directory the judged program must be able to write (its
+	                         * TSan logs): passed to the wrap as RACELAB_WRAP_RW; may be NULL */
 };
 
 struct run_result {
@@ -46,6 +50,23 @@ struct run_result {
 	size_t result_len;
 	size_t result_dropped; /* result-channel bytes past capture_limit, thrown away */
 };
+
+/* Environment variable through which a wrap learns the directory it must make writable. */
+#define RUNNER_WRAP_RW_ENV "RACELAB_WRAP_RW"
+
+/* Every later judged run starts as WRAP[0] WRAP[1] ... ARGV[0] ARGV[1] ... : a box around
+ * the program (`racelab run --wrap`; scripts/sandbox for grading). wrap is borrowed, NULL
+ * or empty for none. Process-wide, for main to call once before any run; it also makes this
+ * process a child subreaper (prctl), so that after each wrapped run every process the run
+ * started, wherever it moved, is killed and reaped before its results are read.
+ *
+ * The wrap protocol: the wrap passes the result channel (fd 3, RACELAB_RESULT_FD), stdin,
+ * stdout and stderr through to the program; reports the program's death by signal N as exit
+ * status 128 + N (as shells, timeout and bwrap do), which the runner reads back as the
+ * signal; makes RACELAB_WRAP_RW, when set, writable at the same path inside its box; and
+ * keeps the processes it does not hand to a PID namespace in the run's process group.
+ * Returns 0, or -1 with errno when this process cannot become a subreaper. */
+int runner_set_wrap(char *const *wrap);
 
 /* Runs spec->argv[0] and fills *out (zeroed first). Returns 0 when the program ran, whatever
  * its fate; -1 with errno when it could not be started or waited for (out->started says

@@ -1,5 +1,6 @@
 /* series.c: runs a program repeatedly and summarises what happened. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,12 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 		first_line(run->output, line, sizeof(line));
 		snprintf(detail, cap, "exit status %d%s%s", run->exit_status, line[0] ? ": " : "",
 		         line);
+		return RUN_ERROR;
+	}
+	if (has_result && result->records > 1) {
+		snprintf(detail, cap,
+		         "%d result records on the channel (the lab kit writes one): not trusted",
+		         result->records);
 		return RUN_ERROR;
 	}
 	if (has_result)
@@ -124,6 +131,13 @@ void series_record(struct run_record *rec, const struct run_result *rr, bool req
 	rec->output_bytes = rr->output_len + rr->output_dropped;
 }
 
+bool series_run_is_hang_or_kill(const struct run_record *rec)
+{
+	return rec->cls == RUN_HANG ||
+	       (rec->cls == RUN_CRASH &&
+	        (rec->signal == SIGKILL || rec->signal == SIGXCPU || rec->signal == SIGXFSZ));
+}
+
 void series_join_args(char *const *argv, char *out, size_t cap)
 {
 	size_t len = 0;
@@ -173,6 +187,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .stall_ms = opts->stall_ms,
 	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
+	    .judged = true,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};
 	spec.stall_ctx = &sc;
@@ -187,6 +202,10 @@ int series_run(char *const *argv, const char *label, const struct series_options
 		run_result_free(&rr);
 		if (opts->progress)
 			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);
+		if (opts->stop_at_hang && series_run_is_hang_or_kill(&out->runs[out->n_runs - 1])) {
+			out->stopped = true;
+			break;
+		}
 	}
 	series_summarise(out, opts->symptoms);
 	return 0;

@@ -55,6 +55,8 @@ struct series {
 	char hang_note[200];  /* why there is no diagnosis, when a run stalled */
 	bool have_cost;
 	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
+	bool stopped;           /* stop_at_hang ended the series at a run that hung or was
+	                         * killed by a limit (perhaps its last) */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);
@@ -69,6 +71,8 @@ struct series_options {
 	int stall_ms;           /* > 0: deadlocked runs are stopped early and diagnosed */
 	bool no_aslr;           /* run with address randomisation off (a TSan build needed it) */
 	const char *source_dir; /* for relative paths in the diagnosis */
+	bool stop_at_hang;      /* stop at the first run that hangs or is killed by a limit
+	                         * (SIGKILL, SIGXCPU, SIGXFSZ): racelab run --fail-fast */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };
@@ -89,6 +93,10 @@ void series_free(struct series *s);
 
 /* Fills *rec (zeroed first) from one finished run: its result record, class and status. */
 void series_record(struct run_record *rec, const struct run_result *rr, bool require_result);
+
+/* Does this run end a series that stops at its first hang (a hang, or a kill by a limit:
+ * SIGKILL, SIGXCPU, SIGXFSZ)? Pure. */
+bool series_run_is_hang_or_kill(const struct run_record *rec);
 
 /* The arguments after argv[0], joined by spaces, for people. */
 void series_join_args(char *const *argv, char *out, size_t cap);

@@ -87,7 +87,9 @@ static int attempt(char *const *argv, double timeout_s, bool no_aslr, struct tsa
 	                        .capture_limit = 1 << 16,
 	                        .result_channel = true,
 	                        .no_aslr = no_aslr,
-	                        .quiet_stdin = true};
+	                        .quiet_stdin = true,
+	                        .judged = true,
+	                        .box_rw_dir = dir};
 	struct run_result rr;
 	int rc = runner_run(&spec, &rr);
 	if (rc != 0) {

@@ -90,7 +90,7 @@ fi
 # ---- scoring ---------------------------------------------------------------------------
 # set FIXTURE ARGS HIDDEN [JQ]: one set's line (grading/set.jq), JQ applied to the report.
 set_line() {
-	jq "${4:-.}" "$fx/$1" | jq -c --arg args "$2" --argjson hidden "$3" --argjson status 1 \
+	jq "${4:-.}" "$fx/$1" | jq -c --arg args "$2" --argjson hidden "$3" --argjson status 1 --arg src /grade/src/ \
 		--arg limit none -f "$repo/grading/set.jq"
 }
 # item SETS_FILE: the item JSON (grading/score.jq) with the default rubric's points.

@@ -5,6 +5,7 @@
 
 #include "cunit_main.h"
 #include "result_channel.h"
+#include "series.h"
 
 static void test_captured_racy_record(void)
 {
@@ -86,6 +87,36 @@ static void test_metric_values_and_overflow(void)
 	CU_ASSERT_DOUBLE_EQUAL(r.metrics[3].value, 3, 0);
 }
 
+/* A program that sprays a forged "correct" record on every fd it has also hits the result
+ * channel; with the lab kit's own (racy) record after it, the run is not trusted, whatever
+ * order the two came in. */
+static void test_forged_second_record_not_trusted(void)
+{
+	static const char forged[] = "racelab-result 1\nwhat counter\nobserved 200000\n"
+	                             "expected 200000\nsymptom 0\nend\n";
+	size_t len;
+	char *racy = fixture_read("results/lab03-racy.txt", &len);
+	for (int forged_first = 0; forged_first < 2; forged_first++) {
+		char text[8192];
+		snprintf(text, sizeof(text), "%s%.*s", forged_first ? forged : "", (int)len, racy);
+		if (!forged_first)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s", forged);
+		struct lab_result r;
+		CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, strlen(text), &r), 0);
+		CU_ASSERT_EQUAL(r.records, 2);
+		struct run_result run = {.started = true, .exited = true, .exit_status = 0};
+		char detail[200];
+		CU_ASSERT_EQUAL(series_classify(&run, &r, true, true, detail, sizeof(detail)),
+		                RUN_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(detail, "2 result records"));
+	}
+	/* The lab kit's record alone is one record, classified on its merits. */
+	struct lab_result r;
+	CU_ASSERT_EQUAL_FATAL(result_channel_parse(racy, len, &r), 0);
+	CU_ASSERT_EQUAL(r.records, 1);
+	free(racy);
+}
+
 CU_ErrorCode register_suites(void)
 {
 	CU_pSuite s = CU_add_suite("result channel", NULL, NULL);
@@ -96,5 +127,6 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "truncated record", test_truncated_record_rejected);
 	CU_add_test(s, "table", test_table);
 	CU_add_test(s, "metrics", test_metric_values_and_overflow);
+	CU_add_test(s, "a forged second record", test_forged_second_record_not_trusted);
 	return CU_get_error();
 }

@@ -472,6 +472,103 @@ static void test_overhead_small(void)
 		printf("\n    median overhead %.3f ms ", extra[10] * 1e3);
 }
 
+/* ---- runner_set_wrap: a box around each judged run ---- */
+
+static void test_wrap_prepends(void)
+{
+	char *wrap[] = {"/bin/sh", "-c", "echo wrapped; exec \"$@\"", "wrap", NULL};
+	struct run_spec spec = default_spec();
+	struct run_result r;
+
+	CU_ASSERT_EQUAL_FATAL(runner_set_wrap(wrap), 0);
+	spec.result_channel = true;
+	spec.judged = true;
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "result", "through"), 0);
+	CU_ASSERT_STRING_EQUAL(r.output, "wrapped\non stdout\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.result); /* fd 3 reached the program through the wrap */
+	CU_ASSERT_STRING_EQUAL(r.result, "through");
+	run_result_free(&r);
+	/* A run that is not the program under test (gdb) is not wrapped. */
+	spec.judged = false;
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "result", "direct"), 0);
+	CU_ASSERT_STRING_EQUAL(r.output, "on stdout\n");
+	run_result_free(&r);
+	runner_set_wrap(NULL);
+}
+
+static void test_wrap_signal_status(void)
+{
+	/* sh, like bwrap and timeout, reports a child's death by signal N as 128 + N. */
+	char *wrap[] = {"/bin/sh", "-c", "\"$@\"; exit $?", "wrap", NULL};
+	struct run_spec spec = default_spec();
+	struct run_result r;
+
+	CU_ASSERT_EQUAL_FATAL(runner_set_wrap(wrap), 0);
+	spec.judged = true;
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "segv", NULL), 0);
+	CU_ASSERT(r.signaled && !r.exited);
+	CU_ASSERT_EQUAL(r.term_signal, SIGSEGV);
+	run_result_free(&r);
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "exit", "7"), 0);
+	CU_ASSERT(r.exited && !r.signaled);
+	CU_ASSERT_EQUAL(r.exit_status, 7);
+	run_result_free(&r);
+	runner_set_wrap(NULL);
+}
+
+static void test_wrap_rw_dir(void)
+{
+	char *wrap[] = {"/bin/sh", "-c", "echo \"rw=${RACELAB_WRAP_RW-unset}\"", "wrap", NULL};
+	struct run_spec spec = default_spec();
+	struct run_result r;
+
+	CU_ASSERT_EQUAL_FATAL(runner_set_wrap(wrap), 0);
+	spec.judged = true;
+	spec.box_rw_dir = "/tmp/racelab-tsan-test";
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "exit", "0"), 0);
+	CU_ASSERT_STRING_EQUAL(r.output, "rw=/tmp/racelab-tsan-test\n");
+	run_result_free(&r);
+	/* Inherited from our environment, it would name a folder the run did not ask for. */
+	setenv(RUNNER_WRAP_RW_ENV, "/elsewhere", 1);
+	spec.box_rw_dir = NULL;
+	CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, "exit", "0"), 0);
+	unsetenv(RUNNER_WRAP_RW_ENV);
+	CU_ASSERT_STRING_EQUAL(r.output, "rw=unset\n");
+	run_result_free(&r);
+	runner_set_wrap(NULL);
+}
+
+/* A daemon started in the wrap leaves the run's session and group; once the run is over,
+ * runner_run() has killed and reaped it: gone at once, not after a while. */
+static void test_wrap_sweeps_escapees(void)
+{
+	char *wrap[] = {
+	    "/bin/sh", "-c",
+	    "setsid sleep 30 </dev/null >/dev/null 2>&1 & echo \"daemon $!\"; exec \"$@\"", "wrap",
+	    NULL};
+	const char *modes[] = {"exit", "sleep"};
+	struct run_spec spec = default_spec();
+	struct run_result r;
+
+	CU_ASSERT_EQUAL_FATAL(runner_set_wrap(wrap), 0);
+	spec.judged = true;
+	spec.timeout_s = 0.5;
+	for (int i = 0; i < 2; i++) { /* a normal end, then a timeout */
+		int daemon = 0;
+		CU_ASSERT_EQUAL_FATAL(run_mode(spec, &r, modes[i], i ? "10" : "0"), 0);
+		CU_ASSERT_EQUAL(r.timed_out, i == 1);
+		CU_ASSERT_FATAL(sscanf(r.output, "daemon %d", &daemon) == 1 && daemon > 0);
+		errno = 0;
+		CU_ASSERT(kill(daemon, 0) == -1 && errno == ESRCH);
+		run_result_free(&r);
+	}
+	int status;
+	errno = 0;
+	CU_ASSERT_EQUAL(waitpid(-1, &status, WNOHANG), -1);
+	CU_ASSERT_EQUAL(errno, ECHILD);
+	runner_set_wrap(NULL);
+}
+
 CU_ErrorCode register_suites(void)
 {
 	static const struct {
@@ -497,6 +594,10 @@ CU_ErrorCode register_suites(void)
 	    {"no fd leaks", test_no_fd_leaks},
 	    {"no zombies after 200 runs", test_no_zombies},
 	    {"overhead after exit", test_overhead_small},
+	    {"wrap prepends, passes the channel", test_wrap_prepends},
+	    {"wrap: 128 + N is signal N", test_wrap_signal_status},
+	    {"wrap: RACELAB_WRAP_RW", test_wrap_rw_dir},
+	    {"wrap: escapees killed and reaped", test_wrap_sweeps_escapees},
 	};
 	CU_pSuite suite = CU_add_suite("runner", NULL, NULL);
 
