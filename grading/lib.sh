@@ -164,6 +164,9 @@ rubric_check() {
 		if [[ $RUBRIC_NUMBERS == *" $key "* ]] && ! [[ $value =~ ^[0-9]+([.][0-9]+)?$ ]]; then
 			echo "$file:$n: $key = '$value': not a number"; bad=1
 		fi
+		if [[ $key =~ ^(runs|timeout)$ ]] && ! [[ $value =~ ^([0-9]+([.][0-9]+)?|manifest)$ ]]; then
+			echo "$file:$n: $key = '$value': not a number or 'manifest'"; bad=1
+		fi
 		if [[ $key == *visibility ]] && ! [[ $value =~ ^(visible|hidden|after_due_date|after_published)$ ]]; then
 			echo "$file:$n: $key = '$value': not visible, hidden, after_due_date or after_published"; bad=1
 		fi

@@ -49,25 +49,28 @@ def finding_text:
 | (total("SYMPTOM") + total("ERROR")) as $wrong
 | ([$sets[] | select(.counts == null)] | length) as $no_report
 | ($tsan != null and $tsan.ran and $tsan.error == null) as $tsan_ran
+# racelab --fail-fast skips TSan after a plain run hung or hit a limit: the student's
+# doing, not the grader's (the status is hung or killed; TSan gives no verdict).
+| ($tsan != null and ($tsan.ran | not) and (($tsan.error // "") | test("fail-fast"))) as $tsan_skipped
 | ($tsan_ran and ([$tsan.class] | inside(["OK", "SYMPTOM", "ERROR"]))) as $tsan_finished
 | ($tsan != null and (($tsan.findings // []) | length) > 0) as $racy
 | ($tsan_finished and ($racy | not)) as $tsan_clean
 | [$sets[] | .counts != null and (.counts | add) > 0 and .counts.OK == (.counts | add)] as $set_ok
 | ($set_ok | map(select(.)) | length) as $sets_correct
-| ([$sets[] | .n_runs // 0] | min // 0) as $n_runs
+| ([$sets[] | .n_runs // 0] | max // 0) as $n_runs
 | (if $built_ok | not then (if ($limits | length) > 0 then "killed" else "build-failed" end)
    elif ($limits | length) > 0 or $killed_runs > 0 then "killed"
    elif $hangs > 0 then "hung"
    elif $crashes > 0 then "crashed"
    elif $wrong > 0 then "wrong"
    elif $racy then "racy"
-   elif $no_report > 0 or $nsets == 0 or ($tsan_ran | not) then "error"
+   elif $no_report > 0 or $nsets == 0 or (($tsan_ran or $tsan_skipped) | not) then "error"
    else "ok" end) as $status
 | ($sets[0].metric // {})[$speed_metric] as $mine
 | (if $p_speed > 0 and $ref != null and $mine != null and $mine > 0 and ($ref[$speed_metric] // null) != null
    then ($ref[$speed_metric] / $mine) else null end) as $ratio
 | ($errors | split("\n") | map(select(. != ""))) as $error_lines
-| (if $tsan == null then "TSan" elif $tsan_public then "TSan (\($tsan.args))" else "TSan (hidden arguments)" end) as $tsan_name
+| (if $tsan == null or ($tsan.args // "") == "" then "TSan" elif $tsan_public then "TSan (\($tsan.args))" else "TSan (hidden arguments)" end) as $tsan_name
 | ([
     { item: "build", max: $p_build,
       points: (if $built_ok then $p_build else 0 end),
@@ -88,6 +91,7 @@ def finding_text:
       points: (if $built_ok and $tsan_clean then $p_tsan else 0 end),
       evidence: (if ($built_ok | not) then ["not run: it does not build"]
                  elif $tsan == null then ["\($tsan_name) did not run"]
+                 elif $tsan_skipped then ["\($tsan_name) not run: a plain run hung or hit a limit, so grading stopped there (no verdict)"]
                  elif ($tsan_ran | not) then ["\($tsan_name) could not run: \($tsan.error // "?") (the grader's problem; ask your instructor)"]
                  elif $racy then ["\($tsan_name) found \($tsan.findings | length) problem(s):"] + ($tsan.findings | map("  " + finding_text))
                  elif $tsan_hung then ["\($tsan_name): its run hung, so TSan gave no verdict (a program that deadlocks under TSan prints nothing)"]

@@ -126,6 +126,15 @@ set_line lab03-racy-read.json "--threads 2" false \
 [ "$(item "$work/tsanhang.jsonl" | jq -c '[.status, .points.tsan, .points.no_hang]')" = '["hung",0,0]' ] &&
 	pass "a TSan run that hangs earns no TSan points (no verdict), status hung" || fail "TSan hang"
 
+set_line lab05-deadlock.json "--threads 2" false '.experiments[0].plain.runs |= .[0:1] |
+	.experiments[0].plain.counts = {"OK":0,"SYMPTOM":0,"CRASH":0,"HANG":1,"ERROR":0} |
+	.experiments[0].tsan = (.experiments[0].tsan | .ran = false | .findings = [] | .args = "" |
+	.error = "not run: a plain run hung or was killed by a limit (--fail-fast)")' >"$work/ff.jsonl"
+item "$work/ff.jsonl" | jq -e '.status == "hung" and .points.tsan == 0 and
+	(.explain[] | select(.item == "tsan") | .evidence[0] | test("not run: a plain run hung"))' >/dev/null &&
+	pass "TSan skipped by --fail-fast after a hang: hung, no TSan points, said why (not a grader error)" ||
+	fail "fail-fast item: $(item "$work/ff.jsonl" | jq -c '[.status, .explain]')"
+
 # A deadlock, as a hidden set after a visible one: wait-for lines and TSan's lock cycle.
 {
 	set_line lab03-racy-read.json "--threads 2 --iterations 1000000" false \
