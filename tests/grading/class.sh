@@ -131,10 +131,10 @@ if jq -e '[.items[].tsan.findings[]? | select(.kind == "lock-order-inversion")] 
 fi
 grep -q "runs hung \[H*\]" "$dead.txt" && pass "the deadlock's report shows the hung runs" || fail "no hung runs shown"
 grep -q "TSan (--threads 2 --iterations 100) ran to the end and found nothing" "$(report "O'Brien, Pat").txt" &&
-	grep -q "hidden set 2: 0/3 runs right" "$(report "O'Brien, Pat").txt" &&
+	grep -q "hidden set 2: [0-2]/3 runs right .* - lost" "$(report "O'Brien, Pat").txt" &&
 	pass "atomic-apart: TSan's clean run earns its points; the hidden set failed, shown by number" ||
 	fail "O'Brien report: $(cat "$(report "O'Brien, Pat").txt")"
-grep -q -- "--threads 3 --iterations 300" "$work"/out1/reports/*.txt "$work"/out1/junit.xml &&
+grep -q -- "--threads 3 --iterations 3000" "$work"/out1/reports/*.txt "$work"/out1/junit.xml &&
 	fail "a hidden set's arguments reached a student's report" || pass "no hidden argument set in any report or junit.xml"
 unexplained=$(jq -r '.items[] | select(.score < .max_score) | select([.explain[] | select(.points < .max)
 	| .evidence | length > 0] | all | not) | "\(.student) lab \(.lab)"' "$work"/out1/reports/*.json)
@@ -147,7 +147,7 @@ for k in 3 4 5 6 7 8 9 10; do
 	cp -a "$class/José d’Arc" "$rep/José d’Arc $k"
 	cp -a "$class/O'Brien, Pat" "$rep/O'Brien, Pat $k"
 done
-"$repo/scripts/grade" "$rep" --labs 3,4 --rubrics "$rubrics" --out "$work/out1" --jobs 2 2>"$work/repeat.log" ||
+"$repo/scripts/grade" "$rep" --labs 3,4 --rubrics "$rubrics" --out "$work/out1" 2>"$work/repeat.log" ||
 	fail "the repeated grading exited $?"
 for who in "José d’Arc" "O'Brien, Pat"; do
 	scores=$( { row "$who"; grep -F "\"$who " "$work/out1/grades.csv" || true; grep -F "\"$who" "$work/out2/grades.csv"; } |
@@ -167,7 +167,7 @@ r=$ag/results/results.json
 [ "$(jq -c '[.tests[] | .visibility]' "$r" 2>/dev/null)" = '["visible","after_due_date"]' ] &&
 	pass "Gradescope: the lab's test visible, its hidden sets' test after the due date" ||
 	fail "Gradescope tests: $(jq -c '.tests' "$r" 2>/dev/null || cat "$work/gradescope.log")"
-grep -q -- "--threads 3 --iterations 300" "$r" && fail "Gradescope output shows a hidden set's arguments" ||
+grep -q -- "--threads 3 --iterations 3000" "$r" && fail "Gradescope output shows a hidden set's arguments" ||
 	pass "Gradescope output does not show the hidden set's arguments"
 [ "$(jq '.score' "$r")" = 60 ] && pass "Gradescope score 60, as in the class run" || fail "Gradescope score $(jq '.score' "$r")"
 
