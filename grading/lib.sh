@@ -20,16 +20,31 @@ say() { printf 'grade: %s\n' "$*" >&2; }
 die() { say "$*"; exit 3; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-# jq parses racelab's JSON and writes ours. Installed when root; named when not.
-need_jq() {
-	have jq && return 0
-	if [ "$EUID" = 0 ] && have apt-get; then
-		say "installing jq (apt-get)"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null 2>&1 ||
+# need_tools: what grading needs on this machine, checked once at the start: root (student
+# code runs as an unprivileged UID), bubblewrap that can make namespaces here, jq, and the
+# usual tools. As root with apt-get, bubblewrap and jq are installed when missing; anything
+# still missing is named on one line, and the grader stops with status 3.
+need_tools() {
+	local missing=() t pkg
+	if [ "$EUID" = 0 ] && have apt-get && { ! have jq || ! have bwrap; }; then
+		pkg=()
+		have jq || pkg+=(jq)
+		have bwrap || pkg+=(bubblewrap)
+		say "installing ${pkg[*]} (apt-get)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkg[@]}" >/dev/null 2>&1 ||
 			{ apt-get update -qq >/dev/null 2>&1 &&
-				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null 2>&1; } || true
+				DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkg[@]}" >/dev/null 2>&1; } || true
 	fi
-	have jq || die "jq: not installed and cannot install it here: apt-get install jq"
+	[ "$EUID" = 0 ] || missing+=("root (student code runs as the unprivileged racelab-grader)")
+	for t in jq:jq bwrap:bubblewrap cmake:cmake setpriv:util-linux prlimit:util-linux \
+		timeout:coreutils flock:util-linux unzip:unzip zipinfo:unzip; do
+		have "${t%%:*}" || missing+=("${t%%:*} (apt-get install ${t#*:})")
+	done
+	have cc || have clang || have gcc || missing+=("a C compiler (apt-get install clang)")
+	if have bwrap && [ "$("$SANDBOX" --check 2>/dev/null | sed -n 's/^bwrap: //p')" != yes ]; then
+		missing+=("bubblewrap that can make namespaces (refused here, e.g. by Docker's seccomp profile: use a VM)")
+	fi
+	[ ${#missing[@]} = 0 ] || die "cannot grade on this machine: missing $(IFS=';'; echo "${missing[*]}" | sed 's/;/, /g')"
 }
 
 # write_atomic FILE: stdin to FILE through a temporary file and a rename, so a reader (or
@@ -260,7 +275,7 @@ unpack() {
 	mkdir -p "$dest"
 	chown "$GRADER_USER" "$dest" 2>/dev/null || true
 	local abs inner
-	abs=$(cd "$(dirname "$a")" && pwd)/$(basename "$a")
+	[[ $a == /* ]] && abs=$a || abs=$PWD/$a
 	case $a in
 	*.zip) inner=/in/archive.zip; set -- unzip -qq -o "$inner" -d /out ;;
 	*) inner=/in/archive.tar.gz; set -- tar -xzf "$inner" -C /out --no-same-owner --no-same-permissions ;;
@@ -272,11 +287,12 @@ unpack() {
 
 # submission_root DIR: where labs/ is (a folder packed with one top-level folder is fine).
 submission_root() {
-	local d=$1 subs
+	local d=$1 subs f
 	if [ -d "$d/labs" ] && [ ! -L "$d/labs" ]; then echo "$d"; return; fi
-	subs=$(find "$d" -mindepth 1 -maxdepth 1 -type d)
-	if [ "$(printf '%s\n' "$subs" | grep -c .)" = 1 ] && [ -d "$subs/labs" ] && [ ! -L "$subs/labs" ]; then
-		echo "$subs"; return
+	subs=()
+	while IFS= read -r -d '' f; do subs+=("$f"); done < <(find "$d" -mindepth 1 -maxdepth 1 -type d -print0)
+	if [ ${#subs[@]} = 1 ] && [ -d "${subs[0]}/labs" ] && [ ! -L "${subs[0]}/labs" ]; then
+		printf '%s\n' "${subs[0]}"; return
 	fi
 	echo "$d"
 }
@@ -286,8 +302,8 @@ submission_root() {
 student_files() {
 	local root=$1 src=$2 lab=$3 f rel
 	[ -d "$root/labs/$lab" ] && [ ! -L "$root/labs" ] && [ ! -L "$root/labs/$lab" ] || return 0
-	find -P "$root/labs/$lab" -mindepth 1 -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) |
-		sort | while read -r f; do
+	find -P "$root/labs/$lab" -mindepth 1 -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) \
+		-print0 | sort -z | while IFS= read -r -d '' f; do
 			rel=labs/$lab/$(basename "$f")
 			[ -f "$src/$rel" ] && [ ! -L "$src/$rel" ] || continue
 			[ "$(stat -c %s "$f")" -le "$MAX_SOURCE_BYTES" ] || continue
@@ -298,7 +314,9 @@ student_files() {
 # ignored_files ROOT PRISTINE_SRC: up to 20 of the student's files that are not taken.
 ignored_files() {
 	local root=$1 src=$2 rel
-	(cd "$root" && find -P . -mindepth 1 ! -type d | sed 's|^\./||') | sort | while read -r rel; do
+	(cd "$root" && find -P . -mindepth 1 ! -type d -print0) | sort -z |
+		while IFS= read -r -d '' rel; do
+		rel=${rel#./}
 		case $rel in
 		labs/*/*.c | labs/*/*.h)
 			[ -f "$root/$rel" ] && [ ! -L "$root/$rel" ] && [ -f "$src/$rel" ] && continue ;;
