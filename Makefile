@@ -21,6 +21,11 @@ help:
 	@echo "  make all       build everything"
 	@echo "  make clean     remove $(BUILD)/"
 	@echo ""
+	@echo "Exit status of make labN: 0 when racelab says \"looks fixed\"; 2 otherwise, GNU make's"
+	@echo "only failure status: after the compiler's first errors when the build failed (no"
+	@echo "runs, no verdict), else with racelab's status in make's last line: \"Error 1\" the bug"
+	@echo "showed, \"Error 3\" cannot run, \"Error 4\" TSan could not run (README: Exit statuses)."
+	@echo ""
 	@echo "More: $(RACELAB) --help"
 
 $(CONFIGURED):
@@ -32,14 +37,27 @@ configure:
 all: $(CONFIGURED)
 	@cmake --build $(BUILD)
 
-# make lab3 / make lab03: build that lab's programs (both flavours, its solutions, the
-# harness), then run it. Exit status 1 only means "the bug showed": the point of a lab.
+# make lab3 / make lab03: build that lab's programs (the lab first, so errors in the
+# student's code come before the rest is built; then both flavours, its solutions, the
+# harness), then run it. A build that fails stops here: the compiler's first errors, no
+# runs, exit status 2. Otherwise the status is racelab's: make exits 0 when racelab does
+# (looks fixed), and 2 otherwise, naming racelab's status in its last line ("Error 1": the
+# bug showed). GNU make has no other failure status. See README.md, "Exit statuses".
 lab%: $(CONFIGURED) FORCE
 	@n=$$(printf '%02d' "$$(echo '$*' | sed 's/^0*//')" 2>/dev/null) || \
 		{ echo "racelab: lab$*: not a lab number (make help)" >&2; exit 2; }; \
-	cmake --build $(BUILD) --target lab$$n-all | grep -v '^ninja: no work to do' || true; \
-	test -x $(BUILD)/bin/lab$$n || { echo "racelab: lab$*: no such lab or build failed" >&2; exit 2; }; \
-	$(RACELAB) run lab$$n; status=$$?; [ $$status -le 1 ]
+	log=$(BUILD)/lab$$n-build.log; \
+	if ! { cmake --build $(BUILD) --target lab$$n && \
+	       cmake --build $(BUILD) --target lab$$n-all; } >$$log 2>&1; then \
+		if grep -Eq "unknown target 'lab$$n'|No rule to make target '?lab$$n'" $$log; then \
+			echo "racelab: lab$*: no such lab ($(RACELAB) list shows them)" >&2; exit 2; fi; \
+		scripts/first-errors "$(CURDIR)" $$log >&2; \
+		echo "racelab: lab$*: the build failed: nothing was run; fix the errors above" \
+			"(all of them: $$log), then make lab$* again" >&2; \
+		exit 2; \
+	fi; \
+	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
+	exec $(RACELAB) run lab$$n
 
 labs: all
 	@$(RACELAB) labs

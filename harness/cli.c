@@ -12,7 +12,7 @@ const char cli_usage[] =
     "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
-    "       racelab labs\n"
+    "       racelab labs [--quiet]\n"
     "       racelab --help | --version\n"
     "\n"
     "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
@@ -34,10 +34,63 @@ const char cli_usage[] =
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
     "\n"
+    "A command refuses options it does not take.\n"
+    "\n"
     "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
     "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
-    "(not built, program missing); 4 no bug seen but TSan could not run.\n"
+    "(not built, build older than its sources, program missing); 4 no bug seen but\n"
+    "TSan could not run. `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
+    "only failure status): after the compiler's errors when the build failed, else\n"
+    "with racelab's status in make's last line (\"Error 1\": the bug showed).\n"
     "Colour only on a terminal and never when NO_COLOR is set.\n";
+
+/* The options, one bit each, so each command can say which it takes. */
+enum cli_option {
+	OPT_SOLUTION = 1 << 0,
+	OPT_RUNS = 1 << 1,
+	OPT_THREADS = 1 << 2,
+	OPT_TIMEOUT = 1 << 3,
+	OPT_ARGS = 1 << 4,
+	OPT_TSAN_ARGS = 1 << 5,
+	OPT_NO_TSAN = 1 << 6,
+	OPT_QUIET = 1 << 7,
+	OPT_JSON = 1 << 8,
+	OPT_JUNIT = 1 << 9,
+	OPT_EXEC = 1 << 10,
+	OPT_WRAP = 1 << 11,
+	OPT_FAIL_FAST = 1 << 12,
+};
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} option_names[] = {
+    {OPT_SOLUTION, "--solution"},   {OPT_RUNS, "--runs"},   {OPT_THREADS, "--threads"},
+    {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},   {OPT_TSAN_ARGS, "--tsan-args"},
+    {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"}, {OPT_JSON, "--json"},
+    {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},   {OPT_WRAP, "--wrap"},
+    {OPT_FAIL_FAST, "--fail-fast"},
+};
+
+/* The options each command honours; any other is refused, never silently ignored. */
+static unsigned options_taken(const struct cli *c)
+{
+	switch (c->command) {
+	case CMD_RUN:
+		if (c->exec)
+			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
+			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
+		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
+		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
+		       OPT_FAIL_FAST;
+	case CMD_CHECK:
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
+	case CMD_LABS:
+		return OPT_QUIET;
+	default:
+		return 0;
+	}
+}
 
 static int fail(char *err, size_t cap, const char *what, const char *why)
 {
@@ -84,23 +137,24 @@ static bool is_option(const char *arg, const char *name)
 	return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-/* Applies one option at argv[*i]. Returns 0, or -1 with err set. */
-static int parse_option(int argc, char **argv, int *i, struct cli *out, char *err, size_t cap)
+/* Applies one option at argv[*i], adding its bit to *given. Returns 0, or -1 with err set. */
+static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned *given, char *err,
+                        size_t cap)
 {
 	const char *arg = argv[*i], *v;
 	if (strcmp(arg, "--solution") == 0)
-		return out->all_solutions = true, 0;
+		return *given |= OPT_SOLUTION, out->all_solutions = true, 0;
 	if (strcmp(arg, "--no-tsan") == 0)
-		return out->no_tsan = true, 0;
+		return *given |= OPT_NO_TSAN, out->no_tsan = true, 0;
 	if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
-		return out->quiet = true, 0;
+		return *given |= OPT_QUIET, out->quiet = true, 0;
 	if (strcmp(arg, "--exec") == 0)
-		return out->exec = true, 0;
+		return *given |= OPT_EXEC, out->exec = true, 0;
 	if (strcmp(arg, "--fail-fast") == 0)
-		return out->fail_fast = true, 0;
+		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
-		return out->solution = arg + 11,
-		       *out->solution ? 0 : fail(err, cap, arg, "no name");
+		return *given |= OPT_SOLUTION, out->solution = arg + 11,
+		                               *out->solution ? 0 : fail(err, cap, arg, "no name");
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
@@ -108,34 +162,37 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, char *er
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
-		return parse_int(v, 1, 100000, &out->runs)
+		return *given |= OPT_RUNS,
+		       parse_int(v, 1, 100000, &out->runs)
 		           ? fail(err, cap, "--runs", "expected a number of runs from 1 to 100000")
 		           : 0;
 	if ((v = option_value(argc, argv, i, "--threads")))
-		return parse_int(v, 1, 1024, &out->threads)
+		return *given |= OPT_THREADS,
+		       parse_int(v, 1, 1024, &out->threads)
 		           ? fail(err, cap, "--threads",
 		                  "expected a number of threads from 1 to 1024")
 		           : 0;
 	if ((v = option_value(argc, argv, i, "--timeout")))
-		return parse_seconds(v, &out->timeout_s)
+		return *given |= OPT_TIMEOUT,
+		       parse_seconds(v, &out->timeout_s)
 		           ? fail(err, cap, "--timeout",
 		                  "expected seconds, more than 0 and at most 3600")
 		           : 0;
 	if ((v = option_value(argc, argv, i, "--json")))
-		return out->json_path = v, 0;
+		return *given |= OPT_JSON, out->json_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--junit")))
-		return out->junit_path = v, 0;
+		return *given |= OPT_JUNIT, out->junit_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--tsan-args")))
-		return out->tsan_args = v, 0;
+		return *given |= OPT_TSAN_ARGS, out->tsan_args = v, 0;
 	if ((v = option_value(argc, argv, i, "--args")))
-		return out->args = v, 0;
+		return *given |= OPT_ARGS, out->args = v, 0;
 	if ((v = option_value(argc, argv, i, "--wrap"))) {
 		if (out->n_wrap == CLI_MAX_WRAP)
 			return fail(err, cap, "--wrap", "too many words");
 		if (out->n_wrap == 0 && !strchr(v, '/'))
 			return fail(err, cap, "--wrap",
 			            "the first word must be a path (with a '/')");
-		return out->wrap[out->n_wrap++] = (char *)v, 0;
+		return *given |= OPT_WRAP, out->wrap[out->n_wrap++] = (char *)v, 0;
 	}
 	return fail(err, cap, arg, "needs a value");
 }
@@ -160,6 +217,27 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 	return 0;
 }
 
+static const char *command_name(const struct cli *c)
+{
+	static const char *names[] = {
+	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs"};
+	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
+}
+
+/* Refuses the first option given that the command does not take. */
+static int check_options(const struct cli *out, unsigned given, char *err, size_t cap)
+{
+	unsigned refused = given & ~options_taken(out);
+	for (size_t k = 0; refused && k < sizeof(option_names) / sizeof(option_names[0]); k++) {
+		if (!(refused & option_names[k].bit))
+			continue;
+		snprintf(err, cap, "%s: not an option of %s (see racelab --help)",
+		         option_names[k].name, command_name(out));
+		return -1;
+	}
+	return 0;
+}
+
 static int check_shape(const struct cli *out, char *err, size_t cap)
 {
 	if (out->command == CMD_RUN && out->exec && !out->exec_argv)
@@ -174,13 +252,12 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 		            "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
-	if (out->command != CMD_RUN && (out->n_wrap || out->fail_fast))
-		return fail(err, cap, out->n_wrap ? "--wrap" : "--fail-fast", "only for run");
 	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 {
+	unsigned given = 0;
 	memset(out, 0, sizeof(*out));
 	if (argc < 2)
 		return fail(err, err_cap, "racelab", "no command (try racelab --help)");
@@ -196,7 +273,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 			break;
 		}
 		if (argv[i][0] == '-') {
-			if (parse_option(argc, argv, &i, out, err, err_cap))
+			if (parse_option(argc, argv, &i, out, &given, err, err_cap))
 				return -1;
 			continue;
 		}
@@ -204,5 +281,5 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 			return fail(err, err_cap, argv[i], "too many labs");
 		out->labs[out->n_labs++] = argv[i];
 	}
-	return check_shape(out, err, err_cap);
+	return check_shape(out, err, err_cap) ? -1 : check_options(out, given, err, err_cap);
 }

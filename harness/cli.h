@@ -9,7 +9,8 @@ enum racelab_exit {
 	EXIT_CLEAN = 0, /* run: no bug seen and TSan clean; check: everything held */
 	EXIT_BUG = 1,   /* run: the bug showed (or a solution is broken); check: not all held */
 	EXIT_USAGE = 2, /* bad command line, unknown lab or solution */
-	EXIT_ENV = 3,   /* cannot run: not built, catalogue missing, program missing */
+	EXIT_ENV = 3,   /* cannot run: not built, build older than its sources, catalogue
+	                 * missing, program missing */
 	EXIT_NOT_PROVEN = 4, /* run: no bug seen, but TSan could not run */
 };
 

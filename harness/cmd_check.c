@@ -65,18 +65,15 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 {
 	const struct manifest *m = &ex->lab->manifest;
 	const struct term *t = &st->term;
-	char rate[64], kinds[96] = "";
+	char rate[64], found[96];
 	snprintf(rate, sizeof(rate), "%zu/%zu (need %.0f%%)", ex->plain.symptom_runs,
 	         ex->plain.n_runs, m->symptom_rate * 100);
-	for (int k = 0; k < m->n_tsan_expect; k++)
-		snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s", k ? "," : "",
-		         tsan_kind_slug(m->tsan_expect[k]));
 	if (ex->cannot_judge)
 		snprintf(rate, sizeof(rate), "cannot judge here");
+	commands_tsan_found(ex, found, sizeof(found));
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
 	       term_on(t, ex->symptom_rate_holds ? "green" : "red"), rate, term_off(t),
-	       term_on(t, ex->tsan_kinds_found ? "green" : "red"),
-	       kinds[0] ? kinds : "(TSan blind)", term_off(t));
+	       term_on(t, ex->tsan_kinds_found ? "green" : "red"), found, term_off(t));
 }
 
 static void check_lab(struct check_state *st, const struct lab_entry *lab)
@@ -102,58 +99,97 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 	st->failures += !ok;
 }
 
-/* Lines of evidence for what failed, after the table. */
+/* Lines of evidence for what failed, after the table. A lab that shows no bug at all is
+ * what a student's fixed copy does: say what the gate checks, so a fix does not read as a
+ * mistake (the gate still fails: in the course repository a lab must show its bug). */
 static void print_failures(const struct check_state *st)
 {
 	for (int i = 0; i < st->n_exs; i++) {
 		const struct experiment *ex = &st->exs[i];
-		if (!verdict_check_holds(ex))
-			printf("  lab%d%s%s: %s\n", ex->lab->manifest.id, ex->solution ? " " : "",
-			       ex->solution ? ex->solution : "", ex->evidence);
+		int id = ex->lab->manifest.id;
+		if (verdict_check_holds(ex))
+			continue;
+		printf("  lab%d%s%s: %s\n", id, ex->solution ? " " : "",
+		       ex->solution ? ex->solution : "", ex->evidence);
+		if (!ex->solution && ex->verdict == VERDICT_LOOKS_FIXED)
+			printf(
+			    "  lab%d no longer shows its bug: expected for a student's fixed copy; "
+			    "this gate is for the course repository, where every lab must show "
+			    "its bug\n",
+			    id);
 	}
+}
+
+/* The labs to check: those named, or every lab. Returns how many, or -1 after saying which
+ * name is unknown. Labs with a broken manifest are left out, with a line each in *broken. */
+static int labs_to_check(const struct check_state *st, const struct lab_entry **out, int *broken)
+{
+	const struct cli *cli = st->cli;
+	int n = 0;
+	*broken = 0;
+	for (int i = 0; i < cli->n_labs; i++)
+		if (!(out[n++] = commands_find_lab(st->cat, cli->labs[i])))
+			return -1;
+	for (size_t i = 0; cli->n_labs == 0 && i < st->cat->n_labs; i++) {
+		if (st->cat->labs[i].manifest_ok) {
+			out[n++] = &st->cat->labs[i];
+			continue;
+		}
+		printf("racelab: %s\n", st->cat->labs[i].manifest_error);
+		++*broken;
+	}
+	return n;
+}
+
+/* Every program check runs (each lab and its solutions, both flavours) is newer than its
+ * sources; says which is not. */
+static bool builds_are_fresh(const struct check_state *st, const struct lab_entry **labs, int n)
+{
+	bool fresh = true;
+	for (int i = 0; i < n; i++) {
+		const struct manifest *m = &labs[i]->manifest;
+		fresh &= commands_build_is_fresh(st->cat, labs[i], NULL, true);
+		for (int s = 0; s < m->n_solutions; s++)
+			fresh &= commands_build_is_fresh(st->cat, labs[i], m->solutions[s], true);
+	}
+	return fresh;
 }
 
 static int check_all(struct check_state *st)
 {
-	const struct cli *cli = st->cli;
-	printf("%-3s %-24s %-20s %-24s %s\n", "lab", "slug", "symptom runs", "TSan finds",
+	const struct lab_entry **labs =
+	    calloc(st->cat->n_labs + (size_t)st->cli->n_labs + 1, sizeof(*labs));
+	if (!labs) {
+		fprintf(stderr, "racelab: out of memory\n");
+		return EXIT_ENV;
+	}
+	int broken, n = labs_to_check(st, labs, &broken), status = EXIT_USAGE;
+	if (n < 0)
+		goto out;
+	status = EXIT_ENV;
+	if (!builds_are_fresh(st, labs, n))
+		goto out;
+	st->failures = broken;
+	printf("%-3s %-24s %-20s %-24s %s\n", "lab", "slug", "symptom runs", "TSan found",
 	       "solutions");
-	for (size_t i = 0; cli->n_labs == 0 && i < st->cat->n_labs; i++) {
-		if (st->cat->labs[i].manifest_ok) {
-			check_lab(st, &st->cat->labs[i]);
-			continue;
-		}
-		printf("racelab: %s\n", st->cat->labs[i].manifest_error);
-		st->failures++;
-	}
-	for (int i = 0; i < cli->n_labs; i++) {
-		const struct lab_entry *lab = commands_find_lab(st->cat, cli->labs[i]);
-		if (!lab)
-			return EXIT_USAGE;
-		check_lab(st, lab);
-	}
+	for (int i = 0; i < n; i++)
+		check_lab(st, labs[i]);
 	if (st->failures)
 		print_failures(st);
 	printf("\n%s: %d lab%s failed\n", st->failures ? "FAIL" : "PASS", st->failures,
 	       st->failures == 1 ? "" : "s");
-	return st->failures ? EXIT_BUG : EXIT_CLEAN;
+	status = st->failures ? EXIT_BUG : EXIT_CLEAN;
+out:
+	free(labs);
+	return status;
 }
 
 static int write_outputs(const struct check_state *st)
 {
 	const struct cli *cli = st->cli;
 	int rc = 0;
-	if (cli->json_path) {
-		const struct experiment **ptrs = calloc((size_t)st->n_exs + 1, sizeof(*ptrs));
-		for (int i = 0; ptrs && i < st->n_exs; i++)
-			ptrs[i] = &st->exs[i];
-		if (!ptrs || report_json_file(cli->json_path, ptrs, st->n_exs)) {
-			fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n",
-			        cli->json_path);
-			rc = -1;
-		}
-		free(ptrs);
-	}
+	if (cli->json_path && commands_write_json(cli->json_path, st->exs, st->n_exs))
+		rc = -1;
 	if (cli->junit_path && junit_write_check(cli->junit_path, st->exs, st->n_exs)) {
 		fprintf(stderr, "racelab: %s: cannot write JUnit XML: %m\n", cli->junit_path);
 		rc = -1;
@@ -169,7 +205,9 @@ int cmd_check(const struct cli *cli)
 	struct check_state st = {.cli = cli, .cat = &cat};
 	term_detect(&st.term, cli->quiet);
 	int status = check_all(&st);
-	if (write_outputs(&st) && status == EXIT_CLEAN)
+	/* Reports only of a check that ran: a refused one must not leave a passing report. */
+	bool ran = status == EXIT_CLEAN || status == EXIT_BUG;
+	if (ran && write_outputs(&st) && status == EXIT_CLEAN)
 		status = EXIT_ENV;
 	for (int i = 0; i < st.n_exs; i++)
 		experiment_free(&st.exs[i]);

@@ -1,4 +1,5 @@
-/* cmd_common.c: what the commands share: finding the catalogue and the labs. */
+/* cmd_common.c: what the commands share: finding the catalogue and the labs, refusing a
+ * stale build, the "TSan found" cell of a table, the JSON report. */
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +8,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "freshness.h"
+#include "report.h"
 
 static int catalogue_path(char *out, size_t cap)
 {
@@ -51,4 +54,63 @@ const struct lab_entry *commands_find_lab(const struct catalogue *cat, const cha
 		return NULL;
 	}
 	return lab;
+}
+
+bool commands_build_is_fresh(const struct catalogue *cat, const struct lab_entry *lab,
+                             const char *solution, bool tsan)
+{
+	char newer[PATH_MAX];
+	if (!freshness_stale_source(cat, lab, solution, tsan, newer, sizeof(newer)))
+		return true;
+	fprintf(stderr, "racelab: lab%d%s%s: the build is older than %s: run make lab%d\n",
+	        lab->manifest.id, solution ? " " : "", solution ? solution : "", newer,
+	        lab->manifest.id);
+	return false;
+}
+
+/* How many findings of r, from the i-th on, have the i-th's kind; 0 if one before it has. */
+static size_t kind_count_from(const struct tsan_report *r, size_t i)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < r->n_findings; j++) {
+		if (r->findings[j].kind != r->findings[i].kind)
+			continue;
+		if (j < i)
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
+{
+	const struct tsan_report *r = &ex->tsan.report;
+	size_t len = 0;
+	if (!ex->tsan.ran) {
+		snprintf(out, cap, "did not run");
+		return;
+	}
+	bool blind = ex->lab && !ex->solution && ex->lab->manifest.n_tsan_expect == 0;
+	snprintf(out, cap, blind ? "clean (blind to it)" : "clean");
+	for (size_t i = 0; i < r->n_findings && len < cap; i++) {
+		size_t n = kind_count_from(r, i);
+		if (n == 0)
+			continue;
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "",
+		                        tsan_kind_slug(r->findings[i].kind));
+		if (n > 1 && len < cap)
+			len += (size_t)snprintf(out + len, cap - len, " x%zu", n);
+	}
+}
+
+int commands_write_json(const char *path, const struct experiment *exs, int n)
+{
+	const struct experiment **ptrs = calloc((size_t)n + 1, sizeof(*ptrs));
+	for (int i = 0; ptrs && i < n; i++)
+		ptrs[i] = &exs[i];
+	int rc = ptrs ? report_json_file(path, ptrs, n) : -1;
+	free(ptrs);
+	if (rc)
+		fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n", path);
+	return rc;
 }

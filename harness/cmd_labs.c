@@ -13,22 +13,6 @@ static void show_progress(void *ctx, const struct series *s, size_t done, size_t
 	term_progress(ctx, "labs", done, total);
 }
 
-/* "data-race x1, thread-leak x2" or "clean" or why TSan did not run. */
-static void tsan_cell(const struct experiment *ex, char *out, size_t cap)
-{
-	size_t len = 0;
-	if (!ex->tsan.ran) {
-		snprintf(out, cap, "did not run");
-		return;
-	}
-	snprintf(out, cap, ex->lab->manifest.n_tsan_expect ? "clean" : "clean (blind to it)");
-	for (size_t i = 0; i < ex->tsan.report.n_findings && len < cap; i++) {
-		const struct tsan_finding *f = &ex->tsan.report.findings[i];
-		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
-		                        tsan_kind_slug(f->kind));
-	}
-}
-
 static int row(const struct catalogue *cat, const struct lab_entry *lab, const struct term *t)
 {
 	struct experiment ex;
@@ -45,7 +29,7 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 	         ex.plain.counts[RUN_SYMPTOM] + ex.plain.counts[RUN_HANG] +
 	             ex.plain.counts[RUN_CRASH],
 	         ex.plain.n_runs);
-	tsan_cell(&ex, tsan, sizeof(tsan));
+	commands_tsan_found(&ex, tsan, sizeof(tsan));
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
 	printf("%-3d %-26s %-30.30s %-10s %-28.28s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
 	       lab->manifest.topic, ex.cannot_judge ? "n/a" : rate, tsan,
@@ -55,6 +39,16 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 	return 0;
 }
 
+/* Every lab's build (both flavours) is newer than its sources; says which is not. */
+static bool builds_are_fresh(const struct catalogue *cat)
+{
+	bool fresh = true;
+	for (size_t i = 0; i < cat->n_labs; i++)
+		if (cat->labs[i].manifest_ok)
+			fresh &= commands_build_is_fresh(cat, &cat->labs[i], NULL, true);
+	return fresh;
+}
+
 int cmd_labs(const struct cli *cli)
 {
 	struct catalogue cat;
@@ -62,6 +56,10 @@ int cmd_labs(const struct cli *cli)
 	term_detect(&t, cli->quiet);
 	if (commands_load_catalogue(&cat))
 		return EXIT_ENV;
+	if (!builds_are_fresh(&cat)) {
+		catalogue_free(&cat);
+		return EXIT_ENV;
+	}
 	printf("%-3s %-26s %-30s %-10s %-28s %s\n", "lab", "slug", "topic", "went wrong",
 	       "TSan found", "verdict");
 	int failed = 0;

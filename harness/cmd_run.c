@@ -58,17 +58,6 @@ static void show(const struct cli *cli, const struct term *t, const struct exper
 	fflush(stdout);
 }
 
-static int write_json(const char *path, struct experiment *exs, int n)
-{
-	const struct experiment *ptrs[16];
-	for (int i = 0; i < n && i < 16; i++)
-		ptrs[i] = &exs[i];
-	if (report_json_file(path, ptrs, n < 16 ? n : 16) == 0)
-		return 0;
-	fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n", path);
-	return -1;
-}
-
 /* --wrap: every run of the program from now on starts inside the wrap. */
 static int set_wrap(const struct cli *cli)
 {
@@ -94,6 +83,16 @@ static int subjects(const struct cli *cli, const struct manifest *m, const char 
 	return m->n_solutions;
 }
 
+/* Each subject's build is newer than its sources; says which is not. */
+static bool builds_are_fresh(const struct catalogue *cat, const struct lab_entry *lab,
+                             const char **names, int n, bool tsan)
+{
+	bool fresh = true;
+	for (int i = 0; i < n; i++)
+		fresh &= commands_build_is_fresh(cat, lab, names[i], tsan);
+	return fresh;
+}
+
 int cmd_run_lab(const struct cli *cli)
 {
 	struct catalogue cat;
@@ -109,6 +108,10 @@ int cmd_run_lab(const struct cli *cli)
 	}
 	const char *names[MANIFEST_MAX_SOLUTIONS];
 	int n = subjects(cli, &lab->manifest, names), status = EXIT_CLEAN;
+	if (!builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
+		catalogue_free(&cat);
+		return EXIT_ENV;
+	}
 	struct experiment exs[MANIFEST_MAX_SOLUTIONS];
 	int done = 0;
 	for (int i = 0; i < n; i++) {
@@ -138,7 +141,7 @@ int cmd_run_lab(const struct cli *cli)
 		status = worse(status, exit_for(exs[done].verdict));
 		done++;
 	}
-	if (cli->json_path && done && write_json(cli->json_path, exs, done))
+	if (cli->json_path && done && commands_write_json(cli->json_path, exs, done))
 		status = worse(status, EXIT_ENV);
 	for (int i = 0; i < done; i++)
 		experiment_free(&exs[i]);
@@ -171,7 +174,7 @@ int cmd_run_exec(const struct cli *cli)
 	}
 	show(cli, &t, &ex);
 	int status = exit_for(ex.verdict);
-	if (cli->json_path && write_json(cli->json_path, &ex, 1))
+	if (cli->json_path && commands_write_json(cli->json_path, &ex, 1))
 		status = worse(status, EXIT_ENV);
 	experiment_free(&ex);
 	return status;

@@ -5,6 +5,7 @@
 
 #include "catalogue.h"
 #include "cli.h"
+#include "experiment.h"
 
 int cmd_list(const struct cli *cli);
 int cmd_run_lab(const struct cli *cli);
@@ -18,5 +19,19 @@ int commands_load_catalogue(struct catalogue *cat);
 
 /* The lab named name, or NULL after printing "racelab: NAME: no such lab ...". */
 const struct lab_entry *commands_find_lab(const struct catalogue *cat, const char *name);
+
+/* False, after printing "racelab: lab3: the build is older than labs/03-lost-update/
+ * lost_update.c: run make lab3", when the lab's (solution NULL) or a solution's program is
+ * older than one of its sources (freshness.h); its TSan flavour too when tsan. */
+bool commands_build_is_fresh(const struct catalogue *cat, const struct lab_entry *lab,
+                             const char *solution, bool tsan);
+
+/* What this run's TSan found, for a table: "data-race", "data-race x2, thread-leak",
+ * "clean", "clean (blind to it)" for a lab whose bug TSan cannot see, or "did not run". */
+void commands_tsan_found(const struct experiment *ex, char *out, size_t cap);
+
+/* Writes the JSON report of exs[0..n) to path (every one of them). Returns 0, or -1 after
+ * printing why not. */
+int commands_write_json(const char *path, const struct experiment *exs, int n);
 
 #endif

@@ -161,7 +161,7 @@ static int apply(struct parse_state *st, const char *key, char *value)
 		return 0;
 	}
 	if (strcmp(key, "extra_sources") == 0)
-		return 0; /* CMake's concern */
+		return copy_text(st, m->extra_sources, sizeof(m->extra_sources), value);
 	return fail(st, "unknown key '%s'", key);
 }
 

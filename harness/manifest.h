@@ -27,7 +27,9 @@ struct manifest {
 	char slug[64]; /* "lost-update" */
 	char title[MANIFEST_TEXT];
 	char topic[MANIFEST_TEXT];
-	char program[128]; /* source file in the lab's folder */
+	char program[128];                 /* source file in the lab's folder */
+	char extra_sources[MANIFEST_TEXT]; /* more files of the lab's folder that the lab and
+	                                    * its solutions are built from, space-separated */
 	char plain_cflags[128];
 	char args[MANIFEST_TEXT];         /* plain runs */
 	char tsan_args[MANIFEST_TEXT];    /* TSan runs (smaller) */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # handout.sh: scripts/make-handout writes a tree without solutions/ or grading/, in which
-# `make lab3` builds and runs lab 3 (the bug shows: exit 0 from make), and
+# `make lab3` builds and runs lab 3 (the bug shows: make fails with "Error 1"), and
 # `racelab run lab3 --quiet` tells a fixed lab from a racy one by its exit status.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,8 +22,11 @@ grep -q 'Your instructor has the reference solutions.' "$h/labs/03-lost-update/R
 	grep -q 'Эталонные решения есть у преподавателя.' "$h/labs/03-lost-update/README.ru.md" &&
 	grep -q 'versions are with your instructor' "$h/labs/03-lost-update/lost_update.c" &&
 	pass "they say the instructor has the reference solutions" || fail "no instructor sentence"
-if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then pass "make lab3 runs"; else
-	fail "make lab3 failed: $(tail -3 "$work/make-lab3.log")"; fi
+# The racy lab: the bug shows, so make fails with racelab's status 1 ("Error 1").
+if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then
+	fail "make lab3 exited 0 on the racy lab"
+elif grep -q 'lab3\] Error 1$' "$work/make-lab3.log"; then pass "make lab3 runs: bug shown (Error 1)"
+else fail "make lab3 failed: $(tail -3 "$work/make-lab3.log")"; fi
 grep -q 'Verdict' "$work/make-lab3.log" && pass "make lab3 prints a verdict" ||
 	fail "no verdict from make lab3"
 status=0

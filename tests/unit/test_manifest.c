@@ -67,7 +67,8 @@ static void test_errors_table(void)
 
 static void test_defaults_and_multiple_symptoms(void)
 {
-	const char *text = MINIMAL "symptom = wrong-result hang\ntsan_expect = none\n";
+	const char *text =
+	    MINIMAL "symptom = wrong-result hang\ntsan_expect = none\nextra_sources = a.c b.c\n";
 	struct manifest m;
 	char err[256];
 	CU_ASSERT_EQUAL_FATAL(manifest_parse(text, strlen(text), &m, err, sizeof(err)), 0);
@@ -76,6 +77,7 @@ static void test_defaults_and_multiple_symptoms(void)
 	CU_ASSERT_EQUAL(m.runs, 20);
 	CU_ASSERT_DOUBLE_EQUAL(m.timeout_s, 5, 0);
 	CU_ASSERT_STRING_EQUAL(manifest_symptom_text(m.symptoms), "wrong result / hang");
+	CU_ASSERT_STRING_EQUAL(m.extra_sources, "a.c b.c"); /* freshness reads them */
 }
 
 static void test_find_lab_by_any_name(void)
