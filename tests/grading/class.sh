@@ -149,11 +149,16 @@ for k in 3 4 5 6 7 8 9 10; do
 done
 "$repo/scripts/grade" "$rep" --labs 3,4 --rubrics "$rubrics" --out "$work/out1" 2>"$work/repeat.log" ||
 	fail "the repeated grading exited $?"
-for who in "José d’Arc" "O'Brien, Pat"; do
-	scores=$( { row "$who"; grep -F "\"$who " "$work/out1/grades.csv" || true; grep -F "\"$who" "$work/out2/grades.csv"; } |
-		sed 's/^"[^"]*",//' | sort | uniq -c)
-	[ "$(printf '%s\n' "$scores" | grep -c .)" = 1 ] && [ "$(printf '%s\n' "$scores" | awk '{ print $1 }')" = 10 ] &&
-		pass "$who graded 10 times: one score ($(echo $scores))" || fail "$who: scores over 10 gradings: $scores"
+# Each grading's item of that lab (the class runs' two, out1's and out2's, and the 8 more).
+for pair in "José d’Arc:3" "O'Brien, Pat:4"; do
+	who=${pair%:*} lab=${pair##*:}
+	scores=$(jq -r --arg who "$who" --argjson lab "$lab" '
+		select(.student == $who or (.student | startswith($who + " "))) | .items[] |
+		select(.lab == $lab) | "\(.score) \(.status)"' "$work"/out1/reports/*.json "$work"/out2/reports/*.json |
+		sort | uniq -c)
+	[ "$(printf '%s\n' "$scores" | grep -c .)" = 1 ] && [ "$(echo $scores | awk '{ print $1 }')" = 10 ] &&
+		pass "$who, lab $lab, graded 10 times: one score ($(echo $scores | cut -d' ' -f2-), 10 times)" ||
+		fail "$who, lab $lab: scores over 10 gradings: $(echo $scores)"
 done
 
 # ---- Gradescope: visibility from the rubric, hidden sets hidden ------------------------------
