@@ -17,6 +17,7 @@ help:
 	@echo "  make check     the course gate: every lab shows its bug, every solution is"
 	@echo "                 correct and TSan-clean (JUnit XML in $(BUILD)/junit.xml)"
 	@echo "  make test      build everything and run the unit and integration tests"
+	@echo "  make fuzz      fuzz each parser FUZZ_SECONDS (60) s; fails on a crash, leak or UB"
 	@echo "  make bench     the benchmark: symptom rates, make labN time, harness overhead"
 	@echo "  make all       build everything"
 	@echo "  make clean     remove $(BUILD)/"
@@ -72,6 +73,11 @@ test: FORCE
 
 bench: all
 	@scripts/bench $(BUILD)
+
+# make fuzz: each libFuzzer target of tests/fuzz for FUZZ_SECONDS, in its own tree.
+FUZZ_SECONDS ?= 60
+fuzz: FORCE
+	@scripts/fuzz build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

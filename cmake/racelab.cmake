@@ -107,3 +107,23 @@ function(racelab_add_lab dir)
   add_custom_target(${lab}-all DEPENDS ${all} racelab)
   set_property(GLOBAL APPEND PROPERTY RACELAB_LAB_DIRS ${dir})
 endfunction()
+
+# Can this compiler build with AddressSanitizer and UndefinedBehaviorSanitizer? Tests of code
+# that reads or writes untrusted text run under them (tests/fuzz replays, the lab kit's
+# result record), so an overflow fails the test rather than passing by luck.
+set(RACELAB_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all)
+string(REPLACE ";" " " CMAKE_REQUIRED_FLAGS "${RACELAB_ASAN_FLAGS}")
+set(CMAKE_REQUIRED_LINK_OPTIONS ${RACELAB_ASAN_FLAGS})
+check_c_source_compiles("int main(void) { return 0; }" RACELAB_HAVE_ASAN)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_REQUIRED_LINK_OPTIONS)
+
+# Makes target an ASan+UBSan build; nothing (a note at configure time) without them.
+function(racelab_asan target)
+  if(RACELAB_HAVE_ASAN)
+    target_compile_options(${target} PRIVATE -g -fno-omit-frame-pointer ${RACELAB_ASAN_FLAGS})
+    target_link_options(${target} PRIVATE ${RACELAB_ASAN_FLAGS})
+  else()
+    message(STATUS "racelab: ${target} runs without ASan/UBSan (the compiler lacks them)")
+  endif()
+endfunction()

@@ -5,11 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binary_info.h"
 #include "experiment.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
 #define CAPTURE_LIMIT (64u << 10) /* output kept per run: enough for an error message */
+/* --exec: a run whose threads have all slept in endless futex waits for this long, none of
+ * them running, is deadlocked (stall.h): nothing inside it can wake them. Short, so that
+ * the cycle is named within half a second of the block. */
+#define EXEC_STALL_MS 100
+/* --exec: after this many runs deadlocked the same way, the rest are not run. */
+#define EXEC_SAME_HANGS 2
 
 /* argv for program + the words of args + "--threads T" when threads > 0. Words point into
  * words_buf. Returns -1 when there are too many. */
@@ -48,7 +55,7 @@ static int run_series_of(const char *program, const char *args, const char *labe
 }
 
 static void run_tsan_of(struct experiment *ex, const char *program, const char *args, int threads,
-                        double timeout_s)
+                        double timeout_s, int stall_ms)
 {
 	char *argv[MAX_ARGS], words[512], threads_buf[16];
 	snprintf(ex->tsan_args, sizeof(ex->tsan_args), "%s", args);
@@ -57,7 +64,7 @@ static void run_tsan_of(struct experiment *ex, const char *program, const char *
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error), "too many arguments: %s", args);
 		return;
 	}
-	tsan_run(argv, timeout_s, &ex->tsan);
+	tsan_run(argv, timeout_s, stall_ms, ex->cat->source_dir, &ex->tsan);
 }
 
 /* The cost table: the lab and each solution, a few runs each on compare_args. */
@@ -108,6 +115,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return -1;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
+	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))
+		return -1;
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
 		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",
 		         m->id);
@@ -146,7 +155,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		         "not run: a plain run hung or was killed by a limit (--fail-fast)");
 	else if (ex->tsan_wanted && ex->tsan_available)
 		run_tsan_of(ex, program, opts->tsan_args ? opts->tsan_args : m->tsan_args,
-		            opts->threads, sopts.timeout_s);
+		            opts->threads, sopts.timeout_s, m->stall_ms);
 	else if (ex->tsan_wanted)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
 		         "no TSan build (%s): the compiler could not build with -fsanitize=thread",
@@ -191,6 +200,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 		return -1;
 	}
 	snprintf(ex->source, sizeof(ex->source), "%s", program);
+	binary_compiler(program, ex->compiler, sizeof(ex->compiler));
 	int argc = 0;
 	while (argv[argc])
 		argc++;
@@ -202,8 +212,17 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	memcpy(full, argv, (size_t)argc * sizeof(*full));
 	full[0] = program;
 	/* A TSan build's plain runs are for behaviour and timing: no reports, no 1 s at exit.
-	 * Its findings come from the one TSan run below. */
-	static char quiet_tsan[] = "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=0";
+	 * Its findings come from the one TSan run below.
+	 * A crash must stay a crash. TSan's runtime catches SEGV, BUS, FPE and ILL, prints its
+	 * report and leaves through `exitcode`, so with exitcode=0 a SEGV looked like success.
+	 * handle_*=0 leaves those signals to the kernel: the run dies of the signal itself,
+	 * exactly as a plain build would, and the runner names it without reading any text
+	 * (text can be cut, interleaved or sent elsewhere). exitcode stays TSan's 66 so that
+	 * the runtime's own deaths (CHECK failed, "... Dying") are failures, never OK; with
+	 * report_bugs=0 no report is made, so a race alone never sets it. */
+	static char quiet_tsan[] =
+	    "TSAN_OPTIONS=report_bugs=0 atexit_sleep_ms=0 exitcode=66 handle_segv=0 "
+	    "handle_sigbus=0 handle_sigfpe=0 handle_sigill=0 handle_abort=0";
 	char *quiet_env[] = {quiet_tsan, NULL};
 	struct series_options sopts = {
 	    .env_extra = quiet_env,
@@ -212,16 +231,19 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	    .symptoms = SYMPTOM_WRONG_RESULT,
 	    .capture_limit = CAPTURE_LIMIT,
 	    .stop_at_hang = opts->fail_fast,
+	    .stall_ms = EXEC_STALL_MS,
+	    .stop_after_same_hangs = EXEC_SAME_HANGS,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
 	/* A TSan build runs under TSan first: if it needs address randomisation off to start
 	 * at all ("unexpected memory mapping"), its plain runs need that too. */
 	ex->tsan_available = tsan_is_instrumented(program);
+	sopts.tsan_build = ex->tsan_available;
 	ex->tsan_wanted = ex->tsan_available && !opts->no_tsan;
 	if (ex->tsan_wanted) {
 		series_join_args(full, ex->tsan_args, sizeof(ex->tsan_args));
-		tsan_run(full, sopts.timeout_s, &ex->tsan);
+		tsan_run(full, sopts.timeout_s, EXEC_STALL_MS, NULL, &ex->tsan);
 		sopts.no_aslr = ex->tsan.retried_without_aslr;
 	}
 	int rc = series_run(full, "program", &sopts, &ex->plain, err, err_cap);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "catalogue.h"
+#include "lab_advice.h"
 #include "series.h"
 #include "tsan_run.h"
 
@@ -31,11 +32,13 @@ struct experiment {
 	const struct lab_entry *lab;
 	const char *solution;  /* NULL: the lab itself */
 	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
+	char compiler[64];     /* --exec: who built the program ("Clang 14.0.6"); "" unknown */
 	struct series plain;
 	bool tsan_wanted;
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
 	struct tsan_outcome tsan;
+	struct lab_advice advice; /* the lab's own advice per TSan kind (English for now) */
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;

@@ -93,6 +93,16 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_end_array(w);
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
+	json_string(w, "hang_note", s->hang_note[0] ? s->hang_note : NULL);
+	if (s->hang_diagnosis) {
+		json_number(w, "hang_named_after_s", s->hang_named_after_s);
+		json_number(w, "hang_shown_after_s", s->hang_shown_after_s);
+	} else {
+		json_null(w, "hang_named_after_s");
+		json_null(w, "hang_shown_after_s");
+	}
+	json_int(w, "runs_planned", (long long)s->runs_planned);
+	json_int(w, "same_hangs", (long long)s->same_hangs);
 	json_bool(w, "stopped", s->stopped);
 	stats_object(w, "wall_s", &s->wall, s->n_runs > 0);
 	stats_object(w, "ns_per_op", &s->ns_per_op, s->have_cost);
@@ -145,6 +155,33 @@ static void finding_lists(struct json_writer *w, const struct tsan_finding *f)
 	json_end_array(w);
 }
 
+/* "crash": what TSan said when it stopped the program; null for WARNING kinds. */
+static void crash_object(struct json_writer *w, const struct tsan_finding *f)
+{
+	static const char *const classes[] = {NULL, "null", "wild", "stack-overflow"};
+	const struct tsan_crash *c = &f->crash;
+	if (!tsan_kind_is_fatal(f->kind) && !c->message[0]) {
+		json_null(w, "crash");
+		return;
+	}
+	json_object(w, "crash");
+	json_string(w, "signal", c->signal[0] ? c->signal : NULL);
+	json_string(w, "address_class", classes[c->address_class]);
+	char hex[24];
+	snprintf(hex, sizeof(hex), "0x%llx", c->address);
+	json_string(
+	    w, "address",
+	    c->address_class == TSAN_ADDR_NULL || c->address_class == TSAN_ADDR_WILD ? hex : NULL);
+	json_string(w, "access", c->access[0] ? c->access : NULL);
+	json_bool(w, "main_thread", c->main_thread);
+	if (c->os_tid)
+		json_int(w, "tid", c->os_tid);
+	else
+		json_null(w, "tid");
+	json_string(w, "message", c->message[0] ? c->message : NULL);
+	json_end_object(w);
+}
+
 static void finding_object(struct json_writer *w, const struct experiment *ex,
                            const struct tsan_finding *f)
 {
@@ -161,7 +198,9 @@ static void finding_object(struct json_writer *w, const struct experiment *ex,
 			access_object(w, ex, &f->access[i]);
 	json_end_array(w);
 	finding_lists(w, f);
+	crash_object(w, f);
 	json_string(w, "explanation", tsan_kind_explanation(f->kind));
+	json_string(w, "lab_advice", lab_advice_for(&ex->advice, f->kind));
 	json_end_object(w);
 }
 
@@ -172,12 +211,19 @@ static void tsan_object(struct json_writer *w, const struct experiment *ex)
 	json_bool(w, "wanted", ex->tsan_wanted);
 	json_bool(w, "ran", ts->ran);
 	json_string(w, "error", ts->ran || !ex->tsan_wanted ? NULL : ts->error);
-	json_string(w, "compiler", ex->cat ? ex->cat->tsan_compiler : NULL);
+	json_string(w, "compiler",
+	            ex->cat ? ex->cat->tsan_compiler : (ex->compiler[0] ? ex->compiler : NULL));
 	json_string(w, "args", ex->tsan_args);
 	json_bool(w, "retried_without_aslr", ts->retried_without_aslr);
 	json_string(w, "class", ts->ran ? run_class_name(ts->run.cls) : NULL);
 	json_number(w, "wall_s", ts->run.wall_s);
 	json_int(w, "raw_reports", ts->raw_reports);
+	json_string(w, "hang_diagnosis", ts->hang_diagnosis);
+	json_string(w, "hang_note", ts->hang_note[0] ? ts->hang_note : NULL);
+	json_number(w, "cpu_s", ts->cpu_s);
+	json_string(w, "timeout", ts->run.cls != RUN_HANG ? NULL : ts->slow ? "slow" : "blocked");
+	json_bool(w, "clean", tsan_outcome_clean(ts));
+	json_string(w, "not_clean", ts->not_clean[0] ? ts->not_clean : NULL);
 	json_array(w, "findings");
 	for (size_t i = 0; i < ts->report.n_findings; i++)
 		finding_object(w, ex, &ts->report.findings[i]);

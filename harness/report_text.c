@@ -21,6 +21,9 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
+		fprintf(out, "  built by: %s%s\n",
+		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
+		        ex->tsan_available ? ", with ThreadSanitizer" : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
@@ -122,10 +125,13 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	class_counts(out, t, s);
 	run_strip(out, s);
 	failures(out, s);
+	if (s->same_hangs && s->n_runs < s->runs_planned)
+		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
+		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live by gdb:%s\n%s",
-		        term_on(t, "bold"), term_off(t), s->hang_diagnosis);
-	else if (s->hang_note[0])
+		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s", term_on(t, "bold"),
+		        term_off(t), s->hang_diagnosis);
+	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
@@ -144,8 +150,8 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
 		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "bug in" : "correct in", i == 0 ? c->symptom_runs : c->counts[RUN_OK],
-		        c->n_runs);
+		        i == 0 ? "bug in" : "correct in",
+		        i == 0 ? c->symptom_runs : c->counts[RUN_OK], c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
 			fprintf(out, "   %.1fx the lab's cost",
 			        c->ns_per_op.median / racy->ns_per_op.median);

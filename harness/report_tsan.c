@@ -13,15 +13,18 @@ static void thread_name(int thread, char *out, size_t cap)
 
 static void place(FILE *out, const struct experiment *ex, const struct tsan_frame *f)
 {
+	/* C++ frames carry their signature already: "Thread(void*)", "A::~A()". */
+	bool has_parens = strchr(f->function, '(') != NULL;
 	if (f->line)
-		fprintf(out, "in %s() at %s:%d", f->function, report_relative(ex, f->file),
-		        f->line);
+		fprintf(out, "in %s%s at %s:%d", f->function, has_parens ? "" : "()",
+		        report_relative(ex, f->file), f->line);
 	else
 		fprintf(out, "(no frame in the program's own code)");
 }
 
-static void location(FILE *out, const struct experiment *ex, const struct tsan_location *l)
+static void location(FILE *out, const struct experiment *ex, const struct tsan_finding *f)
 {
+	const struct tsan_location *l = &f->location;
 	char who[32];
 	thread_name(l->thread, who, sizeof(who));
 	switch (l->kind) {
@@ -41,20 +44,33 @@ static void location(FILE *out, const struct experiment *ex, const struct tsan_l
 	case TSAN_LOC_FD:
 		fprintf(out, "a file descriptor");
 		return;
+	case TSAN_LOC_NONE:
+		/* A use-after-free names no location: the block is gone, freed by the
+		 * "Previous" access. */
+		if (f->kind == TSAN_HEAP_USE_AFTER_FREE ||
+		    f->kind == TSAN_HEAP_USE_AFTER_FREE_VPTR) {
+			fprintf(out, "a freed heap block");
+			return;
+		}
+		/* fall through */
 	default:
 		fprintf(out, "memory TSan could not name");
 	}
 }
 
 static void access_line(FILE *out, const struct experiment *ex, const struct tsan_access *a,
-                        const char *when)
+                        const char *when, bool is_free)
 {
 	char who[32];
 	if (!a->present)
 		return;
 	thread_name(a->thread, who, sizeof(who));
-	fprintf(out, "      %s%s %s %s%d bytes ", when, who, a->is_write ? "writes" : "reads",
-	        a->is_atomic ? "atomically " : "", a->size);
+	if (is_free)
+		fprintf(out, "      %s%s freed it ", when, who);
+	else
+		fprintf(out, "      %s%s %s %s%d bytes ", when, who,
+		        a->is_write ? "writes" : "reads", a->is_atomic ? "atomically " : "",
+		        a->size);
 	place(out, ex, &a->where);
 	if (a->mutexes[0])
 		fprintf(out, " holding %s", a->mutexes);
@@ -63,11 +79,44 @@ static void access_line(FILE *out, const struct experiment *ex, const struct tsa
 
 static void race_details(FILE *out, const struct experiment *ex, const struct tsan_finding *f)
 {
+	/* In a use-after-free the "Previous" access is the free itself. */
+	bool freed =
+	    f->kind == TSAN_HEAP_USE_AFTER_FREE || f->kind == TSAN_HEAP_USE_AFTER_FREE_VPTR;
 	fprintf(out, "      on ");
-	location(out, ex, &f->location);
+	location(out, ex, f);
 	fputc('\n', out);
-	access_line(out, ex, &f->access[0], "");
-	access_line(out, ex, &f->access[1], "earlier, ");
+	access_line(out, ex, &f->access[0], "", false);
+	access_line(out, ex, &f->access[1], "earlier, ", freed);
+}
+
+/* A crash, or the runtime's fatal message: what TSan said, where, in which thread. */
+static void fatal_details(FILE *out, const struct experiment *ex, const struct tsan_finding *f)
+{
+	const struct tsan_crash *c = &f->crash;
+	if (f->kind == TSAN_CRASH) {
+		fprintf(out, "      the program died of SIG%s", c->signal[0] ? c->signal : "?");
+		if (c->address_class == TSAN_ADDR_NULL || c->address_class == TSAN_ADDR_WILD)
+			fprintf(out, ": a %s of address 0x%llx (%s)",
+			        c->access[0] == 'W'   ? "write"
+			        : c->access[0] == 'R' ? "read"
+			                              : "use",
+			        c->address, tsan_address_class_name(c->address_class));
+		else if (c->address_class == TSAN_ADDR_STACK_OVERFLOW)
+			fprintf(out, ": the stack overflowed (runaway recursion?)");
+		fprintf(out, ", in %s", c->main_thread ? "the main thread" : "a thread");
+		if (!c->main_thread && c->os_tid)
+			fprintf(out, " (tid %d)", c->os_tid);
+		fputc('\n', out);
+		if (f->where.line) {
+			fprintf(out, "      crash site: ");
+			place(out, ex, &f->where);
+			fputc('\n', out);
+		}
+	}
+	if (f->kind != TSAN_CRASH && c->message[0])
+		fprintf(out, "      TSan said: %s\n", c->message);
+	else if (strstr(c->message, "Assertion `"))
+		fprintf(out, "      the program said: %s\n", c->message);
 }
 
 static void lock_details(FILE *out, const struct experiment *ex, const struct tsan_finding *f)
@@ -114,20 +163,28 @@ static void threads(FILE *out, const struct experiment *ex, const struct tsan_fi
 static void finding(FILE *out, const struct term *t, const struct experiment *ex,
                     const struct tsan_finding *f, size_t index)
 {
-	fprintf(out, "  %s[%zu] %s%s, seen %d time%s", term_on(t, "red"), index + 1,
-	        tsan_kind_name(f->kind), term_off(t), f->count, f->count == 1 ? "" : "s");
+	char title[160];
+	tsan_finding_title(f, title, sizeof(title));
+	fprintf(out, "  %s[%zu] %s%s, seen %d time%s", term_on(t, "red"), index + 1, title,
+	        term_off(t), f->count, f->count == 1 ? "" : "s");
 	if (f->where.line)
 		fprintf(out, " at %s:%d", report_relative(ex, f->where.file), f->where.line);
 	fputc('\n', out);
-	if (f->kind == TSAN_DATA_RACE || f->kind == TSAN_HEAP_USE_AFTER_FREE)
+	if (tsan_kind_has_accesses(f->kind))
 		race_details(out, ex, f);
-	else
+	else if (tsan_kind_is_fatal(f->kind) || f->crash.message[0])
+		fatal_details(out, ex, f);
+	if (!tsan_kind_has_accesses(f->kind) && f->kind != TSAN_CRASH)
 		stacks(out, ex, f);
 	lock_details(out, ex, f);
 	if (f->kind == TSAN_THREAD_LEAK || f->kind == TSAN_DATA_RACE)
 		threads(out, ex, f);
 	fprintf(out, "      %swhat it means:%s %s\n", term_on(t, "bold"), term_off(t),
 	        tsan_kind_explanation(f->kind));
+	const char *here = lab_advice_for(&ex->advice, f->kind);
+	if (here)
+		fprintf(out, "      %swhat it means here:%s %s\n", term_on(t, "bold"), term_off(t),
+		        here);
 }
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)
@@ -138,7 +195,9 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		return;
 	}
 	const struct tsan_outcome *ts = &ex->tsan;
-	const char *compiler = ex->cat ? ex->cat->tsan_compiler : "TSan build";
+	const char *compiler = ex->cat           ? ex->cat->tsan_compiler
+	                       : ex->compiler[0] ? ex->compiler
+	                                         : "compiler unknown";
 	fprintf(out, "\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n", term_on(t, "bold"),
 	        term_off(t), compiler, ex->tsan_args[0] ? ex->tsan_args : "no arguments",
 	        ts->run.wall_s);
@@ -149,14 +208,29 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		fprintf(out, "  %snot run:%s %s\n", term_on(t, "yellow"), term_off(t), ts->error);
 		return;
 	}
-	if (ts->run.cls == RUN_HANG)
-		fprintf(out, "  the TSan run hung and was killed: a real deadlock prints nothing; "
-		             "findings below were reported before it\n");
+	if (ts->run.cls == RUN_HANG && ts->hang_diagnosis)
+		fprintf(out,
+		        "  the TSan run deadlocked (TSan reports nothing for a deadlock that "
+		        "happens, only lock orders it saw before one), seen live:\n%s",
+		        ts->hang_diagnosis);
+	else if (ts->run.cls == RUN_HANG)
+		fprintf(out, "  %s%s\n", ts->not_clean,
+		        ts->slow ? "; give it more time (--timeout) or smaller arguments"
+		                 : " (a real deadlock under TSan prints nothing)");
+	if (ts->hang_note[0])
+		fprintf(out, "  (%s)\n", ts->hang_note);
+	if (ts->report.n_findings == 0 && ts->not_clean[0]) {
+		if (ts->run.cls != RUN_HANG)
+			fprintf(out, "  %snot clean:%s %s\n", term_on(t, "yellow"), term_off(t),
+			        ts->not_clean);
+		return;
+	}
 	if (ts->report.n_findings == 0) {
 		fprintf(out, "  %sclean:%s no findings\n", term_on(t, "green"), term_off(t));
 		if (ex->lab && ex->lab->manifest.n_tsan_expect == 0 && !ex->solution)
-			fprintf(out, "  (this lab's bug is one TSan cannot see: the lab's README says "
-			             "why, and the plain runs above are what shows it)\n");
+			fprintf(out,
+			        "  (this lab's bug is one TSan cannot see: the lab's README says "
+			        "why, and the plain runs above are what shows it)\n");
 		return;
 	}
 	fprintf(out, "  %zu finding%s (%d report%s before merging repeats):\n",

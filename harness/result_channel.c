@@ -15,6 +15,13 @@ static bool parse_number(const char *text, double *out)
 	return end != text && (*end == '\0' || *end == ' ');
 }
 
+/* A count a lab wrote: 0 when it is none (negative, NaN, beyond long long: converting
+ * those is undefined behaviour). */
+static long long to_count(double num)
+{
+	return num >= 0 && num < 9.2e18 ? (long long)num : 0;
+}
+
 static void add_metric(struct lab_result *r, const char *rest)
 {
 	const char *space = strchr(rest, ' ');
@@ -55,9 +62,9 @@ static int apply_line(struct lab_result *r, const char *key, const char *value)
 	if (strcmp(key, "inconclusive") == 0)
 		r->inconclusive = num != 0;
 	else if (strcmp(key, "ops") == 0)
-		r->ops = (long long)num;
+		r->ops = to_count(num);
 	else if (strcmp(key, "work_ns") == 0)
-		r->work_ns = (long long)num;
+		r->work_ns = to_count(num);
 	return 0;
 }
 

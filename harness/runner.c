@@ -3,10 +3,10 @@
  * How a run goes:
  *
  *   spawn    Usually posix_spawn (vfork semantics: about 1 ms a run cheaper than fork
- *            here); fork + exec only when address randomisation must be turned off,
- *            which posix_spawn cannot do.  The environment is built in the parent, so a
- *            forked child calls only async-signal-safe functions before exec.  The
- *            child leads a new
+ *            here); fork + exec only when address randomisation must be turned off, or
+ *            the child must name its ptracer (prctl), which posix_spawn cannot do.
+ *            The environment is built in the parent, so a forked child calls only
+ *            async-signal-safe functions before exec.  The child leads a new
  *            process group, takes /dev/null as stdin, one pipe as both stdout and stderr
  *            (so they interleave as written) and, when asked, the result pipe at
  *            RUNNER_CHILD_RESULT_FD.  Everything else it holds is close-on-exec.
@@ -90,6 +90,7 @@ struct child {
 	double t_start;           /* monotonic, just before fork */
 	double t_exit;            /* monotonic, when the exit was seen */
 	bool stalled;             /* we killed the group because it was deadlocked */
+	double t_named;           /* monotonic, when on_stall returned */
 	struct stall_watch stall; /* used when the spec asks for stall_ms */
 	double next_sample;       /* monotonic time of the next stall sample; 0: none */
 };
@@ -280,6 +281,9 @@ static _Noreturn void child_exec(const struct run_spec *spec, char **env, int ou
 		child_fail(err_fd, errno);
 	if (spec->no_aslr && child_no_aslr() < 0)
 		child_fail(err_fd, errno);
+	/* Without Yama this fails (EINVAL) and nothing needs it: no error. */
+	if (spec->ptracer > 0)
+		prctl(PR_SET_PTRACER, (unsigned long)spec->ptracer, 0, 0, 0);
 	/* stdin is /dev/null whatever quiet_stdin says: a lab waiting on a terminal would
 	 * only ever time out. */
 	int null_fd = open("/dev/null", O_RDONLY);
@@ -372,7 +376,7 @@ static int spawn(const struct run_spec *spec, char **env, struct child *c)
 	if (spec->result_channel && pipe2(res_p, O_CLOEXEC) < 0)
 		goto out_close_out;
 	c->t_start = now_s();
-	if (!spec->no_aslr) {
+	if (!spec->no_aslr && spec->ptracer <= 0) {
 		err = spawn_posix(spec, env, out_p[1], res_p[1], &c->pid);
 		close_fd(&out_p[1]);
 		close_fd(&res_p[1]);
@@ -496,7 +500,8 @@ static bool pump_sample_stall(struct child *c, const struct run_spec *spec, doub
 	if (!stall_watch_sample(&c->stall, now))
 		return false;
 	if (spec->on_stall)
-		spec->on_stall(c->pid, spec->stall_ctx);
+		spec->on_stall(c->pid, &c->stall.snap, spec->stall_ctx);
+	c->t_named = now_s();
 	c->stalled = true;
 	return true;
 }
@@ -578,6 +583,11 @@ static void fill_status(struct run_result *out, const struct child *c, int statu
 {
 	out->timed_out = c->timed_out;
 	out->stalled = c->stalled;
+	if (c->stalled) {
+		out->stall = c->stall.snap;
+		out->stall_seen_s = c->stall.since - c->t_start;
+		out->stall_named_s = c->t_named - c->t_start;
+	}
 	out->wall_s = (c->exited ? c->t_exit : now_s()) - c->t_start;
 	if (WIFEXITED(status)) {
 		out->exited = true;
@@ -620,7 +630,7 @@ static int watch(struct child *c, const struct run_spec *spec, struct capture *c
 	if (c->pidfd < 0)
 		return errno;
 	if (spec->stall_ms > 0) {
-		stall_watch_init(&c->stall, c->pid, spec->stall_ms);
+		stall_watch_init(&c->stall, c->pid, spec->stall_ms, spec->tsan_runtime);
 		c->next_sample = now_s() + RUNNER_STALL_SAMPLE_S;
 	}
 	if (pump(c, spec, cap_out, cap_res) < 0)
@@ -738,6 +748,11 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 		rw_entry = wrap_rw_entry(spec, wrapped);
 		full = wrapped ? wrap_argv(spec->argv) : NULL;
 		run.argv = wrapped ? full : spec->argv;
+		/* Through a wrap our child is the box, not the program: no stall sampling. */
+		if (wrapped) {
+			run.stall_ms = 0;
+			run.ptracer = 0;
+		}
 		char **env = run.argv ? env_build(spec, rw_entry) : NULL;
 		rc = env ? spawn(&run, env, &c) : -1;
 		err = errno;
@@ -751,7 +766,7 @@ int runner_run(const struct run_spec *spec, struct run_result *out)
 		return -1;
 	}
 	out->started = true;
-	err = watch(&c, spec, &cap_out, &cap_res);
+	err = watch(&c, &run, &cap_out, &cap_res);
 	/* Whatever happened, nothing the run started may outlive it in its group. */
 	kill_group(c.pid);
 	if (reap(c.pid, &status) < 0 && !err)

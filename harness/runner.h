@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "stall.h"
+
 /* Environment variable through which the child learns its result channel's fd. */
 #define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
 
@@ -23,8 +25,14 @@ struct run_spec {
 	bool quiet_stdin;       /* child's stdin is /dev/null (always true in practice) */
 	int stall_ms;           /* > 0: when every thread of the child waits in a futex with no
 	                         * CPU progress this long, it is deadlocked: stop there (stall.h) */
-	void (*on_stall)(pid_t pid, void *ctx); /* called on a stall, before the kill, while
-	                                         * the process can still be inspected */
+	bool tsan_runtime;      /* the program is a TSan build: the stall rule ignores the
+	                         * runtime's own background thread */
+	pid_t ptracer;          /* > 0: the child names this process its ptracer before exec
+	                         * (prctl PR_SET_PTRACER), so that under Yama ptrace_scope=1 a
+	                         * debugger it starts may attach; forces the fork path */
+	/* Called on a stall, before the kill, while the process can still be inspected; snap
+	 * lists its blocked threads. */
+	void (*on_stall)(pid_t pid, const struct stall_snapshot *snap, void *ctx);
 	void *stall_ctx;
 	bool judged;            /* the program under test: started through the wrap, when one is set
 	                         * (runner_set_wrap); helper tools (gdb) leave this false */
@@ -39,10 +47,13 @@ struct run_result {
 	int exit_status;
 	bool signaled; /* killed by a signal: term_signal is valid (not our timeout) */
 	int term_signal;
-	bool timed_out; /* we killed it at timeout_s, or on a stall */
-	bool stalled;   /* we killed it because it was deadlocked (stall_ms) */
-	double wall_s;  /* start to reap */
-	char *output;   /* stdout and stderr interleaved as written, NUL-terminated */
+	bool timed_out;              /* we killed it at timeout_s, or on a stall */
+	bool stalled;                /* we killed it because it was deadlocked (stall_ms) */
+	struct stall_snapshot stall; /* when stalled: its blocked threads */
+	double stall_seen_s;         /* when stalled: first sample that saw every thread blocked */
+	double stall_named_s;        /* when stalled: on_stall returned (both from the start) */
+	double wall_s;               /* start to reap */
+	char *output;                /* stdout and stderr interleaved as written, NUL-terminated */
 	size_t output_len;
 	size_t output_dropped; /* bytes read past capture_limit and thrown away */
 	char *result;          /* everything written to the result channel, NUL-terminated;
@@ -65,6 +76,8 @@ struct run_result {
  * status 128 + N (as shells, timeout and bwrap do), which the runner reads back as the
  * signal; makes RACELAB_WRAP_RW, when set, writable at the same path inside its box; and
  * keeps the processes it does not hand to a PID namespace in the run's process group.
+ * A wrapped run is never stall-sampled (the runner's child is the box, not the program):
+ * a deadlock there ends at the timeout.
  * Returns 0, or -1 with errno when this process cannot become a subreaper. */
 int runner_set_wrap(char *const *wrap);
 

@@ -8,6 +8,7 @@
 
 #include "hang_diagnosis.h"
 #include "manifest.h"
+#include "ptrace_scope.h"
 #include "series.h"
 
 const char *run_class_name(enum run_class cls)
@@ -17,9 +18,19 @@ const char *run_class_name(enum run_class cls)
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
-/* The first line of the program's output, for an ERROR's detail. */
+/* The line of the program's output that says why, for an ERROR's detail: the first line,
+ * or TSan's own when its runtime stopped the program (exit status 66, "==12==ThreadSanitizer:
+ * starting new threads ..."), without the "==pid==" prefix. */
 static void first_line(const char *output, char *out, size_t cap)
 {
+	const char *tsan = output ? strstr(output, "ThreadSanitizer: ") : NULL;
+	if (tsan) {
+		while (tsan > output && tsan[-1] != '\n')
+			tsan--;
+		const char *digits = tsan[0] == '=' && tsan[1] == '=' ? tsan + 2 : tsan;
+		const char *end = digits + strspn(digits, "0123456789");
+		output = end > digits && end[0] == '=' && end[1] == '=' ? end + 2 : tsan;
+	}
 	size_t n = output ? strcspn(output, "\n") : 0;
 	snprintf(out, cap, "%.*s", (int)(n < 120 ? n : 120), output ? output : "");
 }
@@ -152,13 +163,29 @@ struct stall_ctx {
 };
 
 /* The first deadlocked run of a series is shown to gdb before it is killed. */
-static void diagnose_stall(pid_t pid, void *ctx)
+static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *ctx)
 {
 	struct stall_ctx *sc = ctx;
 	struct series *s = sc->series;
-	if (s->hang_diagnosis || s->hang_note[0])
+	double named_at = 0;
+	if (s->hang_diagnosis)
 		return;
-	s->hang_diagnosis = hang_diagnose(pid, sc->source_dir, s->hang_note, sizeof(s->hang_note));
+	s->hang_diagnosis =
+	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at);
+	s->hang_named_after_s = named_at - snap->seen_at;
+}
+
+/* Fail fast: has this run deadlocked like the first deadlocked run, often enough now? */
+static bool same_hang_again(const struct series_options *opts, struct stall_snapshot *first,
+                            size_t *same, const struct run_result *rr)
+{
+	if (opts->stop_after_same_hangs <= 0 || !rr->stalled)
+		return false;
+	if (*same == 0)
+		*first = rr->stall;
+	else if (!stall_same_shape(first, &rr->stall))
+		return false;
+	return ++*same >= (size_t)opts->stop_after_same_hangs;
 }
 
 int series_run(char *const *argv, const char *label, const struct series_options *opts,
@@ -185,12 +212,17 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .result_channel = true,
 	    .quiet_stdin = true,
 	    .stall_ms = opts->stall_ms,
+	    .tsan_runtime = opts->tsan_build,
+	    .ptracer = opts->stall_ms > 0 && ptrace_scope_needs_ptracer() ? getpid() : 0,
 	    .no_aslr = opts->no_aslr,
 	    .on_stall = diagnose_stall,
 	    .judged = true,
 	};
 	struct stall_ctx sc = {out, opts->source_dir};
+	struct stall_snapshot first_hang;
+	size_t same = 0;
 	spec.stall_ctx = &sc;
+	out->runs_planned = (size_t)opts->runs;
 	for (int i = 0; i < opts->runs; i++) {
 		struct run_result rr;
 		if (runner_run(&spec, &rr) != 0) {
@@ -199,9 +231,16 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			return -1;
 		}
 		series_record(&out->runs[out->n_runs++], &rr, opts->require_result);
+		if (rr.stalled && out->hang_shown_after_s == 0)
+			out->hang_shown_after_s = rr.stall_named_s - rr.stall_seen_s;
+		bool stop = same_hang_again(opts, &first_hang, &same, &rr);
 		run_result_free(&rr);
 		if (opts->progress)
 			opts->progress(opts->progress_ctx, out, out->n_runs, (size_t)opts->runs);
+		if (stop) {
+			out->same_hangs = same;
+			break;
+		}
 		if (opts->stop_at_hang && series_run_is_hang_or_kill(&out->runs[out->n_runs - 1])) {
 			out->stopped = true;
 			break;

@@ -49,10 +49,16 @@ struct series {
 	struct stats values; /* observed values of runs with a record */
 	struct value_count distinct[SERIES_MAX_DISTINCT];
 	long n_distinct;
-	struct stats wall;    /* seconds per run, every run */
-	char *hang_diagnosis; /* where the threads of the first deadlocked run waited (gdb),
-	                       * malloc'd; NULL when no run stalled or gdb could not tell */
-	char hang_note[200];  /* why there is no diagnosis, when a run stalled */
+	struct stats wall;         /* seconds per run, every run */
+	char *hang_diagnosis;      /* where the threads of the first deadlocked run waited and the
+	                            * cycle or lost wake-up they form (hang_diagnosis.h), malloc'd;
+	                            * NULL when no run stalled */
+	char hang_note[400];       /* why the diagnosis is partial (no gdb, attach refused) */
+	double hang_named_after_s; /* first deadlocked run: seconds from the first sample
+	                            * that saw every thread blocked to the named cycle */
+	double hang_shown_after_s; /* the same, to the diagnosis with gdb's file:line */
+	size_t runs_planned;       /* runs asked for; n_runs < runs_planned after a fail-fast */
+	size_t same_hangs;         /* when the series stopped early: deadlocked runs alike */
 	bool have_cost;
 	struct stats ns_per_op; /* work_ns / ops of runs that timed their work */
 	bool stopped;           /* stop_at_hang ended the series at a run that hung or was
@@ -64,15 +70,18 @@ typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, 
 struct series_options {
 	int runs;
 	double timeout_s;
-	int symptoms;           /* enum symptom_kind bits: which classes count as the symptom */
-	bool require_result;    /* a run without a result record is an ERROR */
-	size_t capture_limit;   /* bytes of output kept per run */
-	char *const *env_extra; /* "NAME=value" set for each run; may be NULL */
-	int stall_ms;           /* > 0: deadlocked runs are stopped early and diagnosed */
-	bool no_aslr;           /* run with address randomisation off (a TSan build needed it) */
-	const char *source_dir; /* for relative paths in the diagnosis */
-	bool stop_at_hang;      /* stop at the first run that hangs or is killed by a limit
-	                         * (SIGKILL, SIGXCPU, SIGXFSZ): racelab run --fail-fast */
+	int symptoms;              /* enum symptom_kind bits: which classes count as the symptom */
+	bool require_result;       /* a run without a result record is an ERROR */
+	size_t capture_limit;      /* bytes of output kept per run */
+	char *const *env_extra;    /* "NAME=value" set for each run; may be NULL */
+	int stall_ms;              /* > 0: deadlocked runs are stopped early and diagnosed */
+	bool tsan_build;           /* the program is a TSan build (stall.h ignores its runtime) */
+	int stop_after_same_hangs; /* > 0: after this many runs deadlocked alike
+	                            * (stall_same_shape), the rest are not run */
+	bool no_aslr;              /* run with address randomisation off (a TSan build needed it) */
+	const char *source_dir;    /* for relative paths in the diagnosis */
+	bool stop_at_hang;         /* stop at the first run that hangs or is killed by a limit
+	                            * (SIGKILL, SIGXCPU, SIGXFSZ): racelab run --fail-fast */
 	series_progress_fn *progress;
 	void *progress_ctx;
 };

@@ -1,4 +1,5 @@
 /* tsan_kinds.c: names, slugs and student explanations of ThreadSanitizer report kinds. */
+#include <stdio.h>
 #include <string.h>
 
 #include "tsan_report.h"
@@ -14,8 +15,13 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
     [TSAN_DATA_RACE] =
         {"data race", "data-race",
          "Two threads touched the same memory, at least one of them wrote, and nothing "
-         "ordered the two accesses (no common lock, no atomic operation). Protect every "
-         "access to the variable with the same mutex, or make it atomic."},
+         "ordered the two accesses. Order comes only from synchronisation: a lock both "
+         "threads take, thread creation and join, a condition variable, or an atomic "
+         "store with release read by an atomic load with acquire. The usual fix is to "
+         "guard the whole operation (every read and write of the variable, and the "
+         "decisions made on it) with one mutex. Making the variable atomic silences TSan "
+         "but fixes only single accesses: if the logic needs several steps to happen "
+         "together, it is still wrong."},
     [TSAN_DATA_RACE_VPTR] =
         {"data race on vptr (ctor/dtor vs virtual call)", "data-race-vptr",
          "One thread called a virtual method on a C++ object while another was still "
@@ -37,18 +43,22 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
          "each thread its own."},
     [TSAN_THREAD_LEAK] =
         {"thread leak", "thread-leak",
-         "A thread was started but never joined (nor detached), so its result and resources "
-         "were never collected. Call pthread_join on every thread you create, or "
-         "pthread_detach it."},
+         "A thread finished but was never joined (nor detached), so its result and "
+         "resources were never collected. TSan reports only threads that had already "
+         "finished when the program exited; one still running at exit is not reported. "
+         "Call pthread_join on every thread you create, or pthread_detach it."},
     [TSAN_DESTROY_LOCKED_MUTEX] =
         {"destroy of a locked mutex", "destroy-locked-mutex",
          "A mutex was destroyed while some thread still held it locked. Unlock it on every "
          "path first, and destroy it only when no thread can use it any more."},
     [TSAN_DOUBLE_LOCK] =
         {"double lock of a mutex", "double-lock",
-         "A mutex that was already locked was locked again, which with a normal mutex "
-         "blocks forever. Make sure each lock is matched by one unlock before the next "
-         "lock, on every path (early returns too)."},
+         "A thread took a mutex that, by TSan's records, another thread still held. A "
+         "thread relocking its own normal mutex is not this report: it blocks forever "
+         "before TSan can say anything (a hang). This one means the mutex's state went "
+         "wrong earlier: an unlock by a thread that did not lock it, a mutex copied, "
+         "reinitialised or its memory reused while locked. Each lock needs one unlock "
+         "by the same thread, on every path, and the mutex must stay where it is."},
     [TSAN_INVALID_MUTEX] =
         {"use of an invalid mutex (e.g. uninitialized or destroyed)", "invalid-mutex",
          "A mutex was used before it was initialised or after it was destroyed. Initialise "
@@ -77,13 +87,67 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
          "code. Save errno at the start of the handler and restore it before returning."},
     [TSAN_LOCK_ORDER_INVERSION] =
         {"lock-order-inversion (potential deadlock)", "lock-order-inversion",
-         "Two mutexes were taken in one order in one place and in the opposite order in "
-         "another; if two threads do this at the same time, each waits for the other "
-         "forever (a deadlock). Always take locks in one fixed global order."},
+         "Mutexes were taken in orders that form a cycle: somewhere M0 was held while "
+         "taking M1, elsewhere M1 while taking M0, or a longer ring (M0 => M1 => ... => "
+         "M0) over several threads. If the threads of the cycle each hold their first "
+         "lock at the same time, each waits for the next forever (a deadlock). TSan "
+         "reports the cycle even on runs that did not hang, and even when something else "
+         "(an outer lock, a limit on how many threads try) means it can never close; "
+         "check whether it can. The usual fix: take locks in one fixed global order."},
+    [TSAN_CRASH] =
+        {"crash (deadly signal)", "crash",
+         "The program was killed by a signal: SEGV is a read or write through a bad pointer "
+         "(NULL, freed, or garbage), BUS a bad mapping or alignment, FPE an integer division "
+         "by zero, ABRT a call to abort() such as a failed assert. The line below is where it "
+         "happened; look at the pointer or value used there and at who set it."},
+    [TSAN_ALLOCATION_TOO_BIG] =
+        {"requested allocation size exceeds maximum supported size", "allocation-size-too-big",
+         "The program asked malloc (or new, calloc, realloc) for more memory than can ever "
+         "exist, and TSan stopped it. The size is usually a negative number turned unsigned, "
+         "an overflowed multiplication, or an uninitialised variable: check how it is "
+         "computed."},
+    [TSAN_OUT_OF_MEMORY] =
+        {"allocator is out of memory", "out-of-memory",
+         "An allocation failed because memory ran out, and TSan stopped the program. TSan "
+         "needs several times the memory of a plain build; look for a leak or a structure "
+         "that grows without bound, or give the run smaller arguments."},
+    [TSAN_RUNTIME_ERROR] =
+        {"runtime error", "runtime-error",
+         "ThreadSanitizer stopped the program with an error of its runtime; its own words are "
+         "quoted below."},
+    [TSAN_CHECK_FAILED] =
+        {"CHECK failed (TSan's own assertion)", "check-failed",
+         "ThreadSanitizer's runtime hit one of its internal checks and stopped the program. "
+         "This is rarely the race you are looking for: it comes from a memory limit "
+         "(ulimit -v: TSan needs a huge address space), a program that overwrote memory TSan "
+         "uses, or a TSan bug. Run without the limit, and look for out-of-bounds writes."},
+    [TSAN_FORK_NEW_THREADS] =
+        {"starting new threads after multi-threaded fork is not supported", "fork-new-threads",
+         "The program forked while it had several threads, and the child then started a "
+         "thread. Only the forking thread survives in the child, so locks held by the others "
+         "stay locked forever; TSan refuses to go on. In the child, call only exec or "
+         "async-signal-safe functions, or fork before starting threads."},
+    [TSAN_IGNORES_ENABLED] =
+        {"thread finished with ignores enabled", "ignores-enabled",
+         "A thread ended while it had told TSan to ignore its accesses (an Ignore...Begin "
+         "annotation without its End), so races in the rest of its code could go unseen. "
+         "Pair every Begin with an End on every path."},
     [TSAN_UNKNOWN] = {"unknown", "unknown",
                       "ThreadSanitizer reported a problem this tool does not know; read its report "
                       "below for the details."},
 };
+
+bool tsan_kind_has_accesses(enum tsan_kind kind)
+{
+	return kind == TSAN_DATA_RACE || kind == TSAN_DATA_RACE_VPTR ||
+	       kind == TSAN_HEAP_USE_AFTER_FREE || kind == TSAN_HEAP_USE_AFTER_FREE_VPTR ||
+	       kind == TSAN_RACE_EXTERNAL;
+}
+
+bool tsan_kind_is_fatal(enum tsan_kind kind)
+{
+	return kind >= TSAN_CRASH && kind <= TSAN_IGNORES_ENABLED;
+}
 
 static const struct tsan_kind_info *kind_info(enum tsan_kind kind)
 {
@@ -129,8 +193,9 @@ enum tsan_kind tsan_kind_from_warning(const char *text, size_t len)
 	if (len >= strlen(EXTERNAL_RACE_PREFIX) &&
 	    memcmp(text, EXTERNAL_RACE_PREFIX, strlen(EXTERNAL_RACE_PREFIX)) == 0)
 		return TSAN_RACE_EXTERNAL;
-	/* Longest matching name wins: "data race on vptr ..." also starts with "data race". */
-	for (int k = 0; k < TSAN_UNKNOWN; k++) {
+	/* Longest matching name wins: "data race on vptr ..." also starts with "data race".
+	 * Only WARNING kinds: the fatal ones never follow "WARNING:". */
+	for (int k = 0; k < TSAN_CRASH; k++) {
 		size_t n = strlen(kinds[k].name);
 		if (n <= len && n > best_len && memcmp(text, kinds[k].name, n) == 0 &&
 		    (n == len || text[n] == ' ')) {
@@ -139,4 +204,38 @@ enum tsan_kind tsan_kind_from_warning(const char *text, size_t len)
 		}
 	}
 	return best;
+}
+
+const char *tsan_address_class_name(enum tsan_address_class c)
+{
+	switch (c) {
+	case TSAN_ADDR_NULL:
+		return "a NULL pointer";
+	case TSAN_ADDR_WILD:
+		return "a wild pointer";
+	case TSAN_ADDR_STACK_OVERFLOW:
+		return "stack overflow";
+	default:
+		return "";
+	}
+}
+
+void tsan_finding_title(const struct tsan_finding *f, char *out, size_t cap)
+{
+	const struct tsan_crash *c = &f->crash;
+	const char *addr = tsan_address_class_name(c->address_class);
+	const char *access = strcmp(c->access, "WRITE") == 0  ? " (write)"
+	                     : strcmp(c->access, "READ") == 0 ? " (read)"
+	                                                      : "";
+
+	if (f->kind != TSAN_CRASH || !c->signal[0]) {
+		snprintf(out, cap, "%s", tsan_kind_name(f->kind));
+		return;
+	}
+	if (c->address_class == TSAN_ADDR_STACK_OVERFLOW)
+		snprintf(out, cap, "SIG%s: stack overflow", c->signal);
+	else if (*addr)
+		snprintf(out, cap, "SIG%s on %s%s", c->signal, addr, access);
+	else
+		snprintf(out, cap, "SIG%s", c->signal);
 }

@@ -11,6 +11,16 @@
  * code. Anything it does not recognise (the program's own output, symbolizer noise) is
  * ignored, so truncated or interleaved logs still yield what they contain. Every copy
  * into the fixed-size arrays is bounded.
+ *
+ * When the runtime stops the program it prints no WARNING but one of: a deadly-signal
+ * report ("ThreadSanitizer:DEADLYSIGNAL", "==PID==ERROR: ThreadSanitizer: SEGV on unknown
+ * address 0x0 (pc .. bp .. sp .. T<tid>)", "==PID==The signal is caused by a WRITE memory
+ * access.", "==PID==Hint: address points to the zero page.", frames, a SUMMARY); an
+ * allocator error ("ERROR: ThreadSanitizer: requested allocation size ..."); its own
+ * assertion ("ThreadSanitizer: CHECK failed: ..."); or a fatal limitation ("ThreadSanitizer:
+ * starting new threads after multi-threaded fork is not supported. Dying", "main thread
+ * finished with ignores enabled"). Each becomes a finding of its own kind. The "==PID=="
+ * prefix is cut from every line first.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -37,6 +47,8 @@ struct parser {
 	struct tsan_frame *target; /* SEC_TARGET: the frame to fill */
 	bool target_done;          /* it holds a user frame already */
 	char title[TSAN_NAME_MAX]; /* SEC_WARNING / SEC_STACK: the stack's title */
+	long line_pid;             /* N of the current line's "==N==" prefix; -1 if none */
+	char assertion[200];       /* the last "...: Assertion `x' failed." line, for an ABRT */
 };
 
 /* A frame as printed, split into its parts; pointers into the line buffer. */
@@ -294,7 +306,7 @@ static bool on_access(struct parser *ps, const char *s)
 	}
 	if (strncasecmp(s, "write of size ", 14) == 0 || strncasecmp(s, "read of size ", 13) == 0) {
 		a.is_write = tolower((unsigned char)s[0]) == 'w';
-		p = strstr(s, "size ") + 5;
+		p = s + (a.is_write ? 14 : 13); /* any case: strstr "size " may miss */
 		a.size = (int)read_number(&p);
 	} else if (strncasecmp(s, "modifying access of ", 20) == 0) {
 		a.is_write = true;
@@ -442,11 +454,11 @@ static void on_summary(struct parser *ps, char *s)
 
 /* ---- lines ---- */
 
-static int on_warning(struct parser *ps, const char *text)
+/* Appends a zeroed finding of kind and makes it current; -1 when memory ran out. Its
+ * stack (SEC_WARNING) is titled with title's first title_len bytes. */
+static int new_finding(struct parser *ps, enum tsan_kind kind, const char *title, size_t title_len)
 {
 	struct tsan_report *out = ps->out;
-	size_t len = strlen(text);
-	const char *pid = strstr(text, " (pid=");
 
 	if (out->n_findings == out->cap_findings) {
 		size_t cap = out->cap_findings ? out->cap_findings * 2 : 8;
@@ -458,11 +470,135 @@ static int on_warning(struct parser *ps, const char *text)
 	}
 	ps->cur = &out->findings[out->n_findings++];
 	memset(ps->cur, 0, sizeof(*ps->cur));
-	ps->cur->kind = tsan_kind_from_warning(text, pid ? (size_t)(pid - text) : len);
+	ps->cur->kind = kind;
 	ps->cur->count = 1;
-	/* The stack's title is the kind as printed, without the pid that changes each run. */
-	copy_bounded(ps->title, sizeof(ps->title), text, pid ? (size_t)(pid - text) : len);
+	copy_bounded(ps->title, sizeof(ps->title), title, title_len);
 	begin_stack(ps, SEC_WARNING, ps->title);
+	return 0;
+}
+
+static int on_warning(struct parser *ps, const char *text)
+{
+	const char *pid = strstr(text, " (pid=");
+	size_t len = pid ? (size_t)(pid - text) : strlen(text);
+
+	/* The stack's title is the kind as printed, without the pid that changes each run. */
+	return new_finding(ps, tsan_kind_from_warning(text, len), text, len);
+}
+
+/* ---- the runtime stopping the program ---- */
+
+static bool is_signal_name(const char *s, size_t n)
+{
+	static const char *const names[] = {"SEGV", "BUS", "FPE", "ABRT", "ILL", "TRAP", NULL};
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && memcmp(s, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Linux maps nothing below 64 KiB (vm.mmap_min_addr): a fault there is NULL plus an
+ * offset, such as a field of a struct reached through a NULL pointer. */
+#define NULL_PAGE_LIMIT 0x10000ull
+
+/* "... on unknown address 0x0000 (pc 0x.. bp 0x.. sp 0x.. T123)": address and thread. */
+static void read_crash_place(struct parser *ps, const char *text)
+{
+	struct tsan_crash *c = &ps->cur->crash;
+	const char *p = strstr(text, " address ");
+	const char *t = strrchr(text, 'T');
+
+	if (p && starts_with(p + 9, "0x")) {
+		c->address = strtoull(p + 9, NULL, 16);
+		c->address_class = c->address < NULL_PAGE_LIMIT ? TSAN_ADDR_NULL : TSAN_ADDR_WILD;
+	}
+	if (t && t > text && t[-1] == ' ' && isdigit((unsigned char)t[1])) {
+		t++;
+		long tid = read_number(&t);
+		c->os_tid = tid > 0 ? (int)tid : 0;
+		c->main_thread = tid > 0 && tid == ps->line_pid;
+	}
+}
+
+/* "ERROR: ThreadSanitizer: SEGV on unknown address ...", "stack-overflow on address ...",
+ * "requested allocation size ...", "allocator is out of memory ...", and the like. */
+static int on_error(struct parser *ps, const char *text)
+{
+	size_t word = strcspn(text, " ");
+	enum tsan_kind kind = TSAN_RUNTIME_ERROR;
+	struct tsan_crash *c;
+
+	if (starts_with(text + word, " on ") &&
+	    (is_signal_name(text, word) || starts_with(text, "stack-overflow ")))
+		kind = TSAN_CRASH;
+	else if (starts_with(text, "requested allocation size"))
+		kind = TSAN_ALLOCATION_TOO_BIG;
+	else if (strstr(text, "out of memory"))
+		kind = TSAN_OUT_OF_MEMORY;
+	if (new_finding(ps, kind, text, strcspn(text, "(")))
+		return -1;
+	c = &ps->cur->crash;
+	copy_str(c->message, sizeof(c->message), text);
+	if (kind != TSAN_CRASH)
+		return 0;
+	if (starts_with(text, "stack-overflow ")) {
+		copy_str(c->signal, sizeof(c->signal), "SEGV");
+		read_crash_place(ps, text);
+		c->address_class = TSAN_ADDR_STACK_OVERFLOW;
+		return 0;
+	}
+	copy_bounded(c->signal, sizeof(c->signal), text, word);
+	if (strcmp(c->signal, "SEGV") == 0 || strcmp(c->signal, "BUS") == 0)
+		read_crash_place(ps, text);
+	else
+		read_crash_place(ps, strstr(text, "(pc ") ? strstr(text, "(pc ") : text);
+	if (strcmp(c->signal, "ABRT") == 0 && ps->assertion[0])
+		copy_str(c->message, sizeof(c->message), ps->assertion);
+	return 0;
+}
+
+/* "The signal is caused by a WRITE memory access.", "Hint: address points to the zero
+ * page.": details of the current crash. True when the line was one of them. */
+static bool on_crash_detail(struct parser *ps, const char *s)
+{
+	struct tsan_crash *c = &ps->cur->crash;
+	const char *caused = "The signal is caused by a ";
+
+	if (ps->cur->kind != TSAN_CRASH)
+		return false;
+	if (starts_with(s, caused)) {
+		s += strlen(caused);
+		copy_bounded(c->access, sizeof(c->access), s, strcspn(s, " "));
+		return true;
+	}
+	if (starts_with(s, "Hint: address points to the zero page")) {
+		c->address_class = TSAN_ADDR_NULL;
+		return true;
+	}
+	return false;
+}
+
+/* "ThreadSanitizer: CHECK failed: ...", "ThreadSanitizer: starting new threads after
+ * multi-threaded fork is not supported. Dying ...", "ThreadSanitizer: main thread finished
+ * with ignores enabled", "ThreadSanitizer: thread T1  finished with ignores enabled,
+ * created at:". text is the line from "ThreadSanitizer: " on, or from "CHECK failed". */
+static int on_fatal_message(struct parser *ps, const char *text, enum tsan_kind kind)
+{
+	const char *msg = starts_with(text, "ThreadSanitizer: ") ? text + 17 : text;
+	const char *p;
+
+	if (new_finding(ps, kind, msg, strcspn(msg, ",.(:")))
+		return -1;
+	copy_str(ps->cur->crash.message, sizeof(ps->cur->crash.message), msg);
+	if (kind != TSAN_IGNORES_ENABLED)
+		return 0;
+	ps->cur->crash.main_thread = starts_with(msg, "main thread");
+	if (starts_with(msg, "thread T") && (p = strstr(msg, "created at:"))) {
+		struct tsan_thread *t = &ps->cur->threads[ps->cur->n_threads++];
+		t->id = read_thread(msg);
+		t->created_by = -1;
+		begin_target(ps, &t->created_at);
+	}
 	return 0;
 }
 
@@ -475,6 +611,19 @@ static void on_fatal(struct tsan_report *out, const char *line)
 	if (!out->fatal)
 		copy_str(out->fatal_line, sizeof(out->fatal_line), line);
 	out->fatal = true;
+}
+
+/* Cuts a leading "==1234==" off s, noting the pid. */
+static char *cut_pid_prefix(struct parser *ps, char *s)
+{
+	const char *p = s + 2;
+	long pid;
+
+	ps->line_pid = -1;
+	if (!starts_with(s, "==") || (pid = read_number(&p)) < 0 || !starts_with(p, "=="))
+		return s;
+	ps->line_pid = pid;
+	return (char *)p + 2;
 }
 
 /* A line inside a report, indentation stripped. */
@@ -496,6 +645,8 @@ static void on_report_line(struct parser *ps, char *s)
 		on_mutex(ps, s);
 	else if (starts_with(s, "Thread T"))
 		on_thread(ps, s);
+	else if (on_crash_detail(ps, s))
+		;
 	else if (on_access(ps, s))
 		;
 	else if (s[strlen(s) - 1] == ':')
@@ -503,13 +654,32 @@ static void on_report_line(struct parser *ps, char *s)
 	/* "[failed to restore the stack]" and the program's own output fall through. */
 }
 
+/* Remembers a failed assert's message ("prog: f.c:14: fn: Assertion `x' failed.") for
+ * the ABRT report that follows it. */
+static void note_assertion(struct parser *ps, const char *line)
+{
+	if (strstr(line, ": Assertion `") && strstr(line, "' failed"))
+		copy_str(ps->assertion, sizeof(ps->assertion), line);
+}
+
 static int on_line(struct parser *ps, char *line)
 {
 	const char *p;
-	char *s = line + strspn(line, " \t");
+	char *s = cut_pid_prefix(ps, line + strspn(line, " \t"));
 
 	if ((p = strstr(line, "WARNING: ThreadSanitizer: ")))
 		return on_warning(ps, p + strlen("WARNING: ThreadSanitizer: "));
+	if ((p = strstr(line, "ERROR: ThreadSanitizer: ")))
+		return on_error(ps, p + strlen("ERROR: ThreadSanitizer: "));
+	/* The runtime's own assert: "==N==ThreadSanitizer: CHECK failed: f.h:133 ...", or with
+	 * no tool name in older runtimes; never a program's line that merely says so. */
+	if (starts_with(s, "CHECK failed:") || (starts_with(s, "ThreadSanitizer: CHECK failed:")))
+		return on_fatal_message(ps, strstr(s, "CHECK failed:"), TSAN_CHECK_FAILED);
+	if ((p = strstr(line, "ThreadSanitizer: starting new threads after multi-threaded fork")))
+		return on_fatal_message(ps, p, TSAN_FORK_NEW_THREADS);
+	if ((p = strstr(line, "ThreadSanitizer: ")) && strstr(p, " finished with ignores enabled"))
+		return on_fatal_message(ps, p, TSAN_IGNORES_ENABLED);
+	note_assertion(ps, line);
 	if ((p = strstr(line, "ThreadSanitizer: reported "))) {
 		p += strlen("ThreadSanitizer: reported ");
 		long n = read_number(&p);
@@ -519,7 +689,7 @@ static int on_line(struct parser *ps, char *line)
 			                                 : ps->out->warnings_reported + (int)n;
 		return 0;
 	}
-	if (strstr(line, "FATAL: ThreadSanitizer") || strstr(line, "CHECK failed"))
+	if (strstr(line, "FATAL: ThreadSanitizer"))
 		on_fatal(ps->out, s);
 	else if (ps->cur)
 		on_report_line(ps, s);
@@ -528,18 +698,10 @@ static int on_line(struct parser *ps, char *line)
 
 /* ---- the finding's main place ---- */
 
-static bool is_access_kind(enum tsan_kind kind)
-{
-	return kind == TSAN_DATA_RACE || kind == TSAN_DATA_RACE_VPTR ||
-	       kind == TSAN_HEAP_USE_AFTER_FREE || kind == TSAN_HEAP_USE_AFTER_FREE_VPTR ||
-	       kind == TSAN_RACE_EXTERNAL;
-}
-
-static const struct tsan_frame *first_acquisition(const struct tsan_finding *fi)
+static const struct tsan_frame *first_stack_titled(const struct tsan_finding *fi, const char *title)
 {
 	for (int i = 0; i < fi->n_stacks; i++)
-		if (strstr(fi->stacks[i].title, "acquired here while holding") &&
-		    fi->stacks[i].where.line > 0)
+		if (strstr(fi->stacks[i].title, title) && fi->stacks[i].where.line > 0)
 			return &fi->stacks[i].where;
 	return NULL;
 }
@@ -549,12 +711,14 @@ static void finish_where(struct tsan_finding *fi)
 {
 	const struct tsan_frame *w = NULL;
 
-	if (is_access_kind(fi->kind))
+	if (tsan_kind_has_accesses(fi->kind))
 		w = fi->access[0].where.line ? &fi->access[0].where : &fi->access[1].where;
 	else if (fi->kind == TSAN_LOCK_ORDER_INVERSION)
-		w = first_acquisition(fi);
+		w = first_stack_titled(fi, "acquired here while holding");
 	else if (fi->kind == TSAN_THREAD_LEAK && fi->n_threads)
 		w = &fi->threads[0].created_at;
+	else if (fi->kind == TSAN_IGNORES_ENABLED)
+		w = first_stack_titled(fi, "Ignore was enabled at");
 	if (w && w->line > 0)
 		fi->where = *w;
 	for (int i = 0; i < 2 && !fi->where.line; i++)
@@ -567,7 +731,7 @@ static void finish_where(struct tsan_finding *fi)
 int tsan_parse(const char *text, size_t len, const struct tsan_parse_options *opts,
                struct tsan_report *out)
 {
-	struct parser ps = {.opts = opts, .out = out};
+	struct parser ps = {.opts = opts, .out = out, .line_pid = -1};
 	size_t first = out->n_findings;
 	char line[LINE_BUF];
 	int rc = 0;
@@ -627,7 +791,7 @@ static bool same_finding(const struct tsan_finding *a, const struct tsan_finding
 
 	if (a->kind != b->kind)
 		return false;
-	if (is_access_kind(a->kind))
+	if (tsan_kind_has_accesses(a->kind))
 		return (same_place(a0, b0) && same_place(a1, b1)) ||
 		       (same_place(a0, b1) && same_place(a1, b0));
 	if (a->kind == TSAN_LOCK_ORDER_INVERSION && same_acquisitions(a, b))

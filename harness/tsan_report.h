@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Every report kind of compiler-rt's tsan_report.cpp, in its order. */
+/* Every report kind of compiler-rt's tsan_report.cpp, in its order; then the ways TSan's
+ * runtime stops a program without a WARNING (a deadly signal, an allocator error, its own
+ * CHECK, a fatal limitation), which are findings too. */
 enum tsan_kind {
 	TSAN_DATA_RACE,
 	TSAN_DATA_RACE_VPTR,
@@ -25,7 +27,15 @@ enum tsan_kind {
 	TSAN_SIGNAL_UNSAFE,
 	TSAN_SIGNAL_ERRNO,
 	TSAN_LOCK_ORDER_INVERSION,
-	TSAN_UNKNOWN, /* a WARNING line whose kind we do not know */
+	TSAN_CRASH,              /* "ERROR: ThreadSanitizer: SEGV on unknown address ..." */
+	TSAN_ALLOCATION_TOO_BIG, /* "ERROR: ... requested allocation size ... exceeds maximum" */
+	TSAN_OUT_OF_MEMORY,      /* "ERROR: ... allocator is out of memory trying to allocate" */
+	TSAN_RUNTIME_ERROR,      /* any other "ERROR: ThreadSanitizer: ..." */
+	TSAN_CHECK_FAILED,     /* "ThreadSanitizer: CHECK failed: ...": the runtime's own assert */
+	TSAN_FORK_NEW_THREADS, /* "starting new threads after multi-threaded fork ... Dying" */
+	TSAN_IGNORES_ENABLED,  /* "main thread finished with ignores enabled" (or thread TN) */
+	TSAN_UNKNOWN, /* a WARNING line whose kind we do not know; also a TSan run that ended
+	               * with TSan's exit code and left no report we could read */
 	TSAN_KIND_COUNT
 };
 
@@ -91,6 +101,25 @@ struct tsan_stack {
 	struct tsan_frame where;
 };
 
+/* How a crash's faulting address looks (SEGV and BUS; other signals carry none). */
+enum tsan_address_class {
+	TSAN_ADDR_NONE,           /* no address given, or the signal has none (FPE, ABRT) */
+	TSAN_ADDR_NULL,           /* the zero page: a NULL pointer, or NULL plus a small offset */
+	TSAN_ADDR_WILD,           /* any other address: a dangling or garbage pointer */
+	TSAN_ADDR_STACK_OVERFLOW, /* "stack-overflow on address": runaway recursion */
+};
+
+/* What TSan said about a crash or about a fatal message (kinds TSAN_CRASH and after). */
+struct tsan_crash {
+	char signal[8]; /* "SEGV", "BUS", "FPE", "ABRT", "ILL"; "" if none */
+	enum tsan_address_class address_class;
+	unsigned long long address; /* the faulting address, when address_class says so */
+	char access[8];             /* "READ", "WRITE" or "" ("The signal is caused by") */
+	bool main_thread;           /* the crash happened in the main thread */
+	int os_tid;                 /* the crashing thread's kernel tid (TSan's "T<tid>") */
+	char message[200];          /* TSan's line (pid prefix cut), or a failed assertion */
+};
+
 struct tsan_finding {
 	enum tsan_kind kind;
 	struct tsan_access access[2]; /* [0] current, [1] "Previous"; data race / use-after-free */
@@ -107,6 +136,7 @@ struct tsan_finding {
 	struct tsan_frame where;   /* the finding's main place in the program's own code:
 	                            * first access for races; first user frame otherwise */
 	int count;                 /* how many reports merged into this finding (>= 1) */
+	struct tsan_crash crash;   /* kinds TSAN_CRASH and after; zeroed for the others */
 };
 
 struct tsan_report {
@@ -115,7 +145,7 @@ struct tsan_report {
 	size_t cap_findings;
 	int warnings_reported; /* N of "ThreadSanitizer: reported N warnings"; -1 if absent */
 	bool mapping_failure;  /* "FATAL: ThreadSanitizer: unexpected memory mapping" */
-	bool fatal;            /* any other FATAL / CHECK failed line */
+	bool fatal;            /* any other "FATAL: ThreadSanitizer" line (start-up failure) */
 	char fatal_line[256];  /* that line, for the error message */
 };
 
@@ -144,6 +174,21 @@ void tsan_report_free(struct tsan_report *report);
  * (len bytes, need not be NUL-terminated; a trailing " (pid=N)" is fine). TSAN_UNKNOWN when
  * it names none. Used by tsan_parse; defined in tsan_kinds.c with the other names. */
 enum tsan_kind tsan_kind_from_warning(const char *text, size_t len);
+
+/* Does this kind describe two memory accesses (access[] filled)? Races, use-after-free. */
+bool tsan_kind_has_accesses(enum tsan_kind kind);
+
+/* Is this kind the runtime stopping the program (a crash or a fatal message), rather than
+ * a WARNING printed while it ran on? */
+bool tsan_kind_is_fatal(enum tsan_kind kind);
+
+/* A finding's headline for people, into out: the kind's name, or for a crash the signal
+ * and the address ("SIGSEGV on a NULL pointer (write)", "SIGABRT", "SIGSEGV: stack
+ * overflow"). */
+void tsan_finding_title(const struct tsan_finding *f, char *out, size_t cap);
+
+/* The address class in words: "a NULL pointer", "a wild pointer", ...; "" for none. */
+const char *tsan_address_class_name(enum tsan_address_class c);
 
 /* TSan's own words: "data race", "lock-order-inversion (potential deadlock)", ... */
 const char *tsan_kind_name(enum tsan_kind kind);

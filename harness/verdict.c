@@ -30,7 +30,25 @@ static size_t bad_runs(const struct series *s)
 
 static bool tsan_clean(const struct tsan_outcome *t)
 {
-	return t->ran && t->report.n_findings == 0;
+	return tsan_outcome_clean(t);
+}
+
+/* The first run's detail that says something, for "runs failed: ..." (a run's detail may be
+ * empty: an OK run has none). */
+static const char *first_detail(const struct series *s, enum run_class cls)
+{
+	for (size_t i = 0; i < s->n_runs; i++)
+		if (s->runs[i].cls == cls && s->runs[i].detail[0])
+			return s->runs[i].detail;
+	return "no detail";
+}
+
+/* What the TSan run says when it found nothing: "clean", or why it is not. */
+static const char *tsan_quiet_words(const struct tsan_outcome *t)
+{
+	if (!t->ran)
+		return "did not run";
+	return t->not_clean[0] ? t->not_clean : "clean";
 }
 
 /* "1 data race at lost_update.c:26, 1 thread leak at x.c:9" into out. */
@@ -41,9 +59,12 @@ static void describe_findings(const struct tsan_report *r, char *out, size_t cap
 	for (size_t i = 0; i < r->n_findings && i < 3 && len < cap; i++) {
 		const struct tsan_finding *f = &r->findings[i];
 		const char *file = strrchr(f->where.file, '/');
+		char title[160];
 		file = file ? file + 1 : f->where.file;
-		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
-		                        tsan_kind_name(f->kind));
+		tsan_finding_title(f, title, sizeof(title));
+		if (f->kind == TSAN_UNKNOWN && f->crash.message[0])
+			snprintf(title, sizeof(title), "%s", f->crash.message);
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", title);
 		if (f->where.line && len < cap)
 			len += (size_t)snprintf(out + len, cap - len, " at %s:%d", file,
 			                        f->where.line);
@@ -90,9 +111,12 @@ static void judge_bug(struct experiment *ex)
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	ex->verdict = VERDICT_BUG_SHOWN;
 	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
-	         found          ? findings
-	         : ex->tsan.ran ? "clean"
-	                        : "did not run");
+	         found ? findings : tsan_quiet_words(&ex->tsan));
+	if (ex->plain.counts[RUN_ERROR]) {
+		size_t len = strlen(ex->evidence);
+		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
+		         ex->plain.counts[RUN_ERROR], first_detail(&ex->plain, RUN_ERROR));
+	}
 }
 
 static void judge_quiet(struct experiment *ex)
@@ -106,11 +130,16 @@ static void judge_quiet(struct experiment *ex)
 	} else if (s->counts[RUN_ERROR] == s->n_runs) {
 		ex->verdict = VERDICT_ERROR;
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
-		         s->runs[0].detail);
+		         first_detail(s, RUN_ERROR));
 	} else if (tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
 		snprintf(ex->evidence, sizeof(ex->evidence),
 		         "no bug seen in %zu runs and TSan clean", s->n_runs);
+	} else if (ex->tsan.ran) {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+		         "no bug seen in %zu runs, but TSan is not clean: %s", s->n_runs,
+		         ex->tsan.not_clean);
 	} else {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -120,7 +149,7 @@ static void judge_quiet(struct experiment *ex)
 	if (s->counts[RUN_ERROR] && ex->verdict != VERDICT_ERROR) {
 		size_t len = strlen(ex->evidence);
 		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
-		         s->counts[RUN_ERROR], s->runs[0].detail);
+		         s->counts[RUN_ERROR], first_detail(s, RUN_ERROR));
 	}
 }
 
@@ -144,12 +173,16 @@ static void judge_solution(struct experiment *ex)
 		snprintf(ex->evidence, sizeof(ex->evidence),
 		         "correct in %zu/%zu runs, but TSan did not run (%s)", s->n_runs, s->n_runs,
 		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+	} else if (correct && ex->tsan.report.n_findings == 0) {
+		ex->verdict = VERDICT_NOT_PROVEN;
+		snprintf(ex->evidence, sizeof(ex->evidence),
+		         "correct in %zu/%zu runs, but TSan is not clean: %s", s->n_runs, s->n_runs,
+		         ex->tsan.not_clean);
 	} else {
 		ex->verdict = VERDICT_SOLUTION_BAD;
 		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs; TSan: %s",
 		         s->counts[RUN_OK], s->n_runs,
-		         ex->tsan.ran ? (ex->tsan.report.n_findings ? findings : "clean")
-		                      : "did not run");
+		         ex->tsan.report.n_findings ? findings : tsan_quiet_words(&ex->tsan));
 	}
 }
 
@@ -161,7 +194,9 @@ void verdict_judge(struct experiment *ex)
 		return;
 	}
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
-	if (bad_runs(&ex->plain) || found)
+	/* A TSan run that deadlocked (seen live) printed nothing, but it is not clean. */
+	bool tsan_hung = ex->tsan.ran && ex->tsan.hang_diagnosis;
+	if (bad_runs(&ex->plain) || found || tsan_hung)
 		judge_bug(ex);
 	else
 		judge_quiet(ex);

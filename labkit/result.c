@@ -66,13 +66,30 @@ static void print_line(const struct rl_result *r)
 	fflush(stdout);
 }
 
+/* The record keeps this much of `what`: the harness keeps 63 bytes of it
+ * (harness/result_channel.h) and skips any line longer than 255. */
+#define RECORD_WHAT_MAX 63
+
+/* what for the record: at most RECORD_WHAT_MAX bytes, each line break made a space (a
+ * newline would end the line and start another key). */
+static void record_what(char *dst, size_t cap, const char *what)
+{
+	snprintf(dst, cap, "%.*s", RECORD_WHAT_MAX, what ? what : "");
+	for (char *p = dst; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+}
+
+/* Every field is bounded (what 63 bytes, names 47, numbers 24, 16 metrics): the record
+ * takes under 2 KiB, so buf never fills. */
 static void write_record(int fd, const struct rl_result *r)
 {
-	char buf[4096];
+	char buf[4096], what[RECORD_WHAT_MAX + 1];
+	record_what(what, sizeof(what), r->what);
 	int n = snprintf(buf, sizeof(buf),
 	                 "racelab-result 1\nwhat %s\nobserved %.17g\nexpected %.17g\n"
 	                 "symptom %d\ninconclusive %d\nops %lld\nwork_ns %lld\n",
-	                 r->what, r->observed, r->expected, r->symptom ? 1 : 0,
+	                 what, r->observed, r->expected, r->symptom ? 1 : 0,
 	                 r->inconclusive ? 1 : 0, r->ops, r->work_ns);
 	for (int i = 0; i < n_metrics && n < (int)sizeof(buf) - 80; i++)
 		n += snprintf(buf + n, sizeof(buf) - n, "metric %s %.17g\n", metrics[i].name,

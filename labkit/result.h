@@ -8,7 +8,8 @@
 #include <stdbool.h>
 
 struct rl_result {
-	const char *what;  /* what observed measures: "counter", "total balance", ... */
+	const char *what;  /* what observed measures: "counter", "total balance", ... (the
+	                    * record keeps its first 63 bytes, line breaks made spaces) */
 	double observed;   /* what this run produced */
 	double expected;   /* what a correct program produces */
 	bool symptom;      /* this run showed the bug */

@@ -1,4 +1,5 @@
 /* test_result_channel.c: the result record, parsed from records captured from lab 3. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <CUnit/CUnit.h>
@@ -117,6 +118,23 @@ static void test_forged_second_record_not_trusted(void)
 	free(racy);
 }
 
+/* Counts that are no counts read as 0 (converting them to long long is undefined). */
+static void test_counts_out_of_range(void)
+{
+	static const char *const values[] = {"nan", "-5", "1e300", "-inf", "9.3e18"};
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char text[200];
+		struct lab_result r;
+		snprintf(text, sizeof(text),
+		         "racelab-result 1\nobserved 1\nexpected 1\nsymptom 0\nops %s\n"
+		         "work_ns %s\nend\n",
+		         values[i], values[i]);
+		CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, strlen(text), &r), 0);
+		CU_ASSERT_EQUAL(r.ops, 0);
+		CU_ASSERT_EQUAL(r.work_ns, 0);
+	}
+}
+
 CU_ErrorCode register_suites(void)
 {
 	CU_pSuite s = CU_add_suite("result channel", NULL, NULL);
@@ -128,5 +146,6 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "table", test_table);
 	CU_add_test(s, "metrics", test_metric_values_and_overflow);
 	CU_add_test(s, "a forged second record", test_forged_second_record_not_trusted);
+	CU_add_test(s, "counts out of range", test_counts_out_of_range);
 	return CU_get_error();
 }

@@ -512,6 +512,7 @@ static void test_mapping_failure(void)
 	}
 }
 
+/* TSan's own assertion is a finding (the run crashed), not a start-up failure. */
 static void test_check_failed(void)
 {
 	static const char text[] =
@@ -520,13 +521,198 @@ static void test_check_failed(void)
 	struct tsan_report r = {0};
 
 	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
-	CU_ASSERT_TRUE(r.fatal);
+	CU_ASSERT_FALSE(r.fatal);
 	CU_ASSERT_FALSE(r.mapping_failure);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.fatal_line, "sanitizer_allocator_primary64.h"));
-	CU_ASSERT_PTR_NULL(strchr(r.fatal_line, '\r'));
+	CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
+	CU_ASSERT_EQUAL(r.findings[0].kind, TSAN_CHECK_FAILED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[0].crash.message, "primary64.h:133"));
+	CU_ASSERT_PTR_NULL(strchr(r.findings[0].crash.message, '\r'));
 	tsan_report_free(&r);
-	CU_ASSERT_FALSE(r.fatal); /* free zeroes */
-	CU_ASSERT_PTR_NULL(r.findings);
+	CU_ASSERT_PTR_NULL(r.findings); /* free zeroes */
+
+	/* The real thing, both runtimes: an address-space limit (ulimit -v). */
+	for (int cc = 0; cc < 2; cc++) {
+		struct tsan_report f = {0};
+		if (!parse_fixture(compilers[cc], "check_failed", NULL, &f))
+			continue;
+		CU_ASSERT_EQUAL_FATAL(f.n_findings, 1);
+		CU_ASSERT_EQUAL(f.findings[0].kind, TSAN_CHECK_FAILED);
+		CU_ASSERT_TRUE(tsan_kind_is_fatal(f.findings[0].kind));
+		CU_ASSERT_PTR_NOT_NULL(strstr(f.findings[0].crash.message,
+		                              "CHECK failed: sanitizer_allocator_primary64.h:13"));
+		tsan_report_free(&f);
+	}
+	/* A program's own line that mentions it is not TSan's. */
+	static const char own[] = "test 4: CHECK failed: x == 2\n";
+	CU_ASSERT_EQUAL(tsan_parse(own, strlen(own), NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.n_findings, 0);
+	tsan_report_free(&r);
+}
+
+/* ---- crashes: deadly signals TSan caught ---- */
+
+struct crash_case {
+	const char *name;
+	const char *signal;
+	enum tsan_address_class address_class;
+	unsigned long long address;
+	const char *access;
+	bool main_thread;
+	const char *function; /* the crash site: first frame in the program */
+	int line;
+	const char *message; /* a substring of the message; NULL: not checked */
+	const char *title;
+};
+
+static const struct crash_case crash_cases[] = {
+    {"crash_null", "SEGV", TSAN_ADDR_NULL, 0, "WRITE", false, "worker", 9, NULL,
+     "SIGSEGV on a NULL pointer (write)"},
+    {"crash_wild", "SEGV", TSAN_ADDR_WILD, 0x7ff0dead0000ull, "READ", true, "main", 9, NULL,
+     "SIGSEGV on a wild pointer (read)"},
+    {"crash_abort", "ABRT", TSAN_ADDR_NONE, 0, "", false, "withdraw", 14,
+     "Assertion `balance >= 0' failed", "SIGABRT"},
+    {"crash_fpe", "FPE", TSAN_ADDR_NONE, 0, "", true, "main", 8, NULL, "SIGFPE"},
+    {"crash_bus", "BUS", TSAN_ADDR_NONE, 0, "READ", true, "main", 16, NULL, "SIGBUS"},
+};
+
+static void check_crash(const struct crash_case *c, int cc)
+{
+	struct tsan_report r = {0};
+	char file[64], title[160];
+
+	snprintf(file, sizeof(file), "%s.c", c->name);
+	if (!parse_fixture(compilers[cc], c->name, NULL, &r))
+		return;
+	CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
+	const struct tsan_finding *f = &r.findings[0];
+	CU_ASSERT_EQUAL(f->kind, TSAN_CRASH);
+	CU_ASSERT_STRING_EQUAL(f->crash.signal, c->signal);
+	CU_ASSERT_EQUAL(f->crash.address_class, c->address_class);
+	if (c->address_class == TSAN_ADDR_WILD)
+		CU_ASSERT_EQUAL(f->crash.address, c->address);
+	CU_ASSERT_STRING_EQUAL(f->crash.access, c->access);
+	CU_ASSERT_EQUAL(f->crash.main_thread, c->main_thread);
+	CU_ASSERT_TRUE(f->crash.os_tid > 0);
+	assert_frame(&f->where, c->function, file, c->line);
+	if (c->message)
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->crash.message, c->message));
+	tsan_finding_title(f, title, sizeof(title));
+	CU_ASSERT_STRING_EQUAL(title, c->title);
+	CU_ASSERT_TRUE(tsan_kind_is_fatal(f->kind));
+	CU_ASSERT_FALSE(tsan_kind_has_accesses(f->kind));
+	CU_ASSERT_FALSE(r.fatal);
+	tsan_report_free(&r);
+}
+
+static void test_crashes(void)
+{
+	for (size_t i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]); i++)
+		for (int cc = 0; cc < 2; cc++)
+			check_crash(&crash_cases[i], cc);
+}
+
+/* Hand-written lines for what the fixtures cannot show: a NULL-plus-offset fault without
+ * the zero-page hint, a stack overflow, and an unknown "ERROR:" line. */
+static void test_crash_lines(void)
+{
+	static const char text[] =
+	    "ThreadSanitizer:DEADLYSIGNAL\n"
+	    "==10==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000018 (pc 0x1 bp "
+	    "0x2 sp 0x3 T11)\n"
+	    "==10==The signal is caused by a READ memory access.\n"
+	    "    #0 get_field /src/a.c:4:9 (a+0x1)\n"
+	    "SUMMARY: ThreadSanitizer: SEGV /src/a.c:4:9 in get_field\n"
+	    "==10==ABORTING\n"
+	    "==12==ERROR: ThreadSanitizer: stack-overflow on address 0x7ffc0000aff8 (pc 0x1 bp "
+	    "0x2 sp 0x3 T12)\n"
+	    "    #0 recurse /src/b.c:3 (b+0x1)\n"
+	    "==13==ERROR: ThreadSanitizer: invalid alignment requested in aligned_alloc: 3\n";
+	struct tsan_report r = {0};
+	char title[160];
+
+	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n_findings, 3);
+	CU_ASSERT_EQUAL(r.findings[0].crash.address_class, TSAN_ADDR_NULL);
+	CU_ASSERT_EQUAL(r.findings[0].crash.address, 0x18);
+	CU_ASSERT_FALSE(r.findings[0].crash.main_thread);
+	CU_ASSERT_EQUAL(r.findings[0].crash.os_tid, 11);
+	assert_frame(&r.findings[0].where, "get_field", "a.c", 4);
+	assert_frame(&r.findings[0].summary, "get_field", "a.c", 4);
+	CU_ASSERT_EQUAL(r.findings[1].kind, TSAN_CRASH);
+	CU_ASSERT_EQUAL(r.findings[1].crash.address_class, TSAN_ADDR_STACK_OVERFLOW);
+	CU_ASSERT_TRUE(r.findings[1].crash.main_thread);
+	tsan_finding_title(&r.findings[1], title, sizeof(title));
+	CU_ASSERT_STRING_EQUAL(title, "SIGSEGV: stack overflow");
+	CU_ASSERT_EQUAL(r.findings[2].kind, TSAN_RUNTIME_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[2].crash.message, "invalid alignment"));
+	tsan_report_free(&r);
+}
+
+/* ---- the runtime's fatal messages (no WARNING line) ---- */
+
+struct fatal_case {
+	const char *name;
+	enum tsan_kind kind;
+	const char *message;  /* a substring */
+	const char *function; /* NULL: no frame in the program */
+	int line;
+};
+
+static const struct fatal_case fatal_cases[] = {
+    {"fork_threads", TSAN_FORK_NEW_THREADS,
+     "starting new threads after multi-threaded fork is not supported. Dying", NULL, 0},
+    {"ignores_left", TSAN_IGNORES_ENABLED, "main thread finished with ignores enabled", "main", 7},
+    {"alloc_too_big", TSAN_ALLOCATION_TOO_BIG,
+     "requested allocation size 0x4000000000000000 exceeds maximum supported size", "main", 9},
+};
+
+static void test_fatal_messages(void)
+{
+	for (size_t i = 0; i < sizeof(fatal_cases) / sizeof(fatal_cases[0]); i++) {
+		const struct fatal_case *c = &fatal_cases[i];
+		char file[64];
+		snprintf(file, sizeof(file), "%s.c", c->name);
+		for (int cc = 0; cc < 2; cc++) {
+			struct tsan_report r = {0};
+			if (!parse_fixture(compilers[cc], c->name, NULL, &r))
+				continue;
+			CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
+			CU_ASSERT_EQUAL(r.findings[0].kind, c->kind);
+			CU_ASSERT_TRUE(tsan_kind_is_fatal(c->kind));
+			CU_ASSERT_PTR_NOT_NULL(strstr(r.findings[0].crash.message, c->message));
+			if (c->function)
+				assert_frame(&r.findings[0].where, c->function, file, c->line);
+			else
+				CU_ASSERT_EQUAL(r.findings[0].where.line, 0);
+			CU_ASSERT_FALSE(r.fatal);
+			tsan_report_free(&r);
+		}
+	}
+}
+
+/* "thread T1  finished with ignores enabled, created at:" names the thread and where it
+ * was created; the ignore's own stack says where the Begin was. */
+static void test_thread_ignores(void)
+{
+	static const char text[] =
+	    "ThreadSanitizer: thread T1  finished with ignores enabled, created at:\n"
+	    "    #0 pthread_create <null> (t+0x1)\n"
+	    "    #1 main /src/t.cpp:20:3 (t+0x2)\n"
+	    "  One of the following ignores was not ended (in order of probability)\n"
+	    "  Ignore was enabled at:\n"
+	    "    #0 AnnotateIgnoreReadsBegin <null> (t+0x3)\n"
+	    "    #1 Thread(void*) /src/t.cpp:10:3 (t+0x4)\n";
+	struct tsan_report r = {0};
+
+	CU_ASSERT_EQUAL(tsan_parse(text, strlen(text), NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n_findings, 1);
+	CU_ASSERT_EQUAL(r.findings[0].kind, TSAN_IGNORES_ENABLED);
+	CU_ASSERT_FALSE(r.findings[0].crash.main_thread);
+	CU_ASSERT_EQUAL_FATAL(r.findings[0].n_threads, 1);
+	CU_ASSERT_EQUAL(r.findings[0].threads[0].id, 1);
+	assert_frame(&r.findings[0].threads[0].created_at, "main", "t.cpp", 20);
+	assert_frame(&r.findings[0].where, "Thread(void*)", "t.cpp", 10);
+	tsan_report_free(&r);
 }
 
 /* ---- robustness ---- */
@@ -730,9 +916,12 @@ static void test_kinds(void)
 		const char *slug = tsan_kind_slug((enum tsan_kind)k);
 		CU_ASSERT_EQUAL(tsan_kind_from_slug(slug), (enum tsan_kind)k);
 		CU_ASSERT_TRUE(strlen(tsan_kind_explanation((enum tsan_kind)k)) > 40);
-		if (k != TSAN_UNKNOWN)
+		/* Only WARNING kinds come from a WARNING line. */
+		if (k != TSAN_UNKNOWN && !tsan_kind_is_fatal((enum tsan_kind)k))
 			CU_ASSERT_EQUAL(tsan_kind_from_warning(name, strlen(name)),
 			                (enum tsan_kind)k);
+		if (tsan_kind_is_fatal((enum tsan_kind)k))
+			CU_ASSERT_EQUAL(tsan_kind_from_warning(name, strlen(name)), TSAN_UNKNOWN);
 		for (int j = 0; j < k; j++)
 			CU_ASSERT_STRING_NOT_EQUAL(slug, tsan_kind_slug((enum tsan_kind)j));
 	}
@@ -746,6 +935,15 @@ static void test_kinds(void)
 	CU_ASSERT_EQUAL(tsan_kind_from_warning("race on MyQueue (pid=3)", 23), TSAN_RACE_EXTERNAL);
 	CU_ASSERT_EQUAL(tsan_kind_from_warning("data races", 10), TSAN_UNKNOWN);
 	CU_ASSERT_EQUAL(tsan_kind_from_warning("data race (pid=3)", 17), TSAN_DATA_RACE);
+	CU_ASSERT_STRING_EQUAL(tsan_kind_slug(TSAN_ALLOCATION_TOO_BIG), "allocation-size-too-big");
+	CU_ASSERT_STRING_EQUAL(tsan_kind_slug(TSAN_CRASH), "crash");
+	/* Which kinds carry two accesses: the report prints them for all of these. */
+	CU_ASSERT_TRUE(tsan_kind_has_accesses(TSAN_DATA_RACE_VPTR));
+	CU_ASSERT_TRUE(tsan_kind_has_accesses(TSAN_HEAP_USE_AFTER_FREE_VPTR));
+	CU_ASSERT_TRUE(tsan_kind_has_accesses(TSAN_RACE_EXTERNAL));
+	CU_ASSERT_FALSE(tsan_kind_has_accesses(TSAN_THREAD_LEAK));
+	CU_ASSERT_FALSE(tsan_kind_is_fatal(TSAN_UNKNOWN));
+	CU_ASSERT_FALSE(tsan_kind_is_fatal(TSAN_LOCK_ORDER_INVERSION));
 }
 
 static CU_TestInfo parse_tests[] = {
@@ -763,7 +961,11 @@ static CU_TestInfo parse_tests[] = {
     {"skip_paths on a fixture", test_skip_paths_fixture},
     {"skip_paths skips a wrapper", test_skip_paths_wrapper},
     {"unexpected memory mapping", test_mapping_failure},
-    {"CHECK failed is fatal", test_check_failed},
+    {"CHECK failed is a finding", test_check_failed},
+    {"crashes: signal, address, thread, site", test_crashes},
+    {"crashes: NULL plus offset, stack overflow", test_crash_lines},
+    {"fatal messages: fork, ignores, allocation", test_fatal_messages},
+    {"thread finished with ignores enabled", test_thread_ignores},
     {"truncated at every byte", test_truncated_everywhere},
     {"every fixture cut in half", test_truncated_half},
     {"CRLF line ends", test_crlf},
