@@ -62,31 +62,88 @@ write_atomic() {
 	fi
 }
 
-# A student's name from a submission's file name: letters, digits, . _ - only (a name is
-# data: it never reaches code, and on disk it is this harmless form). A name longer than
-# 120 bytes keeps its first 100 and a hash of the whole, so file names stay short enough.
+# ---- identity --------------------------------------------------------------------------
+# A submission's name is its student's identity, kept exactly as given ("Иван Петров",
+# "O'Brien, Pat") in every report, CSV row and test name. Files are stored under a key
+# made from it: a readable part (letters and digits of any script, . _ -) and 10 hex
+# digits of the SHA-256 of the exact name, so two different names never share a file,
+# not even on a case-insensitive or normalising file system.
+
+# student_name PATH: the identity: the entry's name without .tar.gz, .tgz or .zip.
 student_name() {
-	local base=${1%/} name h
+	local base=${1%/}
 	base=${base##*/}
 	base=${base%.tar.gz}
 	base=${base%.tgz}
-	base=${base%.zip}
-	name=$base
-	base=$(printf '%s' "$base" | LC_ALL=C tr -c 'A-Za-z0-9._-' '_' | sed 's/^[.]/_/')
-	if [ ${#base} -gt 120 ]; then
-		h=$(printf '%s' "$name" | sha256sum | cut -c1-12)
-		base=${base:0:100}-$h
-	fi
-	printf '%s' "$base"
+	printf '%s' "${base%.zip}"
+}
+
+# student_key NAME: the storage key of NAME (a safe file name; never starts with . or -).
+student_key() {
+	local readable hash
+	hash=$(printf '%s' "$1" | sha256sum | cut -c1-10)
+	readable=$(printf '%s' "$1" | perl -e '
+		local $/; my $s = <STDIN>;
+		utf8::decode($s) or $s =~ s/[^\x00-\x7f]/_/g;
+		$s =~ s/[^\p{L}\p{N}._-]+/_/g; $s =~ s/^[._-]+//; $s = substr($s, 0, 40);
+		$s =~ s/_+$//; utf8::encode($s); print $s')
+	printf '%s' "${readable:+$readable-}$hash"
+}
+
+# student_collisions: reads submission paths (NUL-separated) and prints, one a line, the
+# groups of entries that name the same student: the same name once .zip/.tgz/.tar.gz is
+# taken off ("alice/" and "alice.zip"), or names equal after Unicode normalisation (NFC)
+# and case folding ("Anna" and "anna"; "José" typed two ways), which nobody reading the
+# grades could tell apart. Prints nothing when every student is distinct.
+student_collisions() {
+	perl -0 -e '
+		use feature "fc";
+		my $nfc = eval { require Unicode::Normalize; 1 };
+		my (%groups, @order);
+		while (my $path = <STDIN>) {
+			chomp $path;
+			(my $name = $path) =~ s{/+$}{}; $name =~ s{.*/}{}s;
+			$name =~ s/\.(tar\.gz|tgz|zip)$//;
+			my $f = $name;
+			if (utf8::decode($f)) { $f = Unicode::Normalize::NFC($f) if $nfc; $f = fc($f); }
+			push @order, $f unless $groups{$f};
+			push @{ $groups{$f} }, $path;
+		}
+		for my $f (@order) {
+			my @g = @{ $groups{$f} };
+			print join(" | ", map { (my $b = $_) =~ s{.*/}{}s; "\"$b\"" } @g), "\n" if @g > 1;
+		}'
 }
 
 # ---- rubrics ---------------------------------------------------------------------------
-# rubric_get FILE KEY DEFAULT: the first value of KEY ("key = value", # comments).
+# Every key a rubric may use, with its default (docs/grading.md explains each). This table
+# is the one home of the defaults; "manifest" means the lab's manifest decides.
+RUBRIC_DEFAULTS='build_points=10 correct_points=40 tsan_points=40 no_hang_points=10
+speedup_points=0 speedup_solution= speedup_metric=wall_s speedup_min=0.8 runs=manifest
+timeout=manifest args=compare hidden_args= tsan_args=manifest build_time=120 item_time=120
+memory_mb=1024 visibility=visible hidden_visibility=after_due_date'
+# Keys whose value must be a number, and keys that may repeat.
+RUBRIC_NUMBERS=' build_points correct_points tsan_points no_hang_points speedup_points
+speedup_min build_time item_time memory_mb '
+RUBRIC_REPEATS=' args hidden_args '
+
+# rubric_default KEY: the built-in default of KEY.
+rubric_default() {
+	local kv
+	for kv in $RUBRIC_DEFAULTS; do
+		[ "${kv%%=*}" != "$1" ] || { printf '%s' "${kv#*=}"; return 0; }
+	done
+}
+
+# rubric_get FILE KEY [DEFAULT]: the value of KEY ("key = value", # comments), else
+# DEFAULT, else the built-in default.
 rubric_get() {
 	local v
 	v=$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -1 |
 		sed 's/[[:space:]]*#.*$//; s/[[:space:]]*$//')
-	printf '%s' "${v:-$3}"
+	if [ -n "$v" ]; then printf '%s' "$v"
+	elif [ $# -ge 3 ]; then printf '%s' "$3"
+	else rubric_default "$2"; fi
 }
 
 # rubric_all FILE KEY: every value of KEY, one a line (argument sets).
@@ -95,9 +152,79 @@ rubric_all() {
 		sed 's/[[:space:]]*#.*$//; s/[[:space:]]*$//'
 }
 
-# rubric_for RUBRICS_DIR NN: the lab's rubric, else the default one.
+# rubric_for RUBRICS_DIR NN: the lab's rubric, else the folder's default.rubric, else the
+# built-in default (a --rubrics folder may hold only the labs it changes).
 rubric_for() {
-	if [ -f "$1/lab$2.rubric" ]; then echo "$1/lab$2.rubric"; else echo "$1/default.rubric"; fi
+	if [ -f "$1/lab$2.rubric" ]; then echo "$1/lab$2.rubric"
+	elif [ -f "$1/default.rubric" ]; then echo "$1/default.rubric"
+	else echo "$GRADE_REPO/grading/rubrics/default.rubric"; fi
+}
+
+# rubric_check FILE: prints "FILE:LINE: what is wrong" for each line that is not a
+# comment, a blank line or "known_key = value" (a number where one is needed, a key
+# given twice unless it may repeat). Fails when it printed anything.
+rubric_check() {
+	local file=$1 n=0 line key value bad=0 seen=' '
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		line=${line%%#*}
+		[[ $line =~ ^[[:space:]]*$ ]] && continue
+		if ! [[ $line =~ ^[[:space:]]*([A-Za-z0-9_]+)[[:space:]]*=[[:space:]]*(.*[^[:space:]])?[[:space:]]*$ ]]; then
+			echo "$file:$n: not \"key = value\": $line"; bad=1; continue
+		fi
+		key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
+		if ! [[ " $RUBRIC_DEFAULTS " =~ [[:space:]]$key= ]]; then
+			echo "$file:$n: unknown key '$key'"; bad=1; continue
+		fi
+		if [[ $RUBRIC_NUMBERS == *" $key "* ]] && ! [[ $value =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+			echo "$file:$n: $key = '$value': not a number"; bad=1
+		fi
+		if [[ $key =~ ^(runs|timeout)$ ]] && ! [[ $value =~ ^([0-9]+([.][0-9]+)?|manifest)$ ]]; then
+			echo "$file:$n: $key = '$value': not a number or 'manifest'"; bad=1
+		fi
+		if [[ $key == *visibility ]] && ! [[ $value =~ ^(visible|hidden|after_due_date|after_published)$ ]]; then
+			echo "$file:$n: $key = '$value': not visible, hidden, after_due_date or after_published"; bad=1
+		fi
+		if [[ $seen == *" $key "* ]] && [[ $RUBRIC_REPEATS != *" $key "* ]]; then
+			echo "$file:$n: $key given twice"; bad=1
+		fi
+		seen+="$key "
+	done <"$file"
+	return $bad
+}
+
+# rubrics_check DIR: rubric_check on every rubric of DIR (none at all is fine: the
+# built-in default is used). Prints the problems; fails when there are any.
+rubrics_check() {
+	local f bad=0
+	[ -d "$1" ] || { echo "$1: no such rubrics folder"; return 1; }
+	for f in "$1"/*.rubric; do
+		[ -f "$f" ] || continue
+		rubric_check "$f" || bad=1
+	done
+	return $bad
+}
+
+# rubric_sets RUBRIC MANIFEST: the argument sets, one a line, "visible<TAB>ARGS" or
+# "hidden<TAB>ARGS": `args` lines first ("manifest" and "compare" resolved), then
+# `hidden_args` lines. Students see a hidden set's result, never its arguments.
+rubric_sets() {
+	local set
+	{ rubric_all "$1" args | grep . || echo "$(rubric_default args)"; } | while IFS= read -r set; do
+		case $set in
+		manifest) set=$(manifest_get "$2" args) ;;
+		compare) set=$(manifest_get "$2" compare_args)
+			[ -n "$set" ] || set=$(manifest_get "$2" args) ;;
+		esac
+		printf 'visible\t%s\n' "$set"
+	done
+	rubric_all "$1" hidden_args | while IFS= read -r set; do printf 'hidden\t%s\n' "$set"; done
+}
+
+# tsan_public RUBRIC: "true" when students may see the TSan run's arguments (the lab's
+# own tsan_args), "false" when the rubric sets its own (they may give a hidden set away).
+tsan_public() {
+	if [ "$(rubric_get "$1" tsan_args)" = manifest ]; then echo true; else echo false; fi
 }
 
 # manifest_get MANIFEST KEY: a lab manifest's value.
@@ -107,7 +234,9 @@ manifest_get() {
 
 # ---- submissions -----------------------------------------------------------------------
 # archive_check ARCHIVE: refuses absolute names, "..", links, devices, too many or too
-# big files, reading only the archive's listing. Prints why on failure.
+# big files, reading only the archive's listing. Prints why on failure. A zip entry with
+# no Unix file type (zipinfo shows "?": Python's zipfile.writestr, many web tools) is a
+# regular file; only links (l), devices (b c), pipes (p) and sockets (s) are refused.
 archive_check() {
 	local a=$1 names types total count
 	case $a in
@@ -123,11 +252,14 @@ archive_check() {
 	*) echo "not .tar.gz, .tgz or .zip"; return 1 ;;
 	esac
 	count=$(printf '%s\n' "$names" | grep -c . || true)
-	if printf '%s\n' "$names" | grep -qE '^/|(^|/)\.\.(/|$)'; then
+	if printf '%s\n' "$names" | grep -qE '^[/\\]|(^|[/\\])\.\.([/\\]|$)'; then
 		echo "an absolute path or '..' in the archive"; return 1
 	fi
-	if [ -n "$(printf '%s' "$types" | tr -d -- '-d')" ]; then
-		echo "links or special files in the archive (types: $types)"; return 1
+	types=$(printf '%s' "$types" | tr -d -- '-d?')
+	if [ -n "$types" ]; then
+		echo "links or special files in the archive ($(printf '%s' "$types" |
+			sed 's/l/ link/; s/[bc]/ device/; s/p/ pipe/; s/s/ socket/' | xargs | sed 's/ /, /g'))"
+		return 1
 	fi
 	[ "$count" -le "$MAX_ARCHIVE_FILES" ] || { echo "$count files (limit $MAX_ARCHIVE_FILES)"; return 1; }
 	[ "${total:-0}" -le "$MAX_ARCHIVE_BYTES" ] ||
@@ -191,6 +323,54 @@ ignored_files() {
 		esac
 		echo "$rel"
 	done | head -20
+}
+
+# lab_sources PRISTINE_SRC LABDIR: the lab's source files a student may hand in (the .c
+# and .h files of its folder), as repository paths, one a line.
+lab_sources() {
+	(cd "$1" && find -P "labs/$2" -mindepth 1 -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \)) |
+		sort
+}
+
+# found_files ROOT: up to 20 of the submission's files, as paths inside it, one a line.
+found_files() {
+	(cd "$1" && find -P . -mindepth 1 ! -type d | sed 's|^\./||') | sort | head -20
+}
+
+# item_not_run STATUS NN LABDIR RUBRIC NOTE [EXPECTED FOUND]: the item JSON of a lab that
+# was not built or run: "build-failed" for a refused submission, "missing" when the
+# submission holds none of the lab's sources (EXPECTED and FOUND: newline-separated
+# paths, for the report). 0 points; the same fields as grading/score.jq writes.
+item_not_run() {
+	local status=$1 nn=$2 lab=$3 r=$4 note=$5 k max=0
+	for k in build correct tsan no_hang speedup; do
+		max=$(awk -v a="$max" -v b="$(rubric_get "$r" ${k}_points)" 'BEGIN { print a + b }')
+	done
+	jq -n --arg student "$student" --argjson lab "$((10#$nn))" --arg folder "$lab" \
+		--arg status "$status" --arg note "$note" --argjson max "$max" \
+		--arg expected "${6:-}" --arg found "${7:-}" --arg rubric "$(basename "$r")" '
+		($expected | split("\n") | map(select(. != ""))) as $exp
+		| ($found | split("\n") | map(select(. != ""))) as $got
+		| { student: $student, lab: $lab, folder: $folder, status: $status, score: 0,
+		  max_score: $max, points: { build: 0, correct: 0, tsan: 0, no_hang: 0 },
+		  explain: [{ item: "submission", points: 0, max: $max, evidence: ([$note]
+		    + (if ($exp | length) > 0 then ["expected (any of): " + ($exp | join(", "))] else [] end)
+		    + (if $status == "missing" then ["found: " + (if ($got | length) > 0 then $got | join(", ") else "nothing" end)] else [] end)) }],
+		  summary: "\($status): \($note)", build_ok: false, build_errors: [$note],
+		  expected_files: $exp, found_files: $got, limit: "none", sets: [], tsan: null,
+		  speedup: null, files: [], seconds: 0, rubric: $rubric }'
+}
+
+# scratch_sweep WORK: removes the scratch copies of grading runs that were killed (their
+# folder ends in the PID of a grade-one that no longer runs). Live runs keep theirs.
+scratch_sweep() {
+	local d pid
+	for d in "$1"/scratch/*; do
+		[ -d "$d" ] || continue
+		pid=${d##*.}
+		[[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && continue
+		rm -rf "$d"
+	done
 }
 
 # ---- the pristine tree -----------------------------------------------------------------

@@ -15,6 +15,13 @@ h=$work/handout
 	pass "no solutions/, grading/ or grading scripts" || fail "the handout leaks grading material"
 grep -rq 'hidden' "$h/labs" 2>/dev/null && fail "a hidden argument set in labs/" ||
 	pass "no rubric text in labs/"
+grep -rlE -- 'solutions/|--solution' "$h/labs" >"$work/pointers" 2>/dev/null &&
+	fail "lab texts still send students to removed solutions: $(tr '\n' ' ' <"$work/pointers")" ||
+	pass "no lab text or source points at solutions/ or --solution"
+grep -q 'Your instructor has the reference solutions.' "$h/labs/03-lost-update/README.md" &&
+	grep -q 'Эталонные решения есть у преподавателя.' "$h/labs/03-lost-update/README.ru.md" &&
+	grep -q 'versions are with your instructor' "$h/labs/03-lost-update/lost_update.c" &&
+	pass "they say the instructor has the reference solutions" || fail "no instructor sentence"
 # The racy lab: the bug shows, so make fails with racelab's status 1 ("Error 1").
 if (cd "$h" && make lab3 >"$work/make-lab3.log" 2>&1); then
 	fail "make lab3 exited 0 on the racy lab"

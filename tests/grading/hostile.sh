@@ -31,8 +31,10 @@ n=$(find "$work/class" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)
 	--rubrics "$repo/tests/grading/rubrics" --jobs "${GRADE_TEST_JOBS:-2}" 2>"$work/grade.log" ||
 	fail "scripts/grade exited $?"
 
-status() { jq -r '.items[0].status' "$work/out/reports/$1.json" 2>/dev/null || echo missing; }
-score() { jq -r '.items[0].score' "$work/out/reports/$1.json" 2>/dev/null || echo missing; }
+. "$repo/grading/lib.sh"
+report() { echo "$work/out/reports/$(student_key "$1")"; } # report STUDENT: its path, no suffix
+status() { jq -r '.items[0].status' "$(report "$1").json" 2>/dev/null || echo no-report; }
+score() { jq -r '.items[0].score' "$(report "$1").json" 2>/dev/null || echo no-report; }
 expect() { # expect STUDENT STATUS-REGEX WHAT
 	local s
 	s=$(status "$1")
@@ -42,7 +44,7 @@ expect() { # expect STUDENT STATUS-REGEX WHAT
 expect good-atomic ok "a correct fix"
 expect good-mutex ok "a correct fix"
 [ "$(score good-atomic)" = 100 ] || fail "good-atomic scored $(score good-atomic), not 100"
-expect untouched 'wrong|racy' "the lab as handed out"
+expect untouched missing "an empty folder: nothing to grade"
 expect racy-copy 'wrong|racy' "the lab copied back"
 expect compile-error build-failed "a compile error"
 expect not-c build-failed "a file that is not C"
@@ -70,9 +72,9 @@ pgrep -x rl-daemon-t >/dev/null && fail "the setsid daemon is still running" ||
 	pass "the setsid daemon is gone"
 ps -eo user:32= | grep -q "^racelab-grader" && fail "processes of a grader user are left" ||
 	pass "no process of the grader user is left"
-grep -q 'submission refused' "$work/out/reports/traversal.txt" &&
+grep -q 'submission refused' "$(report traversal).txt" &&
 	pass "the refused archive's report says why" || fail "traversal report lacks the reason"
-grep -q 'error' "$work/out/reports/compile-error.txt" &&
+grep -q 'error' "$(report compile-error).txt" &&
 	pass "the compile error's report shows it" || fail "compile-error report lacks the error"
 
 rows=$(($(wc -l <"$work/out/grades.csv") - 1))

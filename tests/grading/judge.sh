@@ -98,7 +98,7 @@ n=$(find "$work/class" -mindepth 1 -maxdepth 1 -printf . | wc -c)
 	fail "scripts/grade exited $?"
 sleep 0.5 # a daemon that outlived its box would have time to strike
 
-report() { echo "$work/out/reports/$(student_name "$1").json"; }
+report() { echo "$work/out/reports/$(student_key "$(student_name "$1")").json"; }
 item() { jq -r ".items[0].$2" "$(report "$1")" 2>/dev/null || echo missing; }
 
 for s in forger-daemon forger-fds; do
@@ -139,8 +139,10 @@ for a in "'; touch canary5; echo '.tar.gz" "\$(touch canary6).zip"; do
 done
 canaries=$(find "$work" "$repo" /tmp -maxdepth 3 -name 'canary*' 2>/dev/null | head -3)
 [ -z "$canaries" ] && pass "no command in a name ran (no canary file)" || fail "canaries: $canaries"
-rows=$(($(wc -l <"$work/out/grades.csv") - 1))
-[ "$rows" = "$n" ] && pass "grades.csv: $n rows" || fail "grades.csv: $rows rows for $n submissions"
+# CSV records, not lines: a name keeps its newline inside a quoted cell.
+rows=$(jq -Rs '[scan("(?:\"(?:[^\"]|\"\")*\"|[^\",\n])*(?:,(?:\"(?:[^\"]|\"\")*\"|[^\",\n])*)*\n")] | length - 1' \
+	"$work/out/grades.csv")
+[ "$rows" = "$n" ] && pass "grades.csv: $n records" || fail "grades.csv: $rows records for $n submissions"
 [ "$(grep -c '<testcase' "$work/out/junit.xml")" = "$n" ] && pass "junit.xml: $n test cases" ||
 	fail "junit.xml: $(grep -c '<testcase' "$work/out/junit.xml") test cases"
 if command -v python3 >/dev/null; then

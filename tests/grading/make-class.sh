@@ -36,7 +36,7 @@ for c in $(seq 1 "$copies"); do
 	s=${c#1}; [ "$copies" = 1 ] && s=
 	put "good-atomic$s" <"$atomic"
 	put "good-mutex$s" <"$repo/solutions/03-lost-update/mutex.c"
-	mkdir -p "$out/untouched$s"             # hands in nothing: the racy lab
+	mkdir -p "$out/untouched$s"             # hands in nothing: "missing"
 	put "racy-copy$s" <"$repo/$lab/lost_update.c"
 	printf 'int main(void) { return missing_function( }\n' | put "compile-error$s"
 done

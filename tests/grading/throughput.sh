@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # throughput.sh: the grading time per (submission, lab) item, build included, for classes
 # of synthetic lab 3 submissions with the default rubric: an honest class (correct fixes,
-# untouched labs, the racy lab copied back, compile errors), then the same class with 30%
+# the racy lab copied back, compile errors), then the same class with 30%
 # of its items hostile (infinite loop, SIGTERM ignored, memory hog, fork bomb: each costs
 # one build and one run's timeout with fail-fast). Prints wall time and per-item median,
 # min and max for each, and the hostile items' own times.
@@ -13,7 +13,7 @@ jobs=${2:-1}
 work=$(mktemp -d /tmp/racelab-throughput.XXXXXX)
 "$repo/tests/grading/make-class.sh" "$work/all" /tmp/none 9 --copies "$copies" >/dev/null
 mkdir "$work/honest" "$work/mixed"
-for d in "$work"/all/good-* "$work"/all/untouched* "$work"/all/racy-copy* "$work"/all/compile-error*; do
+for d in "$work"/all/good-* "$work"/all/racy-copy* "$work"/all/compile-error*; do
 	cp -r "$d" "$work/honest/"
 	cp -r "$d" "$work/mixed/"
 done
@@ -26,7 +26,7 @@ for i in $(seq 0 $((n_hostile - 1))); do
 	cp -r "$work/all/$h" "$work/mixed/$h-$i"
 done
 # The pristine tree is made once per grading run; time it apart from the items.
-"$repo/scripts/grade-one" --labs 3 --out "$work/out" --quiet -- "$work/honest/untouched" >/dev/null
+"$repo/scripts/grade-one" --labs 3 --out "$work/out" --quiet -- "$work/honest/racy-copy" >/dev/null
 measure() { # measure CLASS
 	rm -rf "$work/out/items" "$work/out/reports"
 	local start=$EPOCHREALTIME wall n
