@@ -178,6 +178,23 @@ static void test_timing_symptom_on_busy_machine(void)
 	                RUN_SYMPTOM);
 }
 
+/* /proc/stat counts 10 ms ticks: over a 14 ms run a quiet machine read 27-45% "others"
+ * (lab 12, measured); that is tick error, not a busy machine. A 60 ms run beside two busy
+ * loops (50% of 2 CPUs) is busy. */
+static void test_short_run_tick_error_is_not_busy(void)
+{
+	struct run_result run = {.started = true, .exited = true, .wall_s = 0.014, .ncpus = 2};
+	struct lab_result result = {.symptom = true, .timing = true};
+	char detail[200];
+	run.others_cpu_s = 0.45 * 0.028;
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_SYMPTOM);
+	run.wall_s = 0.060;
+	run.others_cpu_s = 0.5 * 0.120;
+	CU_ASSERT_EQUAL(series_classify(&run, &result, true, true, detail, sizeof(detail)),
+	                RUN_BUSY);
+}
+
 /* A series stops after its second run too busy to judge, and says so. */
 static void test_series_stops_when_too_busy(void)
 {
@@ -345,6 +362,8 @@ CU_ErrorCode register_suites(void)
 	    {"load of a series", test_load_of_a_series},
 	    {"/proc/stat parsed", test_parse_proc_stat},
 	    {"timing symptom on a busy machine", test_timing_symptom_on_busy_machine},
+	    {"a short run's tick error is not a busy machine",
+	     test_short_run_tick_error_is_not_busy},
 	    {"series stops when too busy", test_series_stops_when_too_busy},
 	    {"solution starved: inconclusive", test_solution_starved_is_inconclusive},
 	    {"TSan run on a busy machine", test_tsan_run_on_busy_machine},
