@@ -138,3 +138,13 @@ void catalogue_source(const struct lab_entry *lab, const char *solution, char *o
 	else
 		snprintf(out, cap, "labs/%s/%s", lab->dir, lab->manifest.program);
 }
+
+const char *catalogue_relative(const struct catalogue *cat, const char *path)
+{
+	if (!cat || !path)
+		return path ? path : "";
+	size_t n = strlen(cat->source_dir);
+	if (n && strncmp(path, cat->source_dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}

@@ -44,4 +44,8 @@ void catalogue_program(const struct catalogue *cat, const struct lab_entry *lab,
 /* labs/DIR/PROGRAM relative to the source tree, for people: "labs/03-lost-update/x.c". */
 void catalogue_source(const struct lab_entry *lab, const char *solution, char *out, size_t cap);
 
+/* path relative to the source tree when it lies inside it, else path itself ("" for NULL).
+ * cat may be NULL (--exec: no tree). Pure; points into path. */
+const char *catalogue_relative(const struct catalogue *cat, const char *path);
+
 #endif

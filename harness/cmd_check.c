@@ -34,9 +34,9 @@ static enum check_outcome outcome_of(const struct experiment *ex)
 	return verdict_check_inconclusive(ex) ? CHECK_INCONCLUSIVE : CHECK_FAIL;
 }
 
-static const char *outcome_colour(enum check_outcome o)
+static enum term_style outcome_colour(enum check_outcome o)
 {
-	return o == CHECK_PASS ? "green" : o == CHECK_INCONCLUSIVE ? "yellow" : "red";
+	return o == CHECK_PASS ? TERM_GREEN : o == CHECK_INCONCLUSIVE ? TERM_YELLOW : TERM_RED;
 }
 
 static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
@@ -94,10 +94,10 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 		snprintf(rate, sizeof(rate), "cannot judge here");
 	commands_tsan_found(ex, found, sizeof(found));
 	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
-	       term_on(t, ex->symptom_rate_holds ? "green"
-	                  : ex->machine_too_busy ? "yellow"
-	                                         : "red"),
-	       rate, term_off(t), term_on(t, ex->tsan_kinds_found ? "green" : "red"), found,
+	       term_on(t, ex->symptom_rate_holds ? TERM_GREEN
+	                  : ex->machine_too_busy ? TERM_YELLOW
+	                                         : TERM_RED),
+	       rate, term_off(t), term_on(t, ex->tsan_kinds_found ? TERM_GREEN : TERM_RED), found,
 	       term_off(t));
 }
 

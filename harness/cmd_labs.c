@@ -25,15 +25,12 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 		return -1;
 	}
 	term_progress_done(t);
-	snprintf(rate, sizeof(rate), "%zu/%zu",
-	         ex.plain.counts[RUN_SYMPTOM] + ex.plain.counts[RUN_HANG] +
-	             ex.plain.counts[RUN_CRASH],
-	         ex.plain.n_runs);
+	snprintf(rate, sizeof(rate), "%zu/%zu", series_bad_runs(&ex.plain), ex.plain.n_runs);
 	commands_tsan_found(&ex, tsan, sizeof(tsan));
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
 	printf("%-3d %-26s %-30.30s %-10s %-28.28s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
 	       lab->manifest.topic, ex.cannot_judge ? "n/a" : rate, tsan,
-	       term_on(t, fixed ? "green" : "red"), verdict_name(ex.verdict), term_off(t));
+	       term_on(t, fixed ? TERM_GREEN : TERM_RED), verdict_name(ex.verdict), term_off(t));
 	fflush(stdout);
 	experiment_free(&ex);
 	return 0;

@@ -127,10 +127,13 @@ int cmd_run_lab(const struct cli *cli)
 		    .progress = show_progress,
 		    .progress_ctx = &pc,
 		};
-		if (experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err))) {
+		int failure =
+		    experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err));
+		if (failure) {
 			term_progress_done(&t);
 			fprintf(stderr, "racelab: %s\n", err);
-			status = worse(status, strstr(err, "no solution") ? EXIT_USAGE : EXIT_ENV);
+			status = worse(status, failure == EXPERIMENT_NO_SUCH_SOLUTION ? EXIT_USAGE
+			                                                              : EXIT_ENV);
 			experiment_free(&exs[done]);
 			continue;
 		}

@@ -112,7 +112,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		snprintf(err, err_cap, "lab%d has no solution '%s' (it has: %s%s%s)", m->id,
 		         solution, m->n_solutions ? m->solutions[0] : "none",
 		         m->n_solutions > 1 ? ", " : "", m->n_solutions > 1 ? m->solutions[1] : "");
-		return -1;
+		return EXPERIMENT_NO_SUCH_SOLUTION;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
 	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))

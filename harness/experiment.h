@@ -10,16 +10,7 @@
 #include "lab_advice.h"
 #include "series.h"
 #include "tsan_run.h"
-
-enum verdict {
-	VERDICT_BUG_SHOWN,    /* a run showed the symptom, or TSan found something */
-	VERDICT_LOOKS_FIXED,  /* no symptom in N runs and TSan clean */
-	VERDICT_NOT_PROVEN,   /* no symptom in N runs, but TSan could not run */
-	VERDICT_SOLUTION_OK,  /* a solution: correct in every run and TSan-clean */
-	VERDICT_SOLUTION_BAD, /* a solution: a wrong run, or a TSan finding */
-	VERDICT_ERROR,        /* runs could not be judged (crashed with errors, missing build) */
-	VERDICT_INCONCLUSIVE, /* the machine was too busy to give a fair answer (busy.h) */
-};
+#include "verdict.h"
 
 /* One comparison row: a solution run a few times beside the lab, for its cost. */
 struct comparison {
@@ -66,8 +57,15 @@ struct experiment_options {
 	void *progress_ctx;
 };
 
+/* Why an experiment could not run at all (experiment_run_lab's negative returns). */
+enum experiment_failure {
+	EXPERIMENT_CANNOT_RUN = -1,       /* not built, program missing, advice unreadable... */
+	EXPERIMENT_NO_SUCH_SOLUTION = -2, /* the lab has no solution of that name (usage) */
+};
+
 /* Runs a lab (solution == NULL) or one of its solutions. Returns 0 when it could be judged
- * (whatever the verdict), -1 with a reason in err when it could not run at all. */
+ * (whatever the verdict), or an enum experiment_failure with a reason in err when it could
+ * not run at all. */
 int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
                        const struct lab_entry *lab, const char *solution,
                        const struct experiment_options *opts, char *err, size_t err_cap);
@@ -78,8 +76,5 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
                         const struct experiment_options *opts, char *err, size_t err_cap);
 
 void experiment_free(struct experiment *ex);
-
-/* "bug shown", "looks fixed", ... */
-const char *verdict_name(enum verdict v);
 
 #endif

@@ -217,10 +217,7 @@ static char *run_gdb(const char *gdb, pid_t pid, const struct stall_snapshot *sn
 		argv[argc++] = infos[i];
 	}
 	argv[argc] = NULL;
-	struct run_spec spec = {.argv = argv,
-	                        .timeout_s = GDB_TIMEOUT_S,
-	                        .capture_limit = 1 << 18,
-	                        .quiet_stdin = true};
+	struct run_spec spec = {.argv = argv, .timeout_s = GDB_TIMEOUT_S, .capture_limit = 1 << 18};
 	struct run_result rr;
 	char *output = NULL;
 	if (runner_run(&spec, &rr) == 0) {

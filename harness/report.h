@@ -21,7 +21,4 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex);
  * atomically. Returns 0, or -1 with errno set. */
 int report_json_file(const char *path, const struct experiment *const *exs, int n);
 
-/* A path made relative to the source tree when it lies inside it. */
-const char *report_relative(const struct experiment *ex, const char *path);
-
 #endif

@@ -140,7 +140,7 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 static void frame_fields(struct json_writer *w, const struct experiment *ex,
                          const struct tsan_frame *f)
 {
-	json_string(w, "file", f->line ? report_relative(ex, f->file) : NULL);
+	json_string(w, "file", f->line ? catalogue_relative(ex->cat, f->file) : NULL);
 	if (f->line)
 		json_int(w, "line", f->line);
 	else

@@ -7,27 +7,17 @@
 #define HISTOGRAM_BINS  8
 #define HISTOGRAM_WIDTH 40
 
-const char *report_relative(const struct experiment *ex, const char *path)
-{
-	if (!ex->cat || !path)
-		return path ? path : "";
-	size_t n = strlen(ex->cat->source_dir);
-	if (n && strncmp(path, ex->cat->source_dir, n) == 0 && path[n] == '/')
-		return path + n + 1;
-	return path;
-}
-
 static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
-		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
+		fprintf(out, "%sracelab: %s%s\n", term_on(t, TERM_BOLD), ex->source, term_off(t));
 		fprintf(out, "  built by: %s%s\n",
 		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
 		        ex->tsan_available ? ", with ThreadSanitizer" : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
-	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, "bold"), m->id, m->slug,
+	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, TERM_BOLD), m->id, m->slug,
 	        ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
 	        term_off(t));
 	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
@@ -51,7 +41,7 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 		if (c == RUN_BUSY && !s->counts[c])
 			continue; /* shown only when it happened */
 		bool bad = c != RUN_OK && s->counts[c];
-		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
+		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, TERM_RED) : "", run_class_name(c),
 		        s->counts[c], bad ? term_off(t) : "");
 	}
 	fputc('\n', out);
@@ -122,8 +112,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, "bold"), term_off(t), s->n_runs,
-	        name ? name + 1 : s->program, s->args);
+	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, TERM_BOLD), term_off(t),
+	        s->n_runs, name ? name + 1 : s->program, s->args);
 	class_counts(out, t, s);
 	run_strip(out, s);
 	if (s->stopped_note[0])
@@ -133,8 +123,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s", term_on(t, "bold"),
-		        term_off(t), s->hang_diagnosis);
+		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s",
+		        term_on(t, TERM_BOLD), term_off(t), s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
@@ -156,7 +146,7 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 		return;
 	const struct series *racy = &ex->comparisons[0].plain;
 	fprintf(out, "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
-	        term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
+	        term_on(t, TERM_BOLD), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
 		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
@@ -169,17 +159,17 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	}
 }
 
-static const char *verdict_colour(enum verdict v)
+static enum term_style verdict_colour(enum verdict v)
 {
 	switch (v) {
 	case VERDICT_LOOKS_FIXED:
 	case VERDICT_SOLUTION_OK:
-		return "green";
+		return TERM_GREEN;
 	case VERDICT_NOT_PROVEN:
 	case VERDICT_INCONCLUSIVE:
-		return "yellow";
+		return TERM_YELLOW;
 	default:
-		return "red";
+		return TERM_RED;
 	}
 }
 

@@ -17,7 +17,7 @@ static void place(FILE *out, const struct experiment *ex, const struct tsan_fram
 	bool has_parens = strchr(f->function, '(') != NULL;
 	if (f->line)
 		fprintf(out, "in %s%s at %s:%d", f->function, has_parens ? "" : "()",
-		        report_relative(ex, f->file), f->line);
+		        catalogue_relative(ex->cat, f->file), f->line);
 	else
 		fprintf(out, "(no frame in the program's own code)");
 }
@@ -165,10 +165,11 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 {
 	char title[160];
 	tsan_finding_title(f, title, sizeof(title));
-	fprintf(out, "  %s[%zu] %s%s, seen %d time%s", term_on(t, "red"), index + 1, title,
+	fprintf(out, "  %s[%zu] %s%s, seen %d time%s", term_on(t, TERM_RED), index + 1, title,
 	        term_off(t), f->count, f->count == 1 ? "" : "s");
 	if (f->where.line)
-		fprintf(out, " at %s:%d", report_relative(ex, f->where.file), f->where.line);
+		fprintf(out, " at %s:%d", catalogue_relative(ex->cat, f->where.file),
+		        f->where.line);
 	fputc('\n', out);
 	if (tsan_kind_has_accesses(f->kind))
 		race_details(out, ex, f);
@@ -179,12 +180,12 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 	lock_details(out, ex, f);
 	if (f->kind == TSAN_THREAD_LEAK || f->kind == TSAN_DATA_RACE)
 		threads(out, ex, f);
-	fprintf(out, "      %swhat it means:%s %s\n", term_on(t, "bold"), term_off(t),
+	fprintf(out, "      %swhat it means:%s %s\n", term_on(t, TERM_BOLD), term_off(t),
 	        tsan_kind_explanation(f->kind));
 	const char *here = lab_advice_for(&ex->advice, f->kind);
 	if (here)
-		fprintf(out, "      %swhat it means here:%s %s\n", term_on(t, "bold"), term_off(t),
-		        here);
+		fprintf(out, "      %swhat it means here:%s %s\n", term_on(t, TERM_BOLD),
+		        term_off(t), here);
 }
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)
@@ -198,14 +199,15 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 	const char *compiler = ex->cat           ? ex->cat->tsan_compiler
 	                       : ex->compiler[0] ? ex->compiler
 	                                         : "compiler unknown";
-	fprintf(out, "\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n", term_on(t, "bold"),
+	fprintf(out, "\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n", term_on(t, TERM_BOLD),
 	        term_off(t), compiler, ex->tsan_args[0] ? ex->tsan_args : "no arguments",
 	        ts->run.wall_s);
 	if (ts->retried_without_aslr)
 		fprintf(out, "  note: TSan hit \"unexpected memory mapping\"; retried with address "
 		             "randomisation off\n");
 	if (!ts->ran) {
-		fprintf(out, "  %snot run:%s %s\n", term_on(t, "yellow"), term_off(t), ts->error);
+		fprintf(out, "  %snot run:%s %s\n", term_on(t, TERM_YELLOW), term_off(t),
+		        ts->error);
 		return;
 	}
 	if (ts->run.cls == RUN_HANG && ts->hang_diagnosis)
@@ -221,12 +223,12 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		fprintf(out, "  (%s)\n", ts->hang_note);
 	if (ts->report.n_findings == 0 && ts->not_clean[0]) {
 		if (ts->run.cls != RUN_HANG)
-			fprintf(out, "  %snot clean:%s %s\n", term_on(t, "yellow"), term_off(t),
+			fprintf(out, "  %snot clean:%s %s\n", term_on(t, TERM_YELLOW), term_off(t),
 			        ts->not_clean);
 		return;
 	}
 	if (ts->report.n_findings == 0) {
-		fprintf(out, "  %sclean:%s no findings\n", term_on(t, "green"), term_off(t));
+		fprintf(out, "  %sclean:%s no findings\n", term_on(t, TERM_GREEN), term_off(t));
 		if (ex->lab && ex->lab->manifest.n_tsan_expect == 0 && !ex->solution)
 			fprintf(out,
 			        "  (this lab's bug is one TSan cannot see: the lab's README says "

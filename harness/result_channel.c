@@ -47,10 +47,6 @@ static int apply_line(struct lab_result *r, const char *key, const char *value)
 		add_metric(r, value);
 		return 0;
 	}
-	if (strcmp(key, "end") == 0) {
-		r->complete = true;
-		return 0;
-	}
 	if (!parse_number(value, &num))
 		return 0;
 	if (strcmp(key, "observed") == 0)

@@ -14,9 +14,8 @@ struct result_metric {
 };
 
 struct lab_result {
-	bool complete; /* the record ended with "end": the lab finished writing it */
-	int records;   /* "racelab-result" headers seen: the lab kit writes one; more means
-	                * something else wrote on the channel too (a forgery) */
+	int records; /* "racelab-result" headers seen: the lab kit writes one; more means
+	              * something else wrote on the channel too (a forgery) */
 	char what[64];
 	double observed;
 	double expected;
@@ -30,7 +29,7 @@ struct lab_result {
 };
 
 /* Parses len bytes. Returns 0 when a record with at least observed, expected and symptom
- * was found (complete says whether it was whole), -1 when text holds no usable record.
+ * was found, -1 when text holds no usable record.
  * Unknown keys are ignored (newer labs, older harness). */
 int result_channel_parse(const char *text, size_t len, struct lab_result *out);
 

@@ -181,7 +181,7 @@ static void env_remove(char **env, size_t *n, const char *name)
  * strings are borrowed from environ, the spec and static storage. NULL with errno. */
 static char **env_build(const struct run_spec *spec, char *rw_entry)
 {
-	static char result_fd_entry[] = RUNNER_RESULT_FD_ENV "=3";
+	static char result_fd_entry[] = RL_RESULT_FD_ENV "=3";
 	size_t n_env = 0, n_extra = 0, n = 0;
 
 	_Static_assert(RUNNER_CHILD_RESULT_FD == 3, "result_fd_entry names fd 3");
@@ -205,7 +205,7 @@ static char **env_build(const struct run_spec *spec, char *rw_entry)
 	if (spec->result_channel)
 		env_put(env, &n, result_fd_entry);
 	else
-		env_remove(env, &n, RUNNER_RESULT_FD_ENV);
+		env_remove(env, &n, RL_RESULT_FD_ENV);
 	if (rw_entry)
 		env_put(env, &n, rw_entry);
 	else
@@ -291,8 +291,7 @@ static _Noreturn void child_exec(const struct run_spec *spec, char **env, int ou
 	/* Without Yama this fails (EINVAL) and nothing needs it: no error. */
 	if (spec->ptracer > 0)
 		prctl(PR_SET_PTRACER, (unsigned long)spec->ptracer, 0, 0, 0);
-	/* stdin is /dev/null whatever quiet_stdin says: a lab waiting on a terminal would
-	 * only ever time out. */
+	/* stdin is /dev/null: a lab waiting on a terminal would only ever time out. */
 	int null_fd = open("/dev/null", O_RDONLY);
 	if (null_fd < 0)
 		child_fail(err_fd, errno);

@@ -9,11 +9,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "stall.h"
 #include "busy.h"
-
-/* Environment variable through which the child learns its result channel's fd. */
-#define RUNNER_RESULT_FD_ENV "RACELAB_RESULT_FD"
+#include "result_fd.h" /* RL_RESULT_FD_ENV: the child learns its result channel's fd from it */
+#include "stall.h"
 
 struct run_spec {
 	char *const *argv;      /* argv[0] is the program's path; NULL-terminated */
@@ -23,7 +21,6 @@ struct run_spec {
 	size_t capture_limit;   /* bytes of stdout+stderr kept; the rest is read and dropped */
 	bool result_channel;    /* give the child a pipe and RACELAB_RESULT_FD=<fd> */
 	bool no_aslr;           /* run with address randomisation off (personality) */
-	bool quiet_stdin;       /* child's stdin is /dev/null (always true in practice) */
 	int stall_ms;           /* > 0: when every thread of the child waits in a futex with no
 	                         * CPU progress this long, it is deadlocked: stop there (stall.h) */
 	bool tsan_runtime;      /* the program is a TSan build: the stall rule ignores the

@@ -261,7 +261,6 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	    .timeout_s = opts->timeout_s,
 	    .capture_limit = opts->capture_limit,
 	    .result_channel = true,
-	    .quiet_stdin = true,
 	    .stall_ms = opts->stall_ms,
 	    .tsan_runtime = opts->tsan_build,
 	    .ptracer = opts->stall_ms > 0 && ptrace_scope_needs_ptracer() ? getpid() : 0,
@@ -310,4 +309,9 @@ void series_free(struct series *s)
 	free(s->runs);
 	free(s->hang_diagnosis);
 	memset(s, 0, sizeof(*s));
+}
+
+size_t series_bad_runs(const struct series *s)
+{
+	return s->counts[RUN_SYMPTOM] + s->counts[RUN_HANG] + s->counts[RUN_CRASH];
 }

@@ -131,6 +131,10 @@ bool series_run_is_hang_or_kill(const struct run_record *rec);
 /* The arguments after argv[0], joined by spaces, for people. */
 void series_join_args(char *const *argv, char *out, size_t cap);
 
+/* Runs that went wrong: a wrong result, a hang or a crash (not an ERROR: no result; not
+ * BUSY: not judged). The one definition of "bad runs" (verdicts, tables). Pure. */
+size_t series_bad_runs(const struct series *s);
+
 /* "OK", "SYMPTOM", "CRASH", "HANG", "ERROR", "BUSY". */
 const char *run_class_name(enum run_class cls);
 

@@ -24,19 +24,13 @@ void term_detect(struct term *t, bool quiet)
 	t->progress = !quiet && isatty(STDERR_FILENO) && !dumb;
 }
 
-const char *term_on(const struct term *t, const char *what)
+const char *term_on(const struct term *t, enum term_style style)
 {
-	if (!t->colour)
-		return "";
-	if (strcmp(what, "red") == 0)
-		return "\033[31m";
-	if (strcmp(what, "green") == 0)
-		return "\033[32m";
-	if (strcmp(what, "yellow") == 0)
-		return "\033[33m";
-	if (strcmp(what, "dim") == 0)
-		return "\033[2m";
-	return "\033[1m";
+	static const char *const escapes[] = {
+	    [TERM_BOLD] = "\033[1m",    [TERM_RED] = "\033[31m", [TERM_GREEN] = "\033[32m",
+	    [TERM_YELLOW] = "\033[33m", [TERM_DIM] = "\033[2m",
+	};
+	return t->colour ? escapes[style] : "";
 }
 
 const char *term_off(const struct term *t)

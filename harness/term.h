@@ -15,8 +15,17 @@ struct term {
 /* Decides from isatty, NO_COLOR, TERM and the locale. quiet turns progress off. */
 void term_detect(struct term *t, bool quiet);
 
-/* Wraps text in a colour when t->colour: "red", "green", "yellow", "bold", "dim". */
-const char *term_on(const struct term *t, const char *what);
+/* What term_on can show. */
+enum term_style {
+	TERM_BOLD,
+	TERM_RED,
+	TERM_GREEN,
+	TERM_YELLOW,
+	TERM_DIM,
+};
+
+/* The escape that starts style when t->colour, else "". term_off ends it. */
+const char *term_on(const struct term *t, enum term_style style);
 const char *term_off(const struct term *t);
 
 /* "\r  lab3: run 7/20" on stderr, overwriting itself; term_progress_done clears it. */

@@ -177,7 +177,6 @@ static int attempt(char *const *argv, double timeout_s, int stall_ms, const char
 	                        .capture_limit = 1 << 16,
 	                        .result_channel = true,
 	                        .no_aslr = no_aslr,
-	                        .quiet_stdin = true,
 	                        .stall_ms = stall_ms,
 	                        .tsan_runtime = true,
 	                        .ptracer =

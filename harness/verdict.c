@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "busy.h"
+#include "experiment.h"
 #include "verdict.h"
 
 const char *verdict_name(enum verdict v)
@@ -24,11 +25,6 @@ const char *verdict_name(enum verdict v)
 		return "inconclusive: the machine is too busy";
 	}
 	return "?";
-}
-
-static size_t bad_runs(const struct series *s)
-{
-	return s->counts[RUN_SYMPTOM] + s->counts[RUN_HANG] + s->counts[RUN_CRASH];
 }
 
 /* A TSan run the busy machine starved to its cap (killed: no result) may not have reached
@@ -86,7 +82,8 @@ static void describe_findings(const struct tsan_report *r, char *out, size_t cap
 /* "18/20 runs showed it (2 hung)" for the plain series. */
 static void describe_runs(const struct series *s, char *out, size_t cap)
 {
-	size_t len = (size_t)snprintf(out, cap, "%zu/%zu runs went wrong", bad_runs(s), s->n_runs);
+	size_t len =
+	    (size_t)snprintf(out, cap, "%zu/%zu runs went wrong", series_bad_runs(s), s->n_runs);
 	static const enum run_class shown[] = {RUN_SYMPTOM, RUN_HANG, RUN_CRASH};
 	static const char *const words[] = {"wrong result", "hung", "crashed"};
 	const char *sep = " (";
@@ -113,6 +110,14 @@ static void judge_tsan_kinds(struct experiment *ex)
 	}
 }
 
+/* Every run said it could not judge here (a timing lab on one CPU). */
+static void judge_cannot(struct experiment *ex)
+{
+	ex->verdict = VERDICT_NOT_PROVEN;
+	snprintf(ex->evidence, sizeof(ex->evidence),
+	         "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+}
+
 static void judge_bug(struct experiment *ex)
 {
 	char runs[160], findings[300];
@@ -133,10 +138,7 @@ static void judge_quiet(struct experiment *ex)
 {
 	const struct series *s = &ex->plain;
 	if (ex->cannot_judge) {
-		ex->verdict = VERDICT_NOT_PROVEN;
-		snprintf(
-		    ex->evidence, sizeof(ex->evidence),
-		    "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+		judge_cannot(ex);
 	} else if (s->counts[RUN_ERROR] == s->n_runs) {
 		ex->verdict = VERDICT_ERROR;
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
@@ -186,10 +188,7 @@ static void judge_solution(struct experiment *ex)
 	describe_findings(&ex->tsan.report, findings, sizeof(findings));
 	bool correct = s->counts[RUN_OK] == s->n_runs;
 	if (ex->cannot_judge) {
-		ex->verdict = VERDICT_NOT_PROVEN;
-		snprintf(
-		    ex->evidence, sizeof(ex->evidence),
-		    "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+		judge_cannot(ex);
 	} else if (correct && tsan_clean(&ex->tsan)) {
 		ex->verdict = VERDICT_SOLUTION_OK;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -233,7 +232,7 @@ void verdict_judge(struct experiment *ex)
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	/* A TSan run that deadlocked (seen live) printed nothing, but it is not clean. */
 	bool tsan_hung = ex->tsan.ran && ex->tsan.hang_diagnosis;
-	if (bad_runs(&ex->plain) || found || tsan_hung)
+	if (series_bad_runs(&ex->plain) || found || tsan_hung)
 		judge_bug(ex);
 	else
 		judge_quiet(ex);

@@ -2,7 +2,24 @@
 #ifndef RACELAB_VERDICT_H
 #define RACELAB_VERDICT_H
 
-#include "experiment.h"
+#include <stdbool.h>
+
+enum verdict {
+	VERDICT_BUG_SHOWN,    /* a run showed the symptom, or TSan found something */
+	VERDICT_LOOKS_FIXED,  /* no symptom in N runs and TSan clean */
+	VERDICT_NOT_PROVEN,   /* no symptom in N runs, but TSan could not run */
+	VERDICT_SOLUTION_OK,  /* a solution: correct in every run and TSan-clean */
+	VERDICT_SOLUTION_BAD, /* a solution: a wrong run, or a TSan finding */
+	VERDICT_ERROR,        /* runs could not be judged (crashed with errors, missing build) */
+	VERDICT_INCONCLUSIVE, /* the machine was too busy to give a fair answer (busy.h) */
+};
+
+/* "bug shown", "looks fixed", ... Static storage. */
+const char *verdict_name(enum verdict v);
+
+/* The judge reads an experiment (experiment.h); it is declared here only by name, so the
+ * verdict is owned here and experiment.h includes this file, not the other way round. */
+struct experiment;
 
 /* Sets ex->verdict, ex->evidence, and (for labs) symptom_rate_holds and tsan_kinds_found. */
 void verdict_judge(struct experiment *ex);

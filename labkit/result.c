@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "result.h"
+#include "result_fd.h"
 
 #define MAX_METRICS 16
 
@@ -44,7 +45,7 @@ void rl_result_metric(const char *name, double value)
 /* The fd the harness gave us, or -1. */
 static int channel_fd(void)
 {
-	const char *env = getenv("RACELAB_RESULT_FD");
+	const char *env = getenv(RL_RESULT_FD_ENV);
 	if (!env || !*env)
 		return -1;
 	char *end;

@@ -6,6 +6,7 @@
 #include "busy.h"
 #include "busy_probe.h"
 #include "cunit_main.h"
+#include "experiment.h"
 #include "verdict.h"
 
 /* A machine of 2 CPUs at time t: others have used `others` CPU-seconds, the run `child`,

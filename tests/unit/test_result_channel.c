@@ -14,7 +14,6 @@ static void test_captured_racy_record(void)
 	char *text = fixture_read("results/lab03-racy.txt", &len);
 	struct lab_result r;
 	CU_ASSERT_EQUAL_FATAL(result_channel_parse(text, len, &r), 0);
-	CU_ASSERT_TRUE(r.complete);
 	CU_ASSERT_STRING_EQUAL(r.what, "counter");
 	CU_ASSERT_DOUBLE_EQUAL(r.observed, 120885, 0);
 	CU_ASSERT_DOUBLE_EQUAL(r.expected, 200000, 0);
@@ -51,18 +50,18 @@ static void test_table(void)
 	static const struct {
 		const char *text;
 		int rc;
-		bool complete, symptom;
+		bool symptom;
 		int n_metrics;
 	} cases[] = {
-	    {"", -1, false, false, 0},
-	    {"garbage\n\n\n", -1, false, false, 0},
-	    {"observed 1\nexpected 2\nsymptom 1\n", -1, false, true, 0}, /* no header */
-	    {"racelab-result 1\nobserved 1\nexpected 2\nsymptom 1\n", 0, false, true, 0},
-	    {"racelab-result 1\nobserved x\nexpected 2\nsymptom 1\nend\n", -1, true, true, 0},
+	    {"", -1, false, 0},
+	    {"garbage\n\n\n", -1, false, 0},
+	    {"observed 1\nexpected 2\nsymptom 1\n", -1, true, 0}, /* no header */
+	    {"racelab-result 1\nobserved 1\nexpected 2\nsymptom 1\n", 0, true, 0},
+	    {"racelab-result 1\nobserved x\nexpected 2\nsymptom 1\nend\n", -1, true, 0},
 	    {"racelab-result 1\nobserved 3\nexpected 3\nsymptom 0\nmetric meals.0 12\n"
 	     "metric meals.1 0\nfuture-key 9\nend\n",
-	     0, true, false, 2},
-	    {"racelab-result 1\r\nobserved 3\nexpected 3\nsymptom 0\nend", 0, true, false, 0},
+	     0, false, 2},
+	    {"racelab-result 1\r\nobserved 3\nexpected 3\nsymptom 0\nend", 0, false, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct lab_result r;
@@ -70,7 +69,6 @@ static void test_table(void)
 		CU_ASSERT_EQUAL(rc, cases[i].rc);
 		if (rc != 0)
 			continue;
-		CU_ASSERT_EQUAL(r.complete, cases[i].complete);
 		CU_ASSERT_EQUAL(r.symptom, cases[i].symptom);
 		CU_ASSERT_EQUAL(r.n_metrics, cases[i].n_metrics);
 	}

@@ -41,7 +41,7 @@ static void sleep_s(double s)
 /* The spec most tests start from: 5 s, 1 MiB of output, no channel. */
 static struct run_spec default_spec(void)
 {
-	return (struct run_spec){.timeout_s = 5, .capture_limit = 1 << 20, .quiet_stdin = true};
+	return (struct run_spec){.timeout_s = 5, .capture_limit = 1 << 20};
 }
 
 /* Runs runner_helper MODE [ARG] under spec (its argv is filled in here). */
@@ -312,9 +312,9 @@ static void test_no_result_channel_unsets_env(void)
 	struct run_result r;
 
 	/* An inherited value must not reach a child that has no channel. */
-	setenv(RUNNER_RESULT_FD_ENV, "1", 1);
+	setenv(RL_RESULT_FD_ENV, "1", 1);
 	int rc = run_mode(default_spec(), &r, "result", "x");
-	unsetenv(RUNNER_RESULT_FD_ENV);
+	unsetenv(RL_RESULT_FD_ENV);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_PTR_NULL(r.result);
 	CU_ASSERT_EQUAL(r.exit_status, 4);

@@ -57,7 +57,6 @@ static void run_sleep(const char *seconds, double timeout_s, struct run_result *
 	struct run_spec spec = {.argv = argv,
 	                        .timeout_s = timeout_s,
 	                        .capture_limit = 4096,
-	                        .quiet_stdin = true,
 	                        .busy_extend = true,
 	                        .busy_sample = fake_sample};
 	CU_ASSERT_EQUAL_FATAL(runner_run(&spec, r), 0);
@@ -127,11 +126,8 @@ static void test_starved_to_the_cap_is_busy(void)
 static void test_extension_off(void)
 {
 	char *argv[] = {RUNNER_HELPER, "sleep", "30", NULL};
-	struct run_spec spec = {.argv = argv,
-	                        .timeout_s = 0.3,
-	                        .capture_limit = 4096,
-	                        .quiet_stdin = true,
-	                        .busy_sample = fake_sample};
+	struct run_spec spec = {
+	    .argv = argv, .timeout_s = 0.3, .capture_limit = 4096, .busy_sample = fake_sample};
 	struct run_result r;
 	fake_machine(1.8, 0.2, 0.7);
 	CU_ASSERT_EQUAL_FATAL(runner_run(&spec, &r), 0);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cunit_main.h"
+#include "experiment.h"
 #include "verdict.h"
 
 /* An --exec experiment whose plain runs have the classes in classes ("." OK, "E" error,
