@@ -9,7 +9,7 @@
 
 static int load_manifest(struct lab_entry *lab)
 {
-	char path[PATH_MAX + 32], err[200];
+	char path[PATH_MAX + 32], err[sizeof(lab->manifest_error)];
 	size_t len;
 	snprintf(path, sizeof(path), "%s/lab.manifest", lab->path);
 	char *text = file_read_all(path, 1 << 20, &len);
@@ -18,10 +18,10 @@ static int load_manifest(struct lab_entry *lab)
 		         strerror(errno));
 		return -1;
 	}
-	int rc = manifest_parse(text, len, &lab->manifest, err, sizeof(err));
+	int rc = manifest_parse(path, text, len, &lab->manifest, err, sizeof(err));
 	free(text);
 	if (rc)
-		snprintf(lab->manifest_error, sizeof(lab->manifest_error), "%s: %s", path, err);
+		snprintf(lab->manifest_error, sizeof(lab->manifest_error), "%s", err);
 	lab->manifest_ok = rc == 0;
 	return rc;
 }

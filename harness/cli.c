@@ -67,20 +67,31 @@ enum cli_option {
 static const struct {
 	unsigned bit;
 	const char *name;
+	const char *usage; /* as `racelab help COMMAND` shows it */
 } option_names[] = {
-    {OPT_SOLUTION, "--solution"},   {OPT_RUNS, "--runs"},       {OPT_THREADS, "--threads"},
-    {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},       {OPT_TSAN_ARGS, "--tsan-args"},
-    {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
-    {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
-    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
+    {OPT_SOLUTION, "--solution", "--solution[=NAME]"},
+    {OPT_RUNS, "--runs", "--runs N"},
+    {OPT_THREADS, "--threads", "--threads T"},
+    {OPT_TIMEOUT, "--timeout", "--timeout S"},
+    {OPT_ARGS, "--args", "--args \"ARGS\""},
+    {OPT_TSAN_ARGS, "--tsan-args", "--tsan-args \"ARGS\""},
+    {OPT_NO_TSAN, "--no-tsan", "--no-tsan"},
+    {OPT_QUIET, "--quiet", "--quiet"},
+    {OPT_JSON, "--json", "--json FILE"},
+    {OPT_JUNIT, "--junit", "--junit FILE"},
+    {OPT_EXEC, "--exec", "--exec"},
+    {OPT_WRAP, "--wrap", "--wrap WORD"},
+    {OPT_FAIL_FAST, "--fail-fast", "--fail-fast"},
+    {OPT_NO_COST, "--no-cost", "--no-cost"},
 };
+#define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
 
 /* The options each command honours; any other is refused, never silently ignored. */
-static unsigned options_taken(const struct cli *c)
+static unsigned command_options(enum cli_command command, bool exec)
 {
-	switch (c->command) {
+	switch (command) {
 	case CMD_RUN:
-		if (c->exec)
+		if (exec)
 			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
@@ -93,6 +104,11 @@ static unsigned options_taken(const struct cli *c)
 	default:
 		return 0;
 	}
+}
+
+static unsigned options_taken(const struct cli *c)
+{
+	return command_options(c->command, c->exec);
 }
 
 static int fail(char *err, size_t cap, const char *what, const char *why)
@@ -212,6 +228,8 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 		out->command = CMD_CHECK;
 	else if (strcmp(word, "labs") == 0)
 		out->command = CMD_LABS;
+	else if (strcmp(word, "manifest") == 0)
+		out->command = CMD_MANIFEST;
 	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
 	         strcmp(word, "-h") == 0)
 		out->command = CMD_HELP;
@@ -222,10 +240,28 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 	return 0;
 }
 
+/* `racelab help COMMAND`: COMMAND is the one word after help, a command with options. */
+static int help_topic(const char *word, struct cli *out, char *err, size_t cap)
+{
+	struct cli topic = {0};
+	if (out->n_labs)
+		return fail(err, cap, "help", "takes one command");
+	if (parse_command(word, &topic, err, cap))
+		return -1;
+	if (topic.command == CMD_HELP || topic.command == CMD_VERSION)
+		return fail(err, cap, word, "no help of its own (try racelab --help)");
+	out->help_for = topic.command;
+	out->labs[out->n_labs++] = word;
+	return 0;
+}
+
 static const char *command_name(const struct cli *c)
 {
-	static const char *names[] = {
-	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs"};
+	static const char *names[] = {[CMD_LIST] = "list",
+	                              [CMD_RUN] = "run",
+	                              [CMD_CHECK] = "check",
+	                              [CMD_LABS] = "labs",
+	                              [CMD_MANIFEST] = "manifest"};
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
 }
 
@@ -255,6 +291,8 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 	if ((out->command == CMD_LIST || out->command == CMD_LABS) && out->n_labs)
 		return fail(err, cap, out->command == CMD_LIST ? "list" : "labs",
 		            "takes no arguments");
+	if (out->command == CMD_MANIFEST && (out->n_labs < 1 || out->n_labs > 2))
+		return fail(err, cap, "manifest", "takes LAB and an optional KEY");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
 	return 0;
@@ -269,6 +307,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 	if (parse_command(argv[1], out, err, err_cap))
 		return -1;
 	for (int i = 2; i < argc; i++) {
+		if (out->command == CMD_HELP && argv[i][0] != '-') {
+			if (help_topic(argv[i], out, err, err_cap))
+				return -1;
+			continue;
+		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			out->command = CMD_HELP;
 			return 0;
@@ -287,4 +330,41 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 		out->labs[out->n_labs++] = argv[i];
 	}
 	return check_shape(out, err, err_cap) ? -1 : check_options(out, given, err, err_cap);
+}
+
+/* Appends the usage of each option in bits to out. */
+static size_t add_options(char *out, size_t cap, size_t len, unsigned bits)
+{
+	for (size_t k = 0; k < N_OPTIONS && len < cap; k++)
+		if (bits & option_names[k].bit && option_names[k].bit != OPT_EXEC)
+			len +=
+			    (size_t)snprintf(out + len, cap - len, " [%s]", option_names[k].usage);
+	return len;
+}
+
+void cli_command_help(enum cli_command command, char *out, size_t cap)
+{
+	static const char *const shapes[] = {
+	    [CMD_LIST] = "racelab list",
+	    [CMD_RUN] = "racelab run LAB",
+	    [CMD_CHECK] = "racelab check [LAB...]",
+	    [CMD_LABS] = "racelab labs",
+	    [CMD_MANIFEST] = "racelab manifest LAB|PATH/lab.manifest [KEY]",
+	};
+	size_t len = 0;
+	out[0] = '\0';
+	if (command >= sizeof(shapes) / sizeof(shapes[0]) || !shapes[command])
+		return;
+	len += (size_t)snprintf(out, cap, "usage: %s", shapes[command]);
+	len = add_options(out, cap, len, command_options(command, false));
+	if (command == CMD_RUN && len < cap) {
+		len += (size_t)snprintf(out + len, cap - len, "\n       racelab run --exec");
+		len = add_options(out, cap, len, command_options(command, true));
+		if (len < cap)
+			len += (size_t)snprintf(out + len, cap - len, " -- PROGRAM [ARGS...]");
+	}
+	if (len < cap && !command_options(command, false))
+		len += (size_t)snprintf(out + len, cap - len, "\n(no options)");
+	if (len < cap)
+		snprintf(out + len, cap - len, "\n");
 }

@@ -16,14 +16,16 @@ enum racelab_exit {
 	                        * something could not be judged) */
 };
 
-enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };
+enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS, CMD_MANIFEST };
 
 #define CLI_MAX_LABS 64
 #define CLI_MAX_WRAP 64 /* words of --wrap */
 
 struct cli {
 	enum cli_command command;
-	const char *labs[CLI_MAX_LABS]; /* run: exactly one; check: none means all */
+	const char *labs[CLI_MAX_LABS]; /* run: exactly one; check: none means all; manifest:
+	                                 * LAB and an optional KEY; help: the command asked about */
+	enum cli_command help_for;      /* help with labs[0]: the command asked about */
 	int n_labs;
 	const char *solution; /* --solution=NAME */
 	bool all_solutions;   /* --solution without a name */
@@ -50,5 +52,9 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t err_cap)
 
 /* The --help text. */
 extern const char cli_usage[];
+
+/* `racelab help COMMAND`: the command's usage with exactly the options it takes (from the
+ * table cli_parse checks them against), one line per form, ending in a newline. */
+void cli_command_help(enum cli_command command, char *out, size_t cap);
 
 #endif

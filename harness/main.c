@@ -15,7 +15,13 @@ int main(int argc, char **argv)
 	}
 	switch (cli.command) {
 	case CMD_HELP:
-		fputs(cli_usage, stdout);
+		if (cli.n_labs) {
+			char help[1024];
+			cli_command_help(cli.help_for, help, sizeof(help));
+			fputs(help, stdout);
+		} else {
+			fputs(cli_usage, stdout);
+		}
 		return EXIT_CLEAN;
 	case CMD_VERSION:
 		printf("racelab %s\n", RACELAB_VERSION);
@@ -28,6 +34,8 @@ int main(int argc, char **argv)
 		return cmd_check(&cli);
 	case CMD_LABS:
 		return cmd_labs(&cli);
+	case CMD_MANIFEST:
+		return cmd_manifest(&cli);
 	}
 	return EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
-/* manifest.c: parses lab.manifest. */
+/* manifest.c: parses lab.manifest, with one table of the keys it knows. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,25 +8,48 @@
 #include "manifest.h"
 
 #define MAX_LINE 512
+#define MAX_KEYS 32 /* rows the key table may grow to (first_line below) */
+
+/* List values are words separated by blanks; nothing else separates them (CMake's
+ * separate_arguments reads solutions the same way). */
+#define WORD_SEPARATORS " \t"
 
 struct parse_state {
 	struct manifest *m;
-	int line_no;
+	const char *name; /* the file, for messages; may be NULL */
+	int line_no;      /* 0: not at a line (after the last) */
 	char *err;
 	size_t err_cap;
-	unsigned seen; /* bit per required key */
+	int first_line[MAX_KEYS]; /* line each key was given on; 0: not given */
 };
+
+/* "NAME:LINE: what why" (or without NAME, or LINE, when unknown). */
+static int fail2(struct parse_state *st, const char *what, const char *why)
+{
+	char at[32] = "";
+	if (st->line_no)
+		snprintf(at, sizeof(at), "%s%d", st->name ? ":" : "line ", st->line_no);
+	snprintf(st->err, st->err_cap, "%s%s%s%s%s", st->name ? st->name : "", at,
+	         st->name || st->line_no ? ": " : "", what, why);
+	return -1;
+}
 
 static int fail(struct parse_state *st, const char *fmt, const char *what)
 {
-	char msg[200];
+	char msg[400];
 	snprintf(msg, sizeof(msg), fmt, what);
-	if (st->line_no)
-		snprintf(st->err, st->err_cap, "line %d: %s", st->line_no, msg);
-	else
-		snprintf(st->err, st->err_cap, "%s", msg);
-	return -1;
+	return fail2(st, msg, "");
 }
+
+/* The symptom words, in the order they are written back. */
+static const struct {
+	int bit;
+	const char *word;
+} symptom_words[] = {
+    {SYMPTOM_WRONG_RESULT, "wrong-result"},
+    {SYMPTOM_HANG, "hang"},
+    {SYMPTOM_CRASH, "crash"},
+};
 
 static int copy_text(struct parse_state *st, char *dst, size_t cap, const char *value)
 {
@@ -58,16 +82,15 @@ static int parse_real(struct parse_state *st, const char *value, double lo, doub
 static int parse_symptoms(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word;
-	     word = strtok_r(NULL, " ,", &save_word)) {
-		if (strcmp(word, "wrong-result") == 0)
-			st->m->symptoms |= SYMPTOM_WRONG_RESULT;
-		else if (strcmp(word, "hang") == 0)
-			st->m->symptoms |= SYMPTOM_HANG;
-		else if (strcmp(word, "crash") == 0)
-			st->m->symptoms |= SYMPTOM_CRASH;
-		else
+	for (char *word = strtok_r(value, WORD_SEPARATORS, &save_word); word;
+	     word = strtok_r(NULL, WORD_SEPARATORS, &save_word)) {
+		size_t i = 0;
+		while (i < sizeof(symptom_words) / sizeof(symptom_words[0]) &&
+		       strcmp(word, symptom_words[i].word) != 0)
+			i++;
+		if (i == sizeof(symptom_words) / sizeof(symptom_words[0]))
 			return fail(st, "unknown symptom '%s' (wrong-result, hang, crash)", word);
+		st->m->symptoms |= symptom_words[i].bit;
 	}
 	return 0;
 }
@@ -75,8 +98,8 @@ static int parse_symptoms(struct parse_state *st, char *value)
 static int parse_tsan_kinds(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word;
-	     word = strtok_r(NULL, " ,", &save_word)) {
+	for (char *word = strtok_r(value, WORD_SEPARATORS, &save_word); word;
+	     word = strtok_r(NULL, WORD_SEPARATORS, &save_word)) {
 		if (strcmp(word, "none") == 0)
 			continue;
 		enum tsan_kind kind = tsan_kind_from_slug(word);
@@ -92,8 +115,8 @@ static int parse_tsan_kinds(struct parse_state *st, char *value)
 static int parse_solutions(struct parse_state *st, char *value)
 {
 	char *save_word;
-	for (char *word = strtok_r(value, " ,", &save_word); word;
-	     word = strtok_r(NULL, " ,", &save_word)) {
+	for (char *word = strtok_r(value, WORD_SEPARATORS, &save_word); word;
+	     word = strtok_r(NULL, WORD_SEPARATORS, &save_word)) {
 		if (st->m->n_solutions == MANIFEST_MAX_SOLUTIONS)
 			return fail(st, "too many solutions at '%s'", word);
 		char *dst = st->m->solutions[st->m->n_solutions++];
@@ -103,88 +126,130 @@ static int parse_solutions(struct parse_state *st, char *value)
 	return 0;
 }
 
-enum { REQ_ID = 1, REQ_SLUG = 2, REQ_TITLE = 4, REQ_PROGRAM = 8, REQ_SYMPTOM = 16 };
-#define REQ_ALL (REQ_ID | REQ_SLUG | REQ_TITLE | REQ_PROGRAM | REQ_SYMPTOM)
+/* The known keys: the one table of them. A new key is one row here and a field in struct
+ * manifest (manifest.h); docs/manifest.md describes each. Required keys come first in the
+ * order "missing key" names them. */
+enum key_kind {
+	KEY_INT,        /* a whole number in [lo, hi] */
+	KEY_REAL,       /* a number in [lo, hi] */
+	KEY_TEXT,       /* the rest of the line */
+	KEY_SYMPTOMS,   /* words: wrong-result hang crash */
+	KEY_TSAN_KINDS, /* words: TSan kind slugs, or none */
+	KEY_WORDS,      /* words: the solutions' names */
+	KEY_YES_NO,     /* yes or no */
+};
 
-static int apply(struct parse_state *st, const char *key, char *value)
+struct manifest_key {
+	const char *name;
+	enum key_kind kind;
+	size_t offset; /* of the field in struct manifest */
+	size_t size;   /* KEY_TEXT: the field's capacity */
+	double lo, hi; /* KEY_INT, KEY_REAL */
+	bool required;
+};
+
+#define FIELD(f) offsetof(struct manifest, f)
+#define TEXT(k, f, req)                                                                            \
+	{                                                                                          \
+		k, KEY_TEXT, FIELD(f), sizeof(((struct manifest *)0)->f), 0, 0, req                \
+	}
+
+static const struct manifest_key keys[] = {
+    {"id", KEY_INT, FIELD(id), 0, 1, 99, true},
+    TEXT("slug", slug, true),
+    TEXT("title", title, true),
+    TEXT("program", program, true),
+    {"symptom", KEY_SYMPTOMS, FIELD(symptoms), 0, 0, 0, true},
+    TEXT("topic", topic, false),
+    TEXT("extra_sources", extra_sources, false),
+    TEXT("plain_cflags", plain_cflags, false),
+    TEXT("args", args, false),
+    TEXT("tsan_args", tsan_args, false),
+    TEXT("compare_args", compare_args, false),
+    {"runs", KEY_INT, FIELD(runs), 0, 1, 100000, false},
+    {"timeout", KEY_REAL, FIELD(timeout_s), 0, 0.1, 600, false},
+    {"stall_ms", KEY_INT, FIELD(stall_ms), 0, 10, 60000, false},
+    {"symptom_rate", KEY_REAL, FIELD(symptom_rate), 0, 0, 1, false},
+    {"tsan_expect", KEY_TSAN_KINDS, FIELD(tsan_expect), 0, 0, 0, false},
+    {"solutions", KEY_WORDS, FIELD(solutions), 0, 0, 0, false},
+    {"solutions_clean", KEY_YES_NO, FIELD(solutions_clean), 0, 0, 0, false},
+};
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(N_KEYS <= MAX_KEYS, "raise MAX_KEYS");
+
+static const struct manifest_key *find_key(const char *name)
 {
-	struct manifest *m = st->m;
-	long n;
-	if (strcmp(key, "id") == 0) {
-		st->seen |= REQ_ID;
-		if (parse_long(st, value, 1, 99, &n))
-			return -1;
-		m->id = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "runs") == 0) {
-		if (parse_long(st, value, 1, 100000, &n))
-			return -1;
-		m->runs = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "stall_ms") == 0) {
-		if (parse_long(st, value, 10, 60000, &n))
-			return -1;
-		m->stall_ms = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "slug") == 0)
-		return st->seen |= REQ_SLUG, copy_text(st, m->slug, sizeof(m->slug), value);
-	if (strcmp(key, "title") == 0)
-		return st->seen |= REQ_TITLE, copy_text(st, m->title, sizeof(m->title), value);
-	if (strcmp(key, "program") == 0)
-		return st->seen |= REQ_PROGRAM,
-		       copy_text(st, m->program, sizeof(m->program), value);
-	if (strcmp(key, "symptom") == 0)
-		return st->seen |= REQ_SYMPTOM, parse_symptoms(st, value);
-	if (strcmp(key, "topic") == 0)
-		return copy_text(st, m->topic, sizeof(m->topic), value);
-	if (strcmp(key, "plain_cflags") == 0)
-		return copy_text(st, m->plain_cflags, sizeof(m->plain_cflags), value);
-	if (strcmp(key, "args") == 0)
-		return copy_text(st, m->args, sizeof(m->args), value);
-	if (strcmp(key, "tsan_args") == 0)
-		return copy_text(st, m->tsan_args, sizeof(m->tsan_args), value);
-	if (strcmp(key, "compare_args") == 0)
-		return copy_text(st, m->compare_args, sizeof(m->compare_args), value);
-	if (strcmp(key, "timeout") == 0)
-		return parse_real(st, value, 0.1, 600, &m->timeout_s);
-	if (strcmp(key, "symptom_rate") == 0)
-		return parse_real(st, value, 0, 1, &m->symptom_rate);
-	if (strcmp(key, "tsan_expect") == 0)
-		return parse_tsan_kinds(st, value);
-	if (strcmp(key, "solutions") == 0)
-		return parse_solutions(st, value);
-	if (strcmp(key, "solutions_clean") == 0) {
-		m->solutions_clean = strcmp(value, "yes") == 0;
-		return 0;
-	}
-	if (strcmp(key, "extra_sources") == 0)
-		return copy_text(st, m->extra_sources, sizeof(m->extra_sources), value);
-	return fail(st, "unknown key '%s'", key);
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
 }
 
-static char *trim(char *s)
+static int apply(struct parse_state *st, const struct manifest_key *k, char *value)
 {
-	while (isspace((unsigned char)*s))
-		s++;
+	char *field = (char *)st->m + k->offset;
+	long n;
+	switch (k->kind) {
+	case KEY_INT:
+		if (parse_long(st, value, (long)k->lo, (long)k->hi, &n))
+			return -1;
+		*(int *)field = (int)n;
+		return 0;
+	case KEY_REAL:
+		return parse_real(st, value, k->lo, k->hi, (double *)field);
+	case KEY_TEXT:
+		return copy_text(st, field, k->size, value);
+	case KEY_SYMPTOMS:
+		return parse_symptoms(st, value);
+	case KEY_TSAN_KINDS:
+		return parse_tsan_kinds(st, value);
+	case KEY_WORDS:
+		return parse_solutions(st, value);
+	case KEY_YES_NO:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+			return fail(st, "'%s' is not yes or no", value);
+		*(bool *)field = strcmp(value, "yes") == 0;
+		return 0;
+	}
+	return -1;
+}
+
+static char *trim_end(char *s)
+{
 	char *end = s + strlen(s);
 	while (end > s && isspace((unsigned char)end[-1]))
 		*--end = '\0';
 	return s;
 }
 
+/* One line: blank, a comment ('#' after optional blanks), or "key = value" with the key at
+ * column 0, a known key, not given before. */
 static int parse_line(struct parse_state *st, char *line)
 {
-	char *text = trim(line);
+	char *text = line + strspn(line, " \t\r");
 	if (*text == '\0' || *text == '#')
 		return 0;
-	char *eq = strchr(text, '=');
+	if (text != line)
+		return fail(st, "'%s' is indented: a key starts at column 0", trim_end(text));
+	char *eq = strchr(line, '=');
 	if (!eq)
-		return fail(st, "expected 'key = value', got '%s'", text);
+		return fail(st, "expected 'key = value', got '%s'", trim_end(line));
 	*eq = '\0';
-	return apply(st, trim(text), trim(eq + 1));
+	char *key = trim_end(line);
+	const struct manifest_key *k = find_key(key);
+	if (!k)
+		return fail(st, "unknown key '%s' (docs/manifest.md lists them)", key);
+	size_t i = (size_t)(k - keys);
+	if (st->first_line[i]) {
+		char msg[100];
+		snprintf(msg, sizeof(msg), "'%s' given twice (first on line %d)", key,
+		         st->first_line[i]);
+		return fail2(st, msg, "");
+	}
+	st->first_line[i] = st->line_no;
+	char *value = eq + 1;
+	value += strspn(value, " \t");
+	return apply(st, k, trim_end(value));
 }
 
 static void set_defaults(struct manifest *m)
@@ -196,18 +261,10 @@ static void set_defaults(struct manifest *m)
 	m->solutions_clean = true;
 }
 
-static const char *missing_key(unsigned seen)
+int manifest_parse(const char *name, const char *text, size_t len, struct manifest *out, char *err,
+                   size_t err_cap)
 {
-	return !(seen & REQ_ID)        ? "id"
-	       : !(seen & REQ_SLUG)    ? "slug"
-	       : !(seen & REQ_TITLE)   ? "title"
-	       : !(seen & REQ_PROGRAM) ? "program"
-	                               : "symptom";
-}
-
-int manifest_parse(const char *text, size_t len, struct manifest *out, char *err, size_t err_cap)
-{
-	struct parse_state st = {.m = out, .err = err, .err_cap = err_cap};
+	struct parse_state st = {.m = out, .name = name, .err = err, .err_cap = err_cap};
 	set_defaults(out);
 	size_t pos = 0;
 	while (pos < len) {
@@ -217,6 +274,8 @@ int manifest_parse(const char *text, size_t len, struct manifest *out, char *err
 		st.line_no++;
 		if (line_len >= sizeof(line))
 			return fail(&st, "line longer than %s characters", "511");
+		if (memchr(text + pos, '\0', line_len))
+			return fail(&st, "a NUL byte in %s", "the line");
 		memcpy(line, text + pos, line_len);
 		line[line_len] = '\0';
 		if (parse_line(&st, line))
@@ -226,8 +285,60 @@ int manifest_parse(const char *text, size_t len, struct manifest *out, char *err
 	st.line_no = 0;
 	if (!out->compare_args[0])
 		memcpy(out->compare_args, out->args, sizeof(out->args));
-	if ((st.seen & REQ_ALL) != REQ_ALL)
-		return fail(&st, "missing key '%s'", missing_key(st.seen));
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].required && !st.first_line[i])
+			return fail(&st, "missing key '%s'", keys[i].name);
+	return 0;
+}
+
+const char *manifest_key_name(size_t i)
+{
+	return i < N_KEYS ? keys[i].name : NULL;
+}
+
+/* Appends word to out (space-separated). */
+static void add_word(char *out, size_t cap, const char *word)
+{
+	size_t len = strlen(out);
+	snprintf(out + len, cap - len, "%s%s", len ? " " : "", word);
+}
+
+int manifest_value(const struct manifest *m, const char *key, char *out, size_t cap)
+{
+	const struct manifest_key *k = find_key(key);
+	if (!k || cap == 0)
+		return -1;
+	const char *field = (const char *)m + k->offset;
+	out[0] = '\0';
+	switch (k->kind) {
+	case KEY_INT:
+		snprintf(out, cap, "%d", *(const int *)field);
+		break;
+	case KEY_REAL:
+		snprintf(out, cap, "%g", *(const double *)field);
+		break;
+	case KEY_TEXT:
+		snprintf(out, cap, "%s", field);
+		break;
+	case KEY_SYMPTOMS:
+		for (size_t i = 0; i < sizeof(symptom_words) / sizeof(symptom_words[0]); i++)
+			if (m->symptoms & symptom_words[i].bit)
+				add_word(out, cap, symptom_words[i].word);
+		break;
+	case KEY_TSAN_KINDS:
+		for (int i = 0; i < m->n_tsan_expect; i++)
+			add_word(out, cap, tsan_kind_slug(m->tsan_expect[i]));
+		if (!m->n_tsan_expect)
+			snprintf(out, cap, "none");
+		break;
+	case KEY_WORDS:
+		for (int i = 0; i < m->n_solutions; i++)
+			add_word(out, cap, m->solutions[i]);
+		break;
+	case KEY_YES_NO:
+		snprintf(out, cap, "%s", *(const bool *)field ? "yes" : "no");
+		break;
+	}
 	return 0;
 }
 

@@ -1,8 +1,10 @@
 /* manifest.h: a lab's lab.manifest, the one place that describes a lab. Pure parser.
  *
- * Format: "key = value" lines; '#' starts a comment line; blank lines are ignored.
- * CMake reads id, program, plain_cflags, extra_sources and solutions from the same file
- * (cmake/racelab.cmake). */
+ * The grammar (docs/manifest.md): "key = value" lines with the key at column 0, each known
+ * key at most once, lists as words separated by blanks on that one line; '#' starts a
+ * comment line; blank lines are ignored. Anything else is an error naming file:line.
+ * Other readers ask racelab (`racelab manifest LAB KEY`); CMake, which runs before racelab
+ * is built, reads the same grammar (cmake/racelab.cmake, checked by tests/style). */
 #ifndef RACELAB_MANIFEST_H
 #define RACELAB_MANIFEST_H
 
@@ -49,9 +51,19 @@ struct manifest {
 	bool solutions_clean;
 };
 
-/* Parses text into *out. Returns 0, or -1 with a one-line reason in err ("line 7: unknown
- * key 'foo'", "missing key 'id'"). */
-int manifest_parse(const char *text, size_t len, struct manifest *out, char *err, size_t err_cap);
+/* Parses text into *out. Returns 0, or -1 with a one-line reason in err, prefixed with
+ * "NAME:LINE: " (name may be NULL: "line 7: "): "unknown key 'foo' ...", "'id' given twice
+ * (first on line 3)", "missing key 'id'". */
+int manifest_parse(const char *name, const char *text, size_t len, struct manifest *out, char *err,
+                   size_t err_cap);
+
+/* The i-th known key's name, in the table's order; NULL past the last. */
+const char *manifest_key_name(size_t i);
+
+/* The value of key in m as the manifest grammar writes it, defaults included ("20" for
+ * runs when absent; compare_args is args when absent; tsan_expect "none" when empty).
+ * Returns 0, or -1 for an unknown key. */
+int manifest_value(const struct manifest *m, const char *key, char *out, size_t cap);
 
 /* "wrong-result", "hang", "crash" joined with '/', for people. Static storage. */
 const char *manifest_symptom_text(int symptoms);

@@ -7,7 +7,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct manifest m;
 	char err[128] = "";
-	int rc = manifest_parse((const char *)data, size, &m, err, sizeof(err));
+	int rc = manifest_parse(NULL, (const char *)data, size, &m, err, sizeof(err));
 
 	FUZZ_CHECK(rc == 0 || rc == -1);
 	FUZZ_CHECK(rc == 0 || err[0]); /* a failure always says why */

@@ -1,5 +1,6 @@
 /* test_cli.c: racelab's command line: each command takes its own options and refuses the
  * others (a refused option is a usage error, never silently ignored). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <CUnit/CUnit.h>
@@ -56,6 +57,17 @@ static void test_options_table(void)
 	    {"labs --quiet", 0, NULL},
 	    {"labs --runs 3", -1, "--runs: not an option of labs"},
 	    {"list --json x", -1, "--json: not an option of list"},
+	    /* manifest: LAB and an optional KEY, no options */
+	    {"manifest lab3", 0, NULL},
+	    {"manifest lab3 runs", 0, NULL},
+	    {"manifest", -1, "manifest: takes LAB and an optional KEY"},
+	    {"manifest lab3 runs args", -1, "manifest: takes LAB and an optional KEY"},
+	    {"manifest lab3 --quiet", -1, "--quiet: not an option of manifest"},
+	    /* help COMMAND */
+	    {"help run", 0, NULL},
+	    {"help run check", -1, "help: takes one command"},
+	    {"help frob", -1, "frob: unknown command"},
+	    {"help version", -1, "version: no help of its own"},
 	    /* shape errors still come first */
 	    {"run lab3 lab4 --junit x", -1, "run: takes one lab"},
 	    {"check --fast", -1, "--fast: unknown option"},
@@ -73,6 +85,67 @@ static void test_options_table(void)
 			        cases[i].err);
 		}
 	}
+}
+
+/* Every option against every command: taken exactly where the README says so, refused
+ * (a usage error naming the command) everywhere else. */
+static void test_every_option_every_command(void)
+{
+	static const char *const options[] = {
+	    "--solution",    "--runs 2",    "--threads 2", "--timeout 2", "--args x",
+	    "--tsan-args x", "--no-tsan",   "--quiet",     "--json f",    "--junit f",
+	    "--wrap /w",     "--fail-fast", "--no-cost"};
+	static const struct {
+		const char *line;  /* %s: the option */
+		const char *taken; /* the options (their first word) it takes, space-separated */
+	} commands[] = {
+	    {"run lab3 %s", "--solution --runs --threads --timeout --args --tsan-args --no-tsan "
+	                    "--quiet --json --wrap --fail-fast --no-cost"},
+	    {"run --exec %s -- prog",
+	     "--runs --timeout --no-tsan --quiet --json --wrap --fail-fast"},
+	    {"check %s", "--runs --quiet --json --junit"},
+	    {"labs %s", "--quiet"},
+	    {"list %s", ""},
+	    {"manifest lab3 %s", ""},
+	};
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		for (size_t o = 0; o < sizeof(options) / sizeof(options[0]); o++) {
+			char line[128], name[32], padded[40];
+			struct cli cli;
+			char err[256] = "";
+			snprintf(line, sizeof(line), commands[c].line, options[o]);
+			sscanf(options[o], "%31s", name);
+			snprintf(padded, sizeof(padded), "%s ", name);
+			char taken[256];
+			snprintf(taken, sizeof(taken), "%s ", commands[c].taken);
+			bool want = strstr(taken, padded) != NULL;
+			int rc = parse_line(line, &cli, err, sizeof(err));
+			CU_ASSERT_EQUAL(rc, want ? 0 : -1);
+			if (!want)
+				CU_ASSERT_PTR_NOT_NULL(strstr(err, "not an option of"));
+			if (rc != (want ? 0 : -1))
+				fprintf(stderr, "\n  '%s': rc %d (%s)\n", line, rc, err);
+		}
+	}
+}
+
+/* racelab help COMMAND lists exactly the options the command takes. */
+static void test_command_help(void)
+{
+	char help[1024];
+	cli_command_help(CMD_CHECK, help, sizeof(help));
+	CU_ASSERT_STRING_EQUAL(help, "usage: racelab check [LAB...] [--runs N] [--quiet] "
+	                             "[--json FILE] [--junit FILE]\n");
+	cli_command_help(CMD_LABS, help, sizeof(help));
+	CU_ASSERT_STRING_EQUAL(help, "usage: racelab labs [--quiet]\n");
+	cli_command_help(CMD_LIST, help, sizeof(help));
+	CU_ASSERT_STRING_EQUAL(help, "usage: racelab list\n(no options)\n");
+	cli_command_help(CMD_RUN, help, sizeof(help));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "racelab run LAB [--solution[=NAME]] [--runs N]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help, "\n       racelab run --exec [--runs N] [--timeout S] "
+	                                    "[--no-tsan] [--quiet] [--json FILE] [--wrap WORD] "
+	                                    "[--fail-fast] -- PROGRAM [ARGS...]\n"));
+	CU_ASSERT_PTR_NULL(strstr(strstr(help, "--exec"), "--threads"));
 }
 
 static void test_values_reach_the_options(void)
@@ -95,5 +168,7 @@ CU_ErrorCode register_suites(void)
 		return CU_get_error();
 	CU_add_test(s, "options each command takes", test_options_table);
 	CU_add_test(s, "values reach the options", test_values_reach_the_options);
+	CU_add_test(s, "every option against every command", test_every_option_every_command);
+	CU_add_test(s, "help COMMAND", test_command_help);
 	return CU_get_error();
 }

@@ -14,7 +14,7 @@ static void test_lab3_manifest(void)
 	char *text = fixture_read("manifests/lab03.manifest", &len);
 	struct manifest m;
 	char err[256] = "";
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(text, len, &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, len, &m, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(m.id, 3);
 	CU_ASSERT_STRING_EQUAL(m.slug, "lost-update");
 	CU_ASSERT_STRING_EQUAL(m.program, "lost_update.c");
@@ -41,43 +41,109 @@ static void test_errors_table(void)
 		const char *error; /* substring of the message; NULL: parses */
 	} cases[] = {
 	    {MINIMAL, NULL},
-	    {MINIMAL "symptom = wrong-result, hang\nstall_ms = 300\n", NULL},
+	    {"id = 4\nslug = x\ntitle = t\nprogram = p.c\nsymptom = wrong-result hang\n"
+	     "stall_ms = 300\n",
+	     NULL},
+	    /* One grammar for every reader: keys at column 0, each once, lists on one line
+	     * as words separated by blanks (docs/manifest.md). */
+	    {MINIMAL "symptom = crash\n", "line 6: 'symptom' given twice (first on line 5)"},
+	    {MINIMAL "solutions = a\nsolutions = b\n", "line 7: 'solutions' given twice"},
+	    {MINIMAL "  runs = 3\n", "line 6: 'runs = 3' is indented"},
+	    {MINIMAL "\truns = 3\n", "line 6: 'runs = 3' is indented"},
+	    {MINIMAL "   # an indented comment\n\t\n", NULL},
+	    {"id = 4\nslug = x\ntitle = t\nprogram = p.c\nsymptom = wrong-result,hang\n",
+	     "unknown symptom 'wrong-result,hang'"},
+	    {MINIMAL "solutions_clean = maybe\n", "'maybe' is not yes or no"},
+	    {MINIMAL "= 3\n", "line 6: unknown key ''"},
+	    {MINIMAL "runs = 3 # many\n", "not a whole number"}, /* no comments after values */
 	    {"# only a comment\n", "missing key 'id'"},
 	    {MINIMAL "colour = red\n", "line 6: unknown key 'colour'"},
 	    {MINIMAL "runs = many\n", "not a whole number"},
 	    {MINIMAL "runs = 0\n", "not a whole number in range"},
 	    {MINIMAL "timeout = 9999\n", "not a number in range"},
-	    {MINIMAL "symptom = slow\n", "unknown symptom 'slow'"},
-	    {MINIMAL "tsan_expect = data-race, race-condition\n", "unknown TSan finding kind"},
+	    {"id = 4\nslug = x\ntitle = t\nprogram = p.c\nsymptom = slow\n",
+	     "unknown symptom 'slow'"},
+	    {MINIMAL "tsan_expect = data-race race-condition\n", "unknown TSan finding kind"},
 	    {MINIMAL "just words\n", "expected 'key = value'"},
 	    {"id = 100\n", "not a whole number in range"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct manifest m;
 		char err[256] = "";
-		int rc = manifest_parse(cases[i].text, strlen(cases[i].text), &m, err, sizeof(err));
+		int rc = manifest_parse(NULL, cases[i].text, strlen(cases[i].text), &m, err,
+		                        sizeof(err));
 		if (!cases[i].error) {
 			CU_ASSERT_EQUAL(rc, 0);
 			continue;
 		}
 		CU_ASSERT_EQUAL(rc, -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].error));
+		if (!strstr(err, cases[i].error))
+			fprintf(stderr, "case %zu: got \"%s\"\n", i, err);
 	}
 }
 
 static void test_defaults_and_multiple_symptoms(void)
 {
 	const char *text =
-	    MINIMAL "symptom = wrong-result hang\ntsan_expect = none\nextra_sources = a.c b.c\n";
+	    "id = 4\nslug = x\ntitle = t\nprogram = p.c\n"
+	    "symptom = wrong-result hang\ntsan_expect = none\nextra_sources = a.c b.c\n";
 	struct manifest m;
 	char err[256];
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(text, strlen(text), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, strlen(text), &m, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(m.symptoms, SYMPTOM_HANG | SYMPTOM_WRONG_RESULT);
 	CU_ASSERT_EQUAL(m.n_tsan_expect, 0);
 	CU_ASSERT_EQUAL(m.runs, 20);
 	CU_ASSERT_DOUBLE_EQUAL(m.timeout_s, 5, 0);
 	CU_ASSERT_STRING_EQUAL(manifest_symptom_text(m.symptoms), "wrong result / hang");
 	CU_ASSERT_STRING_EQUAL(m.extra_sources, "a.c b.c"); /* freshness reads them */
+}
+
+/* Errors name the file and the line, as a compiler does. */
+static void test_error_names_file_and_line(void)
+{
+	const char *text = MINIMAL "\n  args = --threads 2\n";
+	struct manifest m;
+	char err[256];
+	CU_ASSERT_EQUAL(
+	    manifest_parse("labs/04-x/lab.manifest", text, strlen(text), &m, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "labs/04-x/lab.manifest:7: 'args = --threads 2' is "
+	                            "indented: a key starts at column 0");
+	CU_ASSERT_EQUAL(manifest_parse("m", "id = 4\n", 7, &m, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "m: missing key 'slug'");
+}
+
+/* racelab manifest LAB KEY prints manifest_value: every key of lab 3's real manifest,
+ * written back as the grammar writes it, parses to the same manifest. */
+static void test_values_round_trip(void)
+{
+	size_t len;
+	char *text = fixture_read("manifests/lab03.manifest", &len);
+	struct manifest m, again;
+	char err[256], value[MANIFEST_TEXT], written[4096] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, len, &m, err, sizeof(err)), 0);
+	for (size_t i = 0; manifest_key_name(i); i++) {
+		char at_start[64];
+		snprintf(at_start, sizeof(at_start), "\n%s ", manifest_key_name(i));
+		if (!strstr(text, at_start)) /* a key lab 3 leaves at its default */
+			continue;
+		CU_ASSERT_EQUAL_FATAL(
+		    manifest_value(&m, manifest_key_name(i), value, sizeof(value)), 0);
+		size_t n = strlen(written);
+		snprintf(written + n, sizeof(written) - n, "%s = %s\n", manifest_key_name(i),
+		         value);
+	}
+	CU_ASSERT_EQUAL_FATAL(
+	    manifest_parse(NULL, written, strlen(written), &again, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(memcmp(&m, &again, sizeof(m)), 0);
+	CU_ASSERT_EQUAL(manifest_value(&m, "runs", value, sizeof(value)), 0);
+	CU_ASSERT_STRING_EQUAL(value, "20");
+	CU_ASSERT_EQUAL(manifest_value(&m, "solutions", value, sizeof(value)), 0);
+	CU_ASSERT_STRING_EQUAL(value, "mutex atomic");
+	CU_ASSERT_EQUAL(manifest_value(&m, "tsan_expect", value, sizeof(value)), 0);
+	CU_ASSERT_STRING_EQUAL(value, "data-race");
+	CU_ASSERT_EQUAL(manifest_value(&m, "colour", value, sizeof(value)), -1);
+	free(text);
 }
 
 static void test_find_lab_by_any_name(void)
@@ -114,6 +180,8 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "lab 3's manifest", test_lab3_manifest);
 	CU_add_test(s, "errors", test_errors_table);
 	CU_add_test(s, "defaults", test_defaults_and_multiple_symptoms);
+	CU_add_test(s, "errors name file:line", test_error_names_file_and_line);
+	CU_add_test(s, "values round trip", test_values_round_trip);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
 	return CU_get_error();
 }
