@@ -135,14 +135,13 @@ rubric_default() {
 	done
 }
 
-# rubric_get FILE KEY [DEFAULT]: the value of KEY ("key = value", # comments), else
-# DEFAULT, else the built-in default.
+# rubric_get FILE KEY: the value of KEY ("key = value", # comments), else the built-in
+# default (RUBRIC_DEFAULTS, the one home of the defaults: callers pass none of their own).
 rubric_get() {
 	local v
 	v=$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | head -1 |
 		sed 's/[[:space:]]*#.*$//; s/[[:space:]]*$//')
 	if [ -n "$v" ]; then printf '%s' "$v"
-	elif [ $# -ge 3 ]; then printf '%s' "$3"
 	else rubric_default "$2"; fi
 }
 
@@ -213,8 +212,7 @@ rubric_sets() {
 	{ rubric_all "$1" args | grep . || echo "$(rubric_default args)"; } | while IFS= read -r set; do
 		case $set in
 		manifest) set=$(manifest_get "$2" args) ;;
-		compare) set=$(manifest_get "$2" compare_args)
-			[ -n "$set" ] || set=$(manifest_get "$2" args) ;;
+		compare) set=$(manifest_get "$2" compare_args) ;; # racelab: args when absent
 		esac
 		printf 'visible\t%s\n' "$set"
 	done
@@ -227,9 +225,12 @@ tsan_public() {
 	if [ "$(rubric_get "$1" tsan_args)" = manifest ]; then echo true; else echo false; fi
 }
 
-# manifest_get MANIFEST KEY: a lab manifest's value.
+# manifest_get MANIFEST KEY: a lab manifest's value, defaults included, as racelab reads
+# it (`racelab manifest`: one reader, one grammar, docs/manifest.md). The racelab asked is
+# $GRADE_RACELAB: the pristine tree's (prepare_pristine sets it).
 manifest_get() {
-	sed -n "s/^$2[[:space:]]*=[[:space:]]*//p" "$1" | head -1 | sed 's/[[:space:]]*$//'
+	"${GRADE_RACELAB:?manifest_get: GRADE_RACELAB is not set (prepare_pristine sets it)}" \
+		manifest "$1" "$2"
 }
 
 # ---- submissions -----------------------------------------------------------------------
@@ -382,6 +383,7 @@ scratch_sweep() {
 # is built the first time it is graded (pristine_lab).
 prepare_pristine() {
 	local work=$1 p=$1/pristine cc
+	GRADE_RACELAB=$p/build/bin/racelab
 	mkdir -p "$work"
 	exec 9>"$work/pristine.lock"
 	flock 9

@@ -10,6 +10,8 @@ work=${1:-$(mktemp -d /tmp/racelab-gradelib.XXXXXX)}
 mkdir -p "$work"
 command -v jq >/dev/null || { echo "skipped: jq is not installed"; exit 77; }
 . "$repo/grading/lib.sh"
+# manifest_get asks racelab (the build's, given by CTest; else the default build folder).
+GRADE_RACELAB=${GRADE_RACELAB:-$repo/build/bin/racelab}
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 pass() { echo "ok:   $*"; }
@@ -60,9 +62,17 @@ mkdir -p "$work/only-lab4" && printf 'runs = 2\n' >"$work/only-lab4/lab04.rubric
 	pass "a rubrics folder without default.rubric falls back to the built-in default" || fail "rubric_for fallback"
 [ "$(rubric_get "$work/only-lab4/lab04.rubric" tsan_points)" = 40 ] && pass "missing keys take the built-in default" ||
 	fail "rubric_get default"
-printf 'args = manifest\nhidden_args = --threads 7\n' >"$work/sets.rubric"
-[ "$(rubric_sets "$work/sets.rubric" "$repo/labs/04-check-then-act/lab.manifest" | cut -f1 | tr '\n' ' ')" = "visible hidden " ] &&
+printf 'args = manifest\nargs = compare\nhidden_args = --threads 7\n' >"$work/sets.rubric"
+[ "$(rubric_sets "$work/sets.rubric" "$repo/labs/04-check-then-act/lab.manifest" | cut -f1 | tr '\n' ' ')" = "visible visible hidden " ] &&
 	pass "hidden_args sets are marked hidden" || fail "rubric_sets"
+# "manifest" and "compare" are the lab's args as racelab reads them (lab 3 has compare_args,
+# lab 4 has none: compare is its args).
+m3=$repo/labs/03-lost-update/lab.manifest m4=$repo/labs/04-check-then-act/lab.manifest
+[ "$(rubric_sets "$work/sets.rubric" "$m3" | cut -f2 | head -2 | tr '\n' '|')" = "$("$GRADE_RACELAB" manifest "$m3" args)|$("$GRADE_RACELAB" manifest "$m3" compare_args)|" ] &&
+	[ "$(rubric_sets "$work/sets.rubric" "$m4" | cut -f2 | sed -n 2p)" = "$(sed -n 's/^args *= *//p' "$m4")" ] &&
+	pass "rubric_sets resolves manifest and compare through racelab" || fail "rubric_sets: $(rubric_sets "$work/sets.rubric" "$m3")"
+[ "$(manifest_get "$m3" runs)" = 20 ] && [ "$(manifest_get "$m3" solutions)" = "mutex atomic" ] &&
+	pass "manifest_get asks racelab" || fail "manifest_get: $(manifest_get "$m3" runs 2>&1)"
 
 # ---- archives --------------------------------------------------------------------------
 if command -v python3 >/dev/null && command -v zipinfo >/dev/null; then
