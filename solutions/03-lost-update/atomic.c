@@ -33,7 +33,8 @@ int main(int argc, char **argv)
 		RL_KNOB_ITERATIONS(&iterations),
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 3 (atomic solution): threads increment one atomic counter.", knobs);
+	rl_args_parse(argc, argv, "Lab 3 (atomic solution): threads increment one atomic counter.",
+	              knobs);
 
 	pthread_t workers[MAX_THREADS];
 	rl_gate_init(&gate, (int)threads);

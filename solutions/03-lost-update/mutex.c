@@ -19,8 +19,7 @@ static void *worker(void *arg)
 {
 	(void)arg;
 	rl_gate_wait(&gate); /* all workers start together, so their loops overlap */
-	for (long i = 0; i < iterations; i++)
-	{
+	for (long i = 0; i < iterations; i++) {
 		rl_lock(&counter_lock);
 		counter = counter + 1; /* FIXED: no other thread can load or store in between */
 		rl_unlock(&counter_lock);
@@ -37,7 +36,8 @@ int main(int argc, char **argv)
 		RL_KNOB_ITERATIONS(&iterations),
 		RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 3 (mutex solution): threads increment one counter under a lock.", knobs);
+	rl_args_parse(argc, argv,
+	              "Lab 3 (mutex solution): threads increment one counter under a lock.", knobs);
 
 	pthread_t workers[MAX_THREADS];
 	rl_gate_init(&gate, (int)threads);

@@ -11,31 +11,29 @@ here=$(cd "$(dirname "$0")" && pwd)
 fixtures=$src/tests/fixtures/manifests
 fail=0
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-
-# Blanks collapsed: lists are words separated by blanks; numbers compared as numbers.
-same() {
-	a=$(printf '%s' "$1" | tr -s ' \t' '  ' | sed 's/^ //; s/ $//')
-	b=$(printf '%s' "$2" | tr -s ' \t' '  ' | sed 's/^ //; s/ $//')
-	[ "$a" = "$b" ] && return 0
-	awk -v a="$a" -v b="$b" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && a + 0 == b + 0) }'
-}
+trap 'rm -f "$tmp" "$tmp.racelab"' EXIT
 
 n=0
 for m in "$src"/labs/*/lab.manifest "$src"/solutions/*/*.manifest; do
 	[ -f "$m" ] || continue
 	n=$((n + 1))
-	"$racelab" manifest "$m" >/dev/null || { echo "FAIL: racelab refuses $m"; fail=1; continue; }
+	# One racelab per manifest: every key, "key = value" a line.
+	"$racelab" manifest "$m" >"$tmp.racelab" || { echo "FAIL: racelab refuses $m"; fail=1; continue; }
 	cmake -DMANIFEST="$m" -P "$here/manifest_dump.cmake" 2>"$tmp" ||
 		{ echo "FAIL: CMake refuses $m:"; cat "$tmp"; fail=1; continue; }
-	keys=0
-	while IFS="$(printf '\t')" read -r key value; do
-		keys=$((keys + 1))
-		mine=$("$racelab" manifest "$m" "$key") || { echo "FAIL: $m: racelab has no '$key'"; fail=1; continue; }
-		same "$value" "$mine" ||
-			{ echo "FAIL: $m: $key: CMake reads '$value', racelab '$mine'"; fail=1; }
-	done <"$tmp"
-	[ "$keys" -ge 10 ] || { echo "FAIL: $m: CMake read only $keys keys"; fail=1; }
+	# Each key CMake read has racelab's value: blanks collapsed (lists are words separated
+	# by blanks), numbers compared as numbers. One awk compares them all.
+	report=$(awk -v m="$m" '
+		function norm(v) { gsub(/[ \t]+/, " ", v); sub(/^ /, "", v); sub(/ $/, "", v); return v }
+		FNR == NR { i = index($0, " = "); mine[substr($0, 1, i - 1)] = substr($0, i + 3); next }
+		{ i = index($0, "\t"); key = substr($0, 1, i - 1); v = norm(substr($0, i + 1)); keys++
+		  if (!(key in mine)) { print "FAIL: " m ": racelab has no key " key; next }
+		  r = norm(mine[key])
+		  if (v != r && !(v ~ /^[0-9.]+$/ && r ~ /^[0-9.]+$/ && v + 0 == r + 0))
+			print "FAIL: " m ": " key ": CMake reads \"" v "\", racelab \"" r "\"" }
+		END { if (keys < 10) print "FAIL: " m ": CMake read only " keys + 0 " keys" }' \
+		"$tmp.racelab" "$tmp")
+	[ -z "$report" ] || { printf '%s\n' "$report"; fail=1; }
 done
 [ "$n" -ge 1 ] || { echo "FAIL: no manifest under $src/labs"; exit 1; }
 
