@@ -13,7 +13,7 @@ def rel: if type == "string" and startswith($src) then .[($src | length):] else 
     counts: $e.plain.counts,
     n_runs: ($runs | length),
     runs: ([$runs[] | {OK: ".", SYMPTOM: "S", CRASH: "C", HANG: "H", ERROR: "E"}[.class] // "?"] | join("")),
-    killed_runs: ([$runs[] | select(.class == "CRASH" and (.signal == 9 or .signal == 24 or .signal == 25))] | length),
+    killed_runs: ([$runs[] | select(.killed_by_limit)] | length),
     details: ([$runs[] | select(.detail != "") | .detail | sub("; killed after [0-9.]+ s$"; "")] | unique | .[0:3]),
     what: $e.plain.what,
     expected: $e.plain.expected,

@@ -66,6 +66,7 @@ static void run_object(struct json_writer *w, const struct run_record *r)
 	else
 		json_null(w, "signal");
 	json_string(w, "detail", r->detail);
+	json_bool(w, "killed_by_limit", series_run_killed_by_limit(r));
 	json_end_object(w);
 }
 

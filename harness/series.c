@@ -181,11 +181,15 @@ void series_record(struct run_record *rec, const struct run_result *rr, bool req
 	rec->output_bytes = rr->output_len + rr->output_dropped;
 }
 
+bool series_run_killed_by_limit(const struct run_record *rec)
+{
+	return rec->cls == RUN_CRASH &&
+	       (rec->signal == SIGKILL || rec->signal == SIGXCPU || rec->signal == SIGXFSZ);
+}
+
 bool series_run_is_hang_or_kill(const struct run_record *rec)
 {
-	return rec->cls == RUN_HANG ||
-	       (rec->cls == RUN_CRASH &&
-	        (rec->signal == SIGKILL || rec->signal == SIGXCPU || rec->signal == SIGXFSZ));
+	return rec->cls == RUN_HANG || series_run_killed_by_limit(rec);
 }
 
 void series_join_args(char *const *argv, char *out, size_t cap)

@@ -124,8 +124,13 @@ void series_free(struct series *s);
 /* Fills *rec (zeroed first) from one finished run: its result record, class and status. */
 void series_record(struct run_record *rec, const struct run_result *rr, bool require_result);
 
-/* Does this run end a series that stops at its first hang (a hang, or a kill by a limit:
- * SIGKILL, SIGXCPU, SIGXFSZ)? Pure. */
+/* Was this run killed by a limit: a CRASH by SIGKILL, SIGXCPU or SIGXFSZ (a sandbox's
+ * memory, CPU or file-size limit)? The one definition (the JSON carries it: grading reads
+ * it there). Pure. */
+bool series_run_killed_by_limit(const struct run_record *rec);
+
+/* Does this run end a series that stops at its first hang (a hang, or a kill by a
+ * limit)? Pure. */
 bool series_run_is_hang_or_kill(const struct run_record *rec);
 
 /* The arguments after argv[0], joined by spaces, for people. */
