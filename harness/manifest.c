@@ -23,14 +23,15 @@ struct parse_state {
 	int first_line[MAX_KEYS]; /* line each key was given on; 0: not given */
 };
 
-/* "NAME:LINE: what why" (or without NAME, or LINE, when unknown). */
-static int fail2(struct parse_state *st, const char *what, const char *why)
+/* Sets the error "NAME:LINE: msg" ("line LINE: msg" without a name, "NAME: msg" after the
+ * last line) and returns -1. */
+static int fail_msg(struct parse_state *st, const char *msg)
 {
 	char at[32] = "";
 	if (st->line_no)
 		snprintf(at, sizeof(at), "%s%d", st->name ? ":" : "line ", st->line_no);
-	snprintf(st->err, st->err_cap, "%s%s%s%s%s", st->name ? st->name : "", at,
-	         st->name || st->line_no ? ": " : "", what, why);
+	snprintf(st->err, st->err_cap, "%s%s%s%s", st->name ? st->name : "", at,
+	         st->name || st->line_no ? ": " : "", msg);
 	return -1;
 }
 
@@ -38,7 +39,7 @@ static int fail(struct parse_state *st, const char *fmt, const char *what)
 {
 	char msg[400];
 	snprintf(msg, sizeof(msg), fmt, what);
-	return fail2(st, msg, "");
+	return fail_msg(st, msg);
 }
 
 /* The symptom words, in the order they are written back. */
@@ -244,7 +245,7 @@ static int parse_line(struct parse_state *st, char *line)
 		char msg[100];
 		snprintf(msg, sizeof(msg), "'%s' given twice (first on line %d)", key,
 		         st->first_line[i]);
-		return fail2(st, msg, "");
+		return fail_msg(st, msg);
 	}
 	st->first_line[i] = st->line_no;
 	char *value = eq + 1;

@@ -47,8 +47,7 @@ static void location(FILE *out, const struct experiment *ex, const struct tsan_f
 	case TSAN_LOC_NONE:
 		/* A use-after-free names no location: the block is gone, freed by the
 		 * "Previous" access. */
-		if (f->kind == TSAN_HEAP_USE_AFTER_FREE ||
-		    f->kind == TSAN_HEAP_USE_AFTER_FREE_VPTR) {
+		if (tsan_kind_is_use_after_free(f->kind)) {
 			fprintf(out, "a freed heap block");
 			return;
 		}
@@ -80,8 +79,7 @@ static void access_line(FILE *out, const struct experiment *ex, const struct tsa
 static void race_details(FILE *out, const struct experiment *ex, const struct tsan_finding *f)
 {
 	/* In a use-after-free the "Previous" access is the free itself. */
-	bool freed =
-	    f->kind == TSAN_HEAP_USE_AFTER_FREE || f->kind == TSAN_HEAP_USE_AFTER_FREE_VPTR;
+	bool freed = tsan_kind_is_use_after_free(f->kind);
 	fprintf(out, "      on ");
 	location(out, ex, f);
 	fputc('\n', out);

@@ -137,11 +137,15 @@ static const struct tsan_kind_info kinds[TSAN_KIND_COUNT] = {
                       "below for the details."},
 };
 
+bool tsan_kind_is_use_after_free(enum tsan_kind kind)
+{
+	return kind == TSAN_HEAP_USE_AFTER_FREE || kind == TSAN_HEAP_USE_AFTER_FREE_VPTR;
+}
+
 bool tsan_kind_has_accesses(enum tsan_kind kind)
 {
 	return kind == TSAN_DATA_RACE || kind == TSAN_DATA_RACE_VPTR ||
-	       kind == TSAN_HEAP_USE_AFTER_FREE || kind == TSAN_HEAP_USE_AFTER_FREE_VPTR ||
-	       kind == TSAN_RACE_EXTERNAL;
+	       tsan_kind_is_use_after_free(kind) || kind == TSAN_RACE_EXTERNAL;
 }
 
 bool tsan_kind_is_fatal(enum tsan_kind kind)

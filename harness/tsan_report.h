@@ -178,6 +178,9 @@ enum tsan_kind tsan_kind_from_warning(const char *text, size_t len);
 /* Does this kind describe two memory accesses (access[] filled)? Races, use-after-free. */
 bool tsan_kind_has_accesses(enum tsan_kind kind);
 
+/* A use-after-free (plain or vptr): its "Previous" access is the free itself. */
+bool tsan_kind_is_use_after_free(enum tsan_kind kind);
+
 /* Is this kind the runtime stopping the program (a crash or a fatal message), rather than
  * a WARNING printed while it ran on? */
 bool tsan_kind_is_fatal(enum tsan_kind kind);
