@@ -148,6 +148,8 @@ static int apply(struct parse_state *st, const char *key, char *value)
 		return copy_text(st, m->tsan_args, sizeof(m->tsan_args), value);
 	if (strcmp(key, "compare_args") == 0)
 		return copy_text(st, m->compare_args, sizeof(m->compare_args), value);
+	if (strcmp(key, "cost_unit") == 0)
+		return copy_text(st, m->cost_unit, sizeof(m->cost_unit), value);
 	if (strcmp(key, "timeout") == 0)
 		return parse_real(st, value, 0.1, 600, &m->timeout_s);
 	if (strcmp(key, "symptom_rate") == 0)

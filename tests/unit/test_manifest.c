@@ -80,6 +80,19 @@ static void test_defaults_and_multiple_symptoms(void)
 	CU_ASSERT_STRING_EQUAL(m.extra_sources, "a.c b.c"); /* freshness reads them */
 }
 
+/* cost_unit names what the cost table counts per second (lab 13: requests); absent, the
+ * table shows time per operation only. */
+static void test_cost_unit(void)
+{
+	static const char with[] = MINIMAL "cost_unit = requests\n";
+	struct manifest m;
+	char err[256] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(with, strlen(with), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.cost_unit, "requests");
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.cost_unit, "");
+}
+
 static void test_find_lab_by_any_name(void)
 {
 	struct lab_entry labs[2] = {0};
@@ -115,5 +128,6 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "errors", test_errors_table);
 	CU_add_test(s, "defaults", test_defaults_and_multiple_symptoms);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
+	CU_add_test(s, "cost unit", test_cost_unit);
 	return CU_get_error();
 }
