@@ -381,10 +381,14 @@ static void *load_client(void *arg)
 	if (!c)
 		die("malloc");
 	client_connect(c, lc->port);
+	/* One request first, so this connection's server thread is running before any POST:
+	 * a connection accepted late, after another had ended, would start with the end of
+	 * that one behind it (the server's lock), and the two could never overlap. */
+	int status;
+	free(client_request(c, "GET", "/stats", NULL, &status));
 	rl_gate_wait(lc->gate); /* every client starts at once, so the POSTs overlap */
 	for (int i = 0; i < lc->posts; i++) {
 		char name[API_NAME_MAX], body[128], path[64];
-		int status;
 		snprintf(name, sizeof(name), "client%d-item%d", lc->index, i);
 		snprintf(body, sizeof(body), "{\"name\": \"%s\"}", name);
 		char *answer = client_request(c, "POST", "/items", body, &status);

@@ -31,8 +31,8 @@ static struct {
 
 long store_add(const char *name)
 {
-	long id = store.next_id; /* RACE: read the next id and the free slot... */
-	long slot = store.count;
+	long id = store.next_id; /* RACE: read the next id... */
+	long slot = store.count; /* RACE: ...and the free slot... */
 	if (slot >= STORE_CAP)
 		return -1;
 	store.items[slot].id = id;
@@ -40,8 +40,8 @@ long store_add(const char *name)
 	/* A real server does more here: checks the name, writes a journal line, or is simply
 	 * preempted. rl_yield() stands for that moment. */
 	rl_yield();
-	store.next_id = id + 1; /* RACE: ...and write them back, over another thread's POST */
-	store.count = slot + 1;
+	store.next_id = id + 1; /* RACE: ...and write them back, */
+	store.count = slot + 1; /* RACE: over another thread's POST */
 	return id;
 }
 
@@ -58,7 +58,7 @@ bool store_get(long id, struct item *out)
 
 size_t store_list(struct item *out, size_t cap)
 {
-	size_t n = (size_t)store.count;
+	size_t n = (size_t)store.count; /* RACE: reads while a POST writes */
 	memcpy(out, store.items, (n < cap ? n : cap) * sizeof(*out));
 	return n;
 }
