@@ -140,6 +140,9 @@ struct fast_client {
 	int fd;
 	long long *latency_ns; /* this client's samples; only it writes, main reads after join */
 	long n;
+	long long
+	    *wake_late_ns; /* how late its sleeps ended: the machine's share, not the loop's */
+	long n_wakes;
 };
 
 static struct {
@@ -173,7 +176,13 @@ static void *fast_client(void *arg)
 	long long period = clients.cfg.period_us * 1000LL;
 	for (long i = 0; !atomic_load(&clients.slow_done); i++) {
 		long long due = clients.start_ns + i * period;
-		sleep_until(due);
+		if (due > now_ns()) {
+			sleep_until(due);
+			/* The control: a sleep that ended late was the machine's doing (other
+			 * programs had the CPUs), whatever the loop does. */
+			if (fc->n_wakes < SAMPLES_PER_CLIENT)
+				fc->wake_late_ns[fc->n_wakes++] = now_ns() - due;
+		}
 		client_send(fc->fd, fast_request);
 		client_read_ok(fc->fd);
 		if (fc->n < SAMPLES_PER_CLIENT)
@@ -218,7 +227,8 @@ void loop_clients_start(int port, const struct loop_config *cfg)
 	for (long k = 0; k < cfg->fast_clients; k++) {
 		clients.fast[k].fd = client_connect(port);
 		clients.fast[k].latency_ns = malloc(SAMPLES_PER_CLIENT * sizeof(long long));
-		if (!clients.fast[k].latency_ns)
+		clients.fast[k].wake_late_ns = malloc(SAMPLES_PER_CLIENT * sizeof(long long));
+		if (!clients.fast[k].latency_ns || !clients.fast[k].wake_late_ns)
 			die("malloc");
 	}
 	clients.start_ns = now_ns() + 5000000LL; /* 5 ms for every thread to start */
@@ -260,15 +270,30 @@ void loop_clients_report(const struct loop_config *cfg)
 	long long *all = malloc((size_t)(total ? total : 1) * sizeof(long long));
 	if (!all)
 		die("malloc");
-	long n = 0;
+	long n = 0, n_wakes = 0;
 	for (long k = 0; k < cfg->fast_clients; k++) {
 		memcpy(all + n, clients.fast[k].latency_ns,
 		       (size_t)clients.fast[k].n * sizeof(*all));
 		n += clients.fast[k].n;
+		n_wakes += clients.fast[k].n_wakes;
 		free(clients.fast[k].latency_ns);
 	}
 	qsort(all, (size_t)n, sizeof(*all), by_value);
 	double p99 = percentile_ms(all, n, 0.99);
+
+	long long *wakes = malloc((size_t)(n_wakes ? n_wakes : 1) * sizeof(long long));
+	if (!wakes)
+		die("malloc");
+	n_wakes = 0;
+	for (long k = 0; k < cfg->fast_clients; k++) {
+		memcpy(wakes + n_wakes, clients.fast[k].wake_late_ns,
+		       (size_t)clients.fast[k].n_wakes * sizeof(*wakes));
+		n_wakes += clients.fast[k].n_wakes;
+		free(clients.fast[k].wake_late_ns);
+	}
+	qsort(wakes, (size_t)n_wakes, sizeof(*wakes), by_value);
+	double wake_late_p99 = percentile_ms(wakes, n_wakes, 0.99);
+	free(wakes);
 
 	/* The histogram of the fast clients' latencies: how many requests waited how long. */
 	static const double edges_ms[] = {1, 2, 5, 10, 20, 50};
@@ -296,6 +321,7 @@ void loop_clients_report(const struct loop_config *cfg)
 	rl_result_metric("round_ms", (double)worst_round / 1e6);
 	rl_result_metric("one_by_one_ms", sequential_ms);
 	rl_result_metric("gather_speedup", worst_round ? sequential_ms / (worst_round / 1e6) : 0);
+	rl_result_metric("wake_late_p99_ms", wake_late_p99);
 	free(all);
 
 	struct rl_result result = {
@@ -303,14 +329,21 @@ void loop_clients_report(const struct loop_config *cfg)
 	    .observed = p99,
 	    .expected = (double)cfg->bound_ms,
 	    .symptom = n == 0 || p99 > (double)cfg->bound_ms,
+	    /* A latency is a timing, and other programs can fake it: a loop that never blocks
+	     * still answers late when others hold the CPUs (measured: p99 over 100 ms for a
+	     * fixed loop at a load of 14 on 2 CPUs, while its clients' own sleeps ended on
+	     * time, so no control in this program can tell the two apart). racelab does not
+	     * count a timing symptom of a run while others held the CPUs; wake_late_p99_ms
+	     * shows how late the clients' own sleeps ended, the machine's share. */
+	    .timing = true,
 	};
 	rl_result_report(&result);
 }
 
 void loop_config_parse(int argc, char **argv, const char *summary, struct loop_config *cfg)
 {
-	*cfg = (struct loop_config){.fast_clients = 6,
-	                            .period_us = 1000,
+	*cfg = (struct loop_config){.fast_clients = 3,
+	                            .period_us = 2000,
 	                            .slow_batch = 2,
 	                            .slow_rounds = 2,
 	                            .slow_ms = 40,

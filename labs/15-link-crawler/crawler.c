@@ -105,7 +105,7 @@ static void *crawler(void *arg)
 
 int main(int argc, char **argv)
 {
-	long threads = 4, pages = 300;
+	long threads = 4, pages = 400;
 	struct rl_knob knobs[] = {
 	    RL_KNOB_THREADS(&threads),
 	    {"pages", &pages, 2, SITE_MAX_PAGES, "pages of the site"},
