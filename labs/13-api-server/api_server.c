@@ -35,8 +35,8 @@ long store_add(const char *name)
 	long slot = store.count; /* RACE: ...and the free slot... */
 	if (slot >= STORE_CAP)
 		return -1;
-	store.items[slot].id = id;
-	snprintf(store.items[slot].name, sizeof(store.items[slot].name), "%s", name);
+	store.items[slot].id = id; /* RACE: ...fill the slot, which another POST may fill too... */
+	snprintf(store.items[slot].name, sizeof(store.items[slot].name), "%s", name); /* RACE */
 	/* A real server does more here: checks the name, writes a journal line, or is simply
 	 * preempted. rl_yield() stands for that moment. */
 	rl_yield();
