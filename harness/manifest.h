@@ -37,6 +37,8 @@ struct manifest {
 	char tsan_args[MANIFEST_TEXT];    /* TSan runs (smaller) */
 	char compare_args[MANIFEST_TEXT]; /* the cost table's runs of lab and solutions; default:
 	                                   * args (smaller when a fix is much slower) */
+	char cost_unit[32];               /* "requests": the cost table also shows requests per
+	                                   * second (1 / time per operation); "": only the time */
 	int runs;                         /* plain runs by default */
 	double timeout_s;                 /* per run */
 	int stall_ms;                     /* > 0: a run whose threads all wait on locks with no

@@ -155,6 +155,9 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 		if (i > 0 && racy->ns_per_op.median > 0)
 			fprintf(out, "   %.1fx the lab's cost",
 			        c->ns_per_op.median / racy->ns_per_op.median);
+		if (ex->lab && ex->lab->manifest.cost_unit[0] && c->ns_per_op.median > 0)
+			fprintf(out, "   %.0f %s/s", 1e9 / c->ns_per_op.median,
+			        ex->lab->manifest.cost_unit);
 		fputc('\n', out);
 	}
 }

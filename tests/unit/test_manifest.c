@@ -144,6 +144,17 @@ static void test_values_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(value, "data-race");
 	CU_ASSERT_EQUAL(manifest_value(&m, "colour", value, sizeof(value)), -1);
 	free(text);
+/* cost_unit names what the cost table counts per second (lab 13: requests); absent, the
+ * table shows time per operation only. */
+static void test_cost_unit(void)
+{
+	static const char with[] = MINIMAL "cost_unit = requests\n";
+	struct manifest m;
+	char err[256] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(with, strlen(with), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.cost_unit, "requests");
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.cost_unit, "");
 }
 
 static void test_find_lab_by_any_name(void)
@@ -183,5 +194,6 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "errors name file:line", test_error_names_file_and_line);
 	CU_add_test(s, "values round trip", test_values_round_trip);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
+	CU_add_test(s, "cost unit", test_cost_unit);
 	return CU_get_error();
 }
