@@ -144,6 +144,8 @@ static void test_values_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(value, "data-race");
 	CU_ASSERT_EQUAL(manifest_value(&m, "colour", value, sizeof(value)), -1);
 	free(text);
+}
+
 /* cost_unit names what the cost table counts per second (lab 13: requests); absent, the
  * table shows time per operation only. */
 static void test_cost_unit(void)
@@ -151,9 +153,9 @@ static void test_cost_unit(void)
 	static const char with[] = MINIMAL "cost_unit = requests\n";
 	struct manifest m;
 	char err[256] = "";
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(with, strlen(with), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, with, strlen(with), &m, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(m.cost_unit, "requests");
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(m.cost_unit, "");
 }
 
