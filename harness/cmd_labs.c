@@ -5,26 +5,28 @@
 
 #include "commands.h"
 #include "experiment.h"
+#include "progress.h"
 #include "term.h"
 
 static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
 {
-	(void)s;
-	term_progress(ctx, "labs", done, total);
+	progress_update(ctx, s->label, done, total, "runs");
 }
 
 static int row(const struct catalogue *cat, const struct lab_entry *lab, const struct term *t)
 {
 	struct experiment ex;
+	struct progress progress;
 	char err[PATH_MAX + 300], rate[32], tsan[96];
-	struct experiment_options opts = {.progress = show_progress, .progress_ctx = (void *)t};
+	struct experiment_options opts = {.progress = show_progress, .progress_ctx = &progress};
+	progress_begin(&progress, t->progress);
 	if (experiment_run_lab(&ex, cat, lab, NULL, &opts, err, sizeof(err))) {
-		term_progress_done(t);
+		progress_end(&progress);
 		printf("%-3d %-26s %s\n", lab->manifest.id, lab->manifest.slug, err);
 		experiment_free(&ex);
 		return -1;
 	}
-	term_progress_done(t);
+	progress_end(&progress);
 	snprintf(rate, sizeof(rate), "%zu/%zu",
 	         ex.plain.counts[RUN_SYMPTOM] + ex.plain.counts[RUN_HANG] +
 	             ex.plain.counts[RUN_CRASH],

@@ -35,6 +35,8 @@ struct experiment {
 	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
 	char compiler[64];     /* --exec: who built the program ("Clang 14.0.6"); "" unknown */
 	struct series plain;
+	char sizing_note[240]; /* why the plain runs are smaller than the manifest's (sizing.h);
+	                        * "" when they are not */
 	bool tsan_wanted;
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
@@ -58,6 +60,7 @@ struct experiment_options {
 	double timeout_s;      /* 0: the manifest's */
 	const char *args;      /* NULL: the manifest's */
 	const char *tsan_args; /* NULL: the manifest's */
+	const char *program;   /* NULL: the catalogue's build; else judged as the lab's program */
 	bool no_tsan;
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	bool fail_fast;   /* the plain runs stop at the first hang or limit kill, and then

@@ -123,6 +123,14 @@ static int apply(struct parse_state *st, const char *key, char *value)
 		m->runs = (int)n;
 		return 0;
 	}
+	if (strcmp(key, "work_ms") == 0) {
+		if (parse_long(st, value, 1, 60000, &n))
+			return -1;
+		m->work_ms = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "size_knob") == 0)
+		return copy_text(st, m->size_knob, sizeof(m->size_knob), value);
 	if (strcmp(key, "stall_ms") == 0) {
 		if (parse_long(st, value, 10, 60000, &n))
 			return -1;

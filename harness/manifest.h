@@ -35,6 +35,10 @@ struct manifest {
 	char tsan_args[MANIFEST_TEXT];    /* TSan runs (smaller) */
 	char compare_args[MANIFEST_TEXT]; /* the cost table's runs of lab and solutions; default:
 	                                   * args (smaller when a fix is much slower) */
+	char size_knob[32];               /* the knob of args that scales the work linearly
+	                                   * ("--iterations"); "" none (sizing.h) */
+	int work_ms;                      /* with size_knob: a plain run whose work would take
+	                                   * longer is run smaller, to about this many ms */
 	int runs;                         /* plain runs by default */
 	double timeout_s;                 /* per run */
 	int stall_ms;                     /* > 0: a run whose threads all wait on locks with no
