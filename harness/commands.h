@@ -32,6 +32,10 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap);
 
 /* Writes the JSON report of exs[0..n) to path (every one of them). Returns 0, or -1 after
  * printing why not. */
+/* Can the report files named be written (a writable file, or a new file in a writable
+ * directory)? Says which cannot, and why, before anything runs. "-" (stdout) always can. */
+bool commands_outputs_writable(const char *json_path, const char *junit_path);
+
 int commands_write_json(const char *path, const struct experiment *exs, int n);
 
 #endif
