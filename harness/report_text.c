@@ -143,10 +143,10 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
-		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
+		fprintf(out, "  %zu runs got stuck the same way; the other %zu were not run\n",
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s", term_on(t, "bold"),
+		fprintf(out, "  %sthe first stuck run, seen live:%s\n%s", term_on(t, "bold"),
 		        term_off(t), s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);

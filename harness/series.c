@@ -55,7 +55,7 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 	detail[0] = '\0';
 	if (run->stalled) {
 		snprintf(detail, cap,
-		         "deadlocked: every thread blocked, no progress; killed after "
+		         "stuck: every thread blocked waiting, no progress; killed after "
 		         "%.2f s",
 		         run->wall_s);
 		return RUN_HANG;
