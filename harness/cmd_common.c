@@ -105,6 +105,14 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
 	}
 }
 
+int commands_max_runs(void)
+{
+	const char *text = getenv("RACELAB_MAX_RUNS");
+	char *end;
+	long n = text ? strtol(text, &end, 10) : 0;
+	return text && *text && !*end && n > 0 && n <= 100000 ? (int)n : 0;
+}
+
 /* Could path be written: an existing file that is writable, or a new file in a directory
  * that is? Sets errno when not. */
 static bool can_write(const char *path)

@@ -18,7 +18,8 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 	struct experiment ex;
 	struct progress progress;
 	char err[PATH_MAX + 300], rate[32], tsan[96];
-	struct experiment_options opts = {.progress = show_progress, .progress_ctx = &progress};
+	struct experiment_options opts = {
+	    .max_runs = commands_max_runs(), .progress = show_progress, .progress_ctx = &progress};
 	progress_begin(&progress, t->progress);
 	if (experiment_run_lab(&ex, cat, lab, NULL, &opts, err, sizeof(err))) {
 		progress_end(&progress);

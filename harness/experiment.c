@@ -18,6 +18,17 @@
 #define EXEC_STALL_MS 100
 /* --exec: after this many runs deadlocked the same way, the rest are not run. */
 #define EXEC_SAME_HANGS 2
+/* experiment_options.settle: after this long, and this many runs that showed the bug, the
+ * rest would not change the verdict; two runs stuck alike settle a hang. */
+#define SETTLE_S        1.0
+#define SETTLE_SYMPTOMS 3
+#define SETTLE_HANGS    2
+
+/* runs, or at most max when max > 0 (RACELAB_MAX_RUNS). */
+static int capped(int runs, int max)
+{
+	return max > 0 && runs > max ? max : runs;
+}
 
 /* argv for program + the words of args + "--threads T" when threads > 0. Words point into
  * words_buf. Returns -1 when there are too many. */
@@ -97,7 +108,7 @@ static void run_comparisons(struct experiment *ex, const struct experiment_optio
 	ex->comparisons = calloc((size_t)m->n_solutions + 1, sizeof(*ex->comparisons));
 	if (!ex->comparisons)
 		return;
-	sopts.runs = opts->compare_runs;
+	sopts.runs = capped(opts->compare_runs, opts->max_runs);
 	sopts.progress = NULL;
 	for (int i = -1; i < m->n_solutions; i++) {
 		struct comparison *c = &ex->comparisons[ex->n_comparisons];
@@ -187,7 +198,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	char program[PATH_MAX];
 	lab_program(cat, lab, solution, opts->program, false, program, sizeof(program));
 	struct series_options sopts = {
-	    .runs = opts->runs ? opts->runs : m->runs,
+	    .runs = capped(opts->runs ? opts->runs : m->runs, opts->max_runs),
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : m->timeout_s,
 	    .symptoms = m->symptoms,
 	    .require_result = true,
@@ -196,6 +207,9 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .hard_timeout = opts->timeout_s > 0,
 	    .source_dir = cat->source_dir,
 	    .stop_at_hang = opts->fail_fast,
+	    .settle_s = opts->settle ? SETTLE_S : 0,
+	    .settle_symptoms = SETTLE_SYMPTOMS,
+	    .stop_after_same_hangs = opts->settle ? SETTLE_HANGS : 0,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
@@ -291,7 +305,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	char *quiet_env[] = {quiet_tsan, NULL};
 	struct series_options sopts = {
 	    .env_extra = quiet_env,
-	    .runs = opts->runs ? opts->runs : 10,
+	    .runs = capped(opts->runs ? opts->runs : 10, opts->max_runs),
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
 	    .hard_timeout = opts->timeout_s > 0,
 	    .symptoms = SYMPTOM_WRONG_RESULT,
