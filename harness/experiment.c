@@ -20,7 +20,7 @@
 #define EXEC_SAME_HANGS 2
 /* experiment_options.settle: after this long, and this many runs that showed the bug, the
  * rest would not change the verdict; two runs stuck alike settle a hang. */
-#define SETTLE_S        1.0
+#define SETTLE_S        0.5
 #define SETTLE_SYMPTOMS 3
 #define SETTLE_HANGS    2
 
