@@ -68,12 +68,11 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 {
 	char err[PATH_MAX + 300];
 	struct experiment *ex = next_slot(st);
-	struct experiment_options opts = {
-	    .runs = st->cli->runs,
-	    .no_tsan = false,
-	    .max_runs = commands_max_runs(),
-	    .progress = show_progress,
-	    .progress_ctx = st};
+	struct experiment_options opts = {.runs = st->cli->runs,
+	                                  .no_tsan = false,
+	                                  .max_runs = commands_max_runs(),
+	                                  .progress = show_progress,
+	                                  .progress_ctx = st};
 	progress_begin(&st->progress, st->term.progress);
 	if (!ex || experiment_run_lab(ex, st->cat, lab, solution, &opts, err, sizeof(err))) {
 		progress_end(&st->progress);

@@ -62,11 +62,11 @@ struct experiment_options {
 	const char *tsan_args; /* NULL: the manifest's */
 	const char *program;   /* NULL: the catalogue's build; else judged as the lab's program */
 	bool no_tsan;
-	int max_runs; /* > 0: no series runs more often (RACELAB_MAX_RUNS: smoke tests of the
-	               * commands the texts show); 0: no cap */
-	bool settle; /* the student's loop: the plain runs stop once the verdict is settled (a
-	              * symptom shown in SETTLE_SYMPTOMS runs after SETTLE_S s, or two runs
-	              * stuck alike); the verdict is the same, only the rate is less precise */
+	int max_runs;     /* > 0: no series runs more often (RACELAB_MAX_RUNS: smoke tests of the
+	                   * commands the texts show); 0: no cap */
+	bool settle;      /* the student's loop: the plain runs stop once the verdict is settled (a
+	                   * symptom shown in SETTLE_SYMPTOMS runs after SETTLE_S s, or two runs
+	                   * stuck alike); the verdict is the same, only the rate is less precise */
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	bool fail_fast;   /* the plain runs stop at the first hang or limit kill, and then
 	                   * nothing more runs (no TSan run, no cost table) */

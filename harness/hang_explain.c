@@ -203,14 +203,17 @@ static void print_cycle(FILE *out, const struct hang_wait *w, int n, int start)
 	do {
 		int next = next_in_graph(w, n, i);
 		if (i == start)
-			fprintf(out, "%s waits for ", thread_label(w, n, w[i].tid, label, sizeof(label)));
+			fprintf(out, "%s waits for ",
+			        thread_label(w, n, w[i].tid, label, sizeof(label)));
 		else
 			fprintf(out, ", which waits for ");
 		if (w[i].kind == HANG_JOIN)
-			fprintf(out, "%s to finish", thread_label(w, n, w[i].holder, label, sizeof(label)));
+			fprintf(out, "%s to finish",
+			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		else {
 			print_object(out, "mutex", &w[i]);
-			fprintf(out, ", held by %s", thread_label(w, n, w[i].holder, label, sizeof(label)));
+			fprintf(out, ", held by %s",
+			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		}
 		i = next;
 	} while (i != start && i >= 0);
@@ -234,15 +237,16 @@ static void print_shape(FILE *out, const struct hang_wait *w, int n)
 	if (cycle >= 0) {
 		print_cycle(out, w, n, cycle);
 	} else if (on_condition && on_condition + on_join == n) {
-		fprintf(out,
-		        "  lost or missing wake-up: %d thread%s wait%s on condition %s%s%s and every "
-		        "other thread waits too, so no thread is left to signal it: a signal sent "
-		        "while nobody waited was lost, or none was ever sent.\n"
-		        "    Fix: wait in a loop on a flag the signalling thread sets under the "
-		        "mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
-		        on_condition, on_condition == 1 ? "" : "s", on_condition == 1 ? "s" : "",
-		        cond_name[0] ? "'" : "", cond_name[0] ? cond_name : "variable",
-		        cond_name[0] ? "'" : "");
+		fprintf(
+		    out,
+		    "  lost or missing wake-up: %d thread%s wait%s on condition %s%s%s and every "
+		    "other thread waits too, so no thread is left to signal it: a signal sent "
+		    "while nobody waited was lost, or none was ever sent.\n"
+		    "    Fix: wait in a loop on a flag the signalling thread sets under the "
+		    "mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		    on_condition, on_condition == 1 ? "" : "s", on_condition == 1 ? "s" : "",
+		    cond_name[0] ? "'" : "", cond_name[0] ? cond_name : "variable",
+		    cond_name[0] ? "'" : "");
 	} else if (dead_owner) {
 		fprintf(out, "  deadlock: a thread ended while holding a mutex; whoever waits for "
 		             "it waits for ever. Fix: unlock on every path out of the thread.\n");

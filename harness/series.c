@@ -236,9 +236,10 @@ bool series_settled(struct series *s, const struct series_options *opts, double 
 		shown += is_symptom(s->runs[i].cls, opts->symptoms);
 	if (shown < (size_t)opts->settle_symptoms)
 		return false;
-	snprintf(s->stopped_note, sizeof(s->stopped_note),
-	         "stopped after %zu of %zu runs: the bug had shown in %zu; --runs %zu runs them all",
-	         s->n_runs, s->runs_planned, shown, s->runs_planned);
+	snprintf(
+	    s->stopped_note, sizeof(s->stopped_note),
+	    "stopped after %zu of %zu runs: the bug had shown in %zu; --runs %zu runs them all",
+	    s->n_runs, s->runs_planned, shown, s->runs_planned);
 	return true;
 }
 

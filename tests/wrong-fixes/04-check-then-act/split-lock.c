@@ -1,5 +1,7 @@
-/* split-lock.c: a typical wrong fix of lab 4 (tests/wrong-fixes/README.md): the check and the withdrawal are each locked, but separately: another teller can take the last money between them (TSan sees no race; the bank still overpays).
- * racelab must still say the bug shows; scripts/bench measures how often it does. */
+/* split-lock.c: a typical wrong fix of lab 4 (tests/wrong-fixes/README.md): the check and the
+ * withdrawal are each locked, but separately: another teller can take the last money between them
+ * (TSan sees no race; the bank still overpays). racelab must still say the bug shows; scripts/bench
+ * measures how often it does. */
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -9,7 +11,7 @@
 
 static long balance; /* the account, shared by every teller */
 static pthread_mutex_t account_lock = PTHREAD_MUTEX_INITIALIZER;
-static long amount;  /* every withdrawal takes this much */
+static long amount; /* every withdrawal takes this much */
 static struct rl_gate gate;
 
 /* Takes amount from the account if it holds enough. Returns true when it paid out. */
@@ -30,7 +32,7 @@ static bool withdraw(void)
 static void *teller(void *arg)
 {
 	long *paid_out = arg; /* this teller's own total: only it writes, main reads after join */
-	rl_gate_wait(&gate); /* all tellers start together, so they compete for the account */
+	rl_gate_wait(&gate);  /* all tellers start together, so they compete for the account */
 	while (withdraw())
 		*paid_out += amount;
 	return NULL;
@@ -42,21 +44,21 @@ int main(int argc, char **argv)
 	long iterations = 2500;
 	amount = 100;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "amount", &amount, 1, 1000000, "money taken by one withdrawal" },
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"amount", &amount, 1, 1000000, "money taken by one withdrawal"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv,
-		      "Lab 4: tellers withdraw from one account: check the balance, then subtract.",
-		      knobs);
+	              "Lab 4: tellers withdraw from one account: check the balance, then subtract.",
+	              knobs);
 
 	/* Enough money for `iterations` withdrawals per teller, not one more. */
 	long opening = threads * iterations * amount;
 	balance = opening;
 
 	pthread_t tellers[MAX_THREADS];
-	long paid_out[MAX_THREADS] = { 0 };
+	long paid_out[MAX_THREADS] = {0};
 	rl_gate_init(&gate, (int)threads);
 	long long start = rl_clock_ns();
 	for (long t = 0; t < threads; t++)
@@ -73,12 +75,12 @@ int main(int argc, char **argv)
 	 * the account never goes below zero. Correct tellers empty it exactly: paid out ==
 	 * opening balance, final balance 0. */
 	struct rl_result result = {
-		.what = "paid out",
-		.observed = (double)total_paid,
-		.expected = (double)opening,
-		.symptom = total_paid + balance != opening || balance < 0,
-		.ops = threads * iterations,
-		.work_ns = elapsed,
+	    .what = "paid out",
+	    .observed = (double)total_paid,
+	    .expected = (double)opening,
+	    .symptom = total_paid + balance != opening || balance < 0,
+	    .ops = threads * iterations,
+	    .work_ns = elapsed,
 	};
 	rl_result_metric("final_balance", (double)balance);
 	rl_result_report(&result);
