@@ -42,6 +42,8 @@ static void test_errors_table(void)
 	} cases[] = {
 	    {MINIMAL, NULL},
 	    {MINIMAL "symptom = wrong-result, hang\nstall_ms = 300\n", NULL},
+	    {MINIMAL "size_knob = --iterations\nwork_ms = 40\n", NULL},
+	    {MINIMAL "work_ms = 0\n", "not a whole number in range"},
 	    {"# only a comment\n", "missing key 'id'"},
 	    {MINIMAL "colour = red\n", "line 6: unknown key 'colour'"},
 	    {MINIMAL "runs = many\n", "not a whole number"},
@@ -63,6 +65,20 @@ static void test_errors_table(void)
 		CU_ASSERT_EQUAL(rc, -1);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].error));
 	}
+}
+
+/* Runs sized to their cost (sizing.h): the knob and the work a run should do. */
+static void test_sizing_keys(void)
+{
+	const char text[] = MINIMAL "size_knob = --iterations\nwork_ms = 40\n";
+	struct manifest m;
+	char err[256] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(text, strlen(text), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.size_knob, "--iterations");
+	CU_ASSERT_EQUAL(m.work_ms, 40);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.size_knob, "");
+	CU_ASSERT_EQUAL(m.work_ms, 0);
 }
 
 static void test_defaults_and_multiple_symptoms(void)
@@ -114,6 +130,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "lab 3's manifest", test_lab3_manifest);
 	CU_add_test(s, "errors", test_errors_table);
 	CU_add_test(s, "defaults", test_defaults_and_multiple_symptoms);
+	CU_add_test(s, "size knob and work", test_sizing_keys);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
 	return CU_get_error();
 }
