@@ -148,14 +148,14 @@ static int size_runs(struct experiment *ex, const char *program, int threads,
 	        0 &&
 	    probe.n_runs && probe.runs[0].has_result &&
 	    (probe.runs[0].cls == RUN_OK || probe.runs[0].cls == RUN_SYMPTOM))
-		ns = probe.runs[0].result.work_ns;
+		ns = (long long)(probe.runs[0].cpu_s * 1e9); /* CPU: a busy machine stretches wall */
 	series_free(&probe);
 	long size = sizing_scaled(full, full / SIZING_PROBE_DIVISOR, ns, m->work_ms);
 	if (size >= full || sizing_set_knob(m->args, m->size_knob, size, out, cap))
 		return -1;
 	snprintf(ex->sizing_note, sizeof(ex->sizing_note),
-	         "sized to the code's cost: %s %ld, not %ld: a run of %ld would work about %.1f s; "
-	         "each run works about %d ms, as long as the lab's own runs",
+	         "sized to the code's cost: %s %ld, not %ld: a run of %ld would use about %.1f s "
+	         "of CPU; each run works about %d ms, as long as the lab's own runs",
 	         m->size_knob, size, full, full, (double)ns * SIZING_PROBE_DIVISOR / 1e9,
 	         m->work_ms);
 	return 0;

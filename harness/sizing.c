@@ -45,12 +45,12 @@ int sizing_set_knob(const char *args, const char *knob, long value, char *out, s
 	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-long sizing_scaled(long full, long probe_size, long long probe_ns, int work_ms)
+long sizing_scaled(long full, long probe_size, long long probe_cpu_ns, int work_ms)
 {
-	if (full <= 0 || probe_size <= 0 || probe_ns <= 0 || work_ms <= 0)
+	if (full <= 0 || probe_size <= 0 || probe_cpu_ns <= 0 || work_ms <= 0)
 		return full;
-	double full_ns = (double)probe_ns * (double)full / (double)probe_size;
-	double budget_ns = (double)work_ms * 1e6;
+	double full_ns = (double)probe_cpu_ns * (double)full / (double)probe_size;
+	double budget_ns = (double)work_ms * 1e6 * SIZING_CPUS;
 	if (full_ns <= budget_ns)
 		return full;
 	long scaled = (long)((double)full * budget_ns / full_ns);

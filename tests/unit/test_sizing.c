@@ -36,12 +36,12 @@ static void test_set_knob(void)
 
 static void test_scaled(void)
 {
-	/* lab 3 buggy: 1/16 of 5M took 5 ms, a full run 80 ms: over 40 ms, so halved */
-	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 5000000, 40), 2500000);
-	/* cheap enough: the manifest's size stays */
+	/* 1/16 of 5M used 10 ms of CPU, a full run 160 ms: twice the 2 x 40 ms, so halved */
+	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 10000000, 40), 2500000);
+	/* lab 3 buggy: 2 ms of CPU, 32 ms a full run: cheap enough, the manifest's size stays */
 	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 2000000, 40), 5000000);
-	/* a split lock: 1/16 took 110 ms, a full run 1.76 s: 44x smaller */
-	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 110000000, 40), 113636);
+	/* a split lock: 1/16 used 110 ms of CPU, a full run 1.76 s: 22x smaller */
+	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 110000000, 40), 227272);
 	/* the probe measured nothing: no change */
 	CU_ASSERT_EQUAL(sizing_scaled(5000000, 312500, 0, 40), 5000000);
 	/* never below 1 */
