@@ -148,7 +148,7 @@ static int size_runs(struct experiment *ex, const char *program, int threads,
 	        0 &&
 	    probe.n_runs && probe.runs[0].has_result &&
 	    (probe.runs[0].cls == RUN_OK || probe.runs[0].cls == RUN_SYMPTOM))
-		ns = (long long)(probe.runs[0].cpu_s * 1e9); /* CPU: a busy machine stretches wall */
+		ns = (long long)(probe.runs[0].cpu_s * 1e9); /* CPU: busy machines stretch wall */
 	series_free(&probe);
 	long size = sizing_scaled(full, full / SIZING_PROBE_DIVISOR, ns, m->work_ms);
 	if (size >= full || sizing_set_knob(m->args, m->size_knob, size, out, cap))
