@@ -12,7 +12,8 @@ help:
 	@echo ""
 	@echo "  make lab3      build lab 3 (after your edits too) and run it: runs, statistics,"
 	@echo "                 ThreadSanitizer findings explained, cost of the fixes, verdict"
-	@echo "  make labN      the same for lab N (racelab list shows them)"
+	@echo "  make labN      the same for lab N (./racelab list shows them)"
+	@echo "  make lab3 ARGS=\"--threads 1\"   the same with racelab run options (./racelab --help)"
 	@echo "  make labs      one table of all labs for your current code"
 	@echo "  make check     the course gate: every lab shows its bug, every solution is"
 	@echo "                 correct and TSan-clean (JUnit XML in $(BUILD)/junit.xml)"
@@ -27,7 +28,7 @@ help:
 	@echo "runs, no verdict), else with racelab's status in make's last line: \"Error 1\" the bug"
 	@echo "showed, \"Error 3\" cannot run, \"Error 4\" TSan could not run, \"Error 5\" the machine was too busy to judge (README: Exit statuses)."
 	@echo ""
-	@echo "More: $(RACELAB) --help"
+	@echo "More: ./racelab --help (./racelab builds the harness if needed, then runs it)"
 
 $(CONFIGURED):
 	@scripts/configure $(BUILD)
@@ -38,29 +39,37 @@ configure:
 all: $(CONFIGURED)
 	@cmake --build $(BUILD)
 
-# make lab3 / make lab03: build that lab's programs (the lab first, so errors in the
-# student's code come before the rest is built; then both flavours, its solutions, the
-# harness), then run it. A build that fails stops here: the compiler's first errors, no
+# make lab3 / make lab03: build that lab's programs (both flavours of the lab and of its
+# solutions, the harness: one build command, its no-op check costs a few tenths of a
+# second), then run it. ARGS: more racelab run options (make lab3 ARGS="--threads 1"). A build that fails stops here: the compiler's first errors, no
 # runs, exit status 2. Otherwise the status is racelab's: make exits 0 when racelab does
 # (looks fixed), and 2 otherwise, naming racelab's status in its last line ("Error 1": the
 # bug showed). GNU make has no other failure status. See README.md, "Exit statuses".
 lab%: $(CONFIGURED) FORCE
 	@n=$$(printf '%02d' "$$(echo '$*' | sed 's/^0*//')" 2>/dev/null) || \
 		{ echo "racelab: lab$*: not a lab number (make help)" >&2; exit 2; }; \
+	if ! ls -d labs/$$n-*/ >/dev/null 2>&1; then \
+		last=$$(ls labs | sed -n 's/^0*\([0-9][0-9]*\)-.*/\1/p' | sort -n | tail -1); \
+		echo "racelab: no lab $$(echo $$n | sed 's/^0//'): labs are 1-$$last (make help)" >&2; \
+		exit 2; fi; \
 	log=$(BUILD)/lab$$n-build.log; \
-	if ! { cmake --build $(BUILD) --target lab$$n && \
-	       cmake --build $(BUILD) --target lab$$n-all; } >$$log 2>&1; then \
-		if grep -Eq "unknown target 'lab$$n'|No rule to make target '?lab$$n'" $$log; then \
-			echo "racelab: lab$*: no such lab ($(RACELAB) list shows them)" >&2; exit 2; fi; \
+	if ! cmake --build $(BUILD) --target lab$$n-all >$$log 2>&1; then \
+		if grep -Eq "unknown target 'lab$$n-all'|No rule to make target '?lab$$n-all'" $$log; then \
+			echo "racelab: lab$*: no such lab (./racelab list shows them)" >&2; exit 2; fi; \
 		scripts/first-errors "$(CURDIR)" $$log >&2; \
 		echo "racelab: lab$*: the build failed: nothing was run; fix the errors above" \
 			"(all of them: $$log), then make lab$* again" >&2; \
 		exit 2; \
 	fi; \
 	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
-	exec $(RACELAB) run lab$$n
+	exec $(RACELAB) run lab$$n $(ARGS)
 
-labs: all
+# make labs: the build is quiet (its log in $(BUILD)/labs-build.log) unless it fails.
+labs: $(CONFIGURED)
+	@cmake --build $(BUILD) >$(BUILD)/labs-build.log 2>&1 || \
+		{ scripts/first-errors "$(CURDIR)" $(BUILD)/labs-build.log >&2; \
+		  echo "racelab: labs: the build failed (all of it: $(BUILD)/labs-build.log)" >&2; \
+		  exit 2; }
 	@$(RACELAB) labs
 
 check: all

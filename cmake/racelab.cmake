@@ -96,6 +96,15 @@ function(racelab_add_lab dir)
     list(APPEND all ${RACELAB_PROGRAM_TARGETS})
   endforeach()
   add_custom_target(${lab}-all DEPENDS ${all} racelab)
+  # Typical wrong fixes (tests/wrong-fixes/DIR/NAME.c) as labNN-wrong-NAME, for the tests
+  # and the benchmark: racelab run labN --program bin/labNN-wrong-NAME must catch each.
+  if(RACELAB_TESTS)
+    file(GLOB wrong_fixes ${PROJECT_SOURCE_DIR}/tests/wrong-fixes/${dir}/*.c)
+    foreach(wrong ${wrong_fixes})
+      get_filename_component(name ${wrong} NAME_WE)
+      racelab_lab_program(${lab}-wrong-${name} ${wrong} "${cflags}" "${extra}" ${lab_dir})
+    endforeach()
+  endif()
   set_property(GLOBAL APPEND PROPERTY RACELAB_LAB_DIRS ${dir})
 endfunction()
 

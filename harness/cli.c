@@ -10,6 +10,7 @@ const char cli_usage[] =
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
     "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
+    "                       [--program PATH]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
     "       racelab labs [--quiet]\n"
@@ -31,6 +32,8 @@ const char cli_usage[] =
     "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
     "                    no TSan run then (grading: a hostile program costs one timeout)\n"
     "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
+    "         --program PATH  judge PATH (and PATH-tsan) as the lab's program: another\n"
+    "                    build of the lab, e.g. a variant kept beside it\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
     "labs     one table of every lab for your current code: how often the bug\n"
@@ -65,6 +68,7 @@ enum cli_option {
 	OPT_WRAP = 1 << 11,
 	OPT_FAIL_FAST = 1 << 12,
 	OPT_NO_COST = 1 << 13,
+	OPT_PROGRAM = 1 << 14,
 };
 
 static const struct {
@@ -86,6 +90,7 @@ static const struct {
     {OPT_WRAP, "--wrap", "--wrap WORD"},
     {OPT_FAIL_FAST, "--fail-fast", "--fail-fast"},
     {OPT_NO_COST, "--no-cost", "--no-cost"},
+    {OPT_PROGRAM, "--program", "--program PATH"},
 };
 #define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
 
@@ -99,7 +104,7 @@ static unsigned command_options(enum cli_command command, bool exec)
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM;
 	case CMD_CHECK:
 		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
 	case CMD_LABS:
@@ -182,7 +187,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
-	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap");
+	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap") ||
+	                   is_option(arg, "--program");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -208,6 +214,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_JUNIT, out->junit_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--tsan-args")))
 		return *given |= OPT_TSAN_ARGS, out->tsan_args = v, 0;
+	if ((v = option_value(argc, argv, i, "--program")))
+		return *given |= OPT_PROGRAM, out->program = v, 0;
 	if ((v = option_value(argc, argv, i, "--args")))
 		return *given |= OPT_ARGS, out->args = v, 0;
 	if ((v = option_value(argc, argv, i, "--wrap"))) {
@@ -298,6 +306,8 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 		return fail(err, cap, "manifest", "takes LAB and an optional KEY");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
+	if (out->program && (out->solution || out->all_solutions))
+		return fail(err, cap, "--program", "replaces the lab's program, not a solution's");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "busy.h"
 #include "commands.h"
 #include "experiment.h"
+#include "progress.h"
 #include "junit.h"
 #include "report.h"
 #include "verdict.h"
@@ -16,6 +17,7 @@ struct check_state {
 	const struct cli *cli;
 	const struct catalogue *cat;
 	struct term term;
+	struct progress progress; /* the line while a lab or solution runs */
 	struct experiment *exs; /* every experiment run, for JSON and JUnit */
 	int n_exs, cap_exs;
 	int failures;
@@ -41,10 +43,10 @@ static enum term_style outcome_colour(enum check_outcome o)
 
 static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
 {
-	const struct check_state *st = ctx;
+	struct check_state *st = ctx;
 	char label[80];
 	snprintf(label, sizeof(label), "check %s", s->label);
-	term_progress(&st->term, label, done, total);
+	progress_update(&st->progress, label, done, total, "runs");
 }
 
 static struct experiment *next_slot(struct check_state *st)
@@ -66,16 +68,20 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 {
 	char err[PATH_MAX + 300];
 	struct experiment *ex = next_slot(st);
-	struct experiment_options opts = {
-	    .runs = st->cli->runs, .no_tsan = false, .progress = show_progress, .progress_ctx = st};
+	struct experiment_options opts = {.runs = st->cli->runs,
+	                                  .no_tsan = false,
+	                                  .max_runs = commands_max_runs(),
+	                                  .progress = show_progress,
+	                                  .progress_ctx = st};
+	progress_begin(&st->progress, st->term.progress);
 	if (!ex || experiment_run_lab(ex, st->cat, lab, solution, &opts, err, sizeof(err))) {
-		term_progress_done(&st->term);
+		progress_end(&st->progress);
 		fprintf(stderr, "racelab: %s\n", ex ? err : "out of memory");
 		if (ex)
 			experiment_free(ex);
 		return NULL;
 	}
-	term_progress_done(&st->term);
+	progress_end(&st->progress);
 	st->n_exs++;
 	return ex;
 }

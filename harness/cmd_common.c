@@ -1,10 +1,12 @@
 /* cmd_common.c: what the commands share: finding the catalogue and the labs, refusing a
  * stale build, the "TSan found" cell of a table, the JSON report. */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -45,7 +47,7 @@ const struct lab_entry *commands_find_lab(const struct catalogue *cat, const cha
 {
 	int i = catalogue_find(cat, name);
 	if (i < 0) {
-		fprintf(stderr, "racelab: %s: no such lab (racelab list shows them)\n", name);
+		fprintf(stderr, "racelab: %s: no such lab (./racelab list shows them)\n", name);
 		return NULL;
 	}
 	const struct lab_entry *lab = &cat->labs[i];
@@ -101,6 +103,55 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
 		if (n > 1 && len < cap)
 			len += (size_t)snprintf(out + len, cap - len, " x%zu", n);
 	}
+}
+
+int commands_max_runs(void)
+{
+	const char *text = getenv("RACELAB_MAX_RUNS");
+	char *end;
+	long n = text ? strtol(text, &end, 10) : 0;
+	return text && *text && !*end && n > 0 && n <= 100000 ? (int)n : 0;
+}
+
+/* Could path be written: an existing file that is writable, or a new file in a directory
+ * that is? Sets errno when not. */
+static bool can_write(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return false;
+		}
+		return access(path, W_OK) == 0;
+	}
+	if (errno != ENOENT)
+		return false;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(dir, W_OK | X_OK) == 0;
+}
+
+bool commands_outputs_writable(const char *json_path, const char *junit_path)
+{
+	if (json_path && strcmp(json_path, "-") != 0 && !can_write(json_path)) {
+		fprintf(stderr, "racelab: %s: cannot write the JSON report: %m (nothing was run)\n",
+		        json_path);
+		return false;
+	}
+	if (junit_path && !can_write(junit_path)) {
+		fprintf(stderr, "racelab: %s: cannot write JUnit XML: %m (nothing was run)\n",
+		        junit_path);
+		return false;
+	}
+	return true;
 }
 
 int commands_write_json(const char *path, const struct experiment *exs, int n)

@@ -5,26 +5,36 @@
 
 #include "commands.h"
 #include "experiment.h"
+#include "progress.h"
 #include "term.h"
+
+struct labs_progress {
+	struct progress line;
+	const char *lab; /* the lab's folder name, for the line */
+};
 
 static void show_progress(void *ctx, const struct series *s, size_t done, size_t total)
 {
 	(void)s;
-	term_progress(ctx, "labs", done, total);
+	struct labs_progress *p = ctx;
+	progress_update(&p->line, p->lab, done, total, "runs");
 }
 
 static int row(const struct catalogue *cat, const struct lab_entry *lab, const struct term *t)
 {
 	struct experiment ex;
+	struct labs_progress progress = {.lab = lab->dir};
 	char err[PATH_MAX + 300], rate[32], tsan[96];
-	struct experiment_options opts = {.progress = show_progress, .progress_ctx = (void *)t};
+	struct experiment_options opts = {
+	    .max_runs = commands_max_runs(), .progress = show_progress, .progress_ctx = &progress};
+	progress_begin(&progress.line, t->progress);
 	if (experiment_run_lab(&ex, cat, lab, NULL, &opts, err, sizeof(err))) {
-		term_progress_done(t);
+		progress_end(&progress.line);
 		printf("%-3d %-26s %s\n", lab->manifest.id, lab->manifest.slug, err);
 		experiment_free(&ex);
 		return -1;
 	}
-	term_progress_done(t);
+	progress_end(&progress.line);
 	snprintf(rate, sizeof(rate), "%zu/%zu", series_bad_runs(&ex.plain), ex.plain.n_runs);
 	commands_tsan_found(&ex, tsan, sizeof(tsan));
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;

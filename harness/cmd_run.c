@@ -5,13 +5,14 @@
 
 #include "commands.h"
 #include "experiment.h"
+#include "progress.h"
 #include "report.h"
 #include "runner.h"
 
 #define COMPARE_RUNS 3 /* runs of each solution for the cost table */
 
 struct progress_ctx {
-	const struct term *term;
+	struct progress line;
 	const char *label;
 };
 
@@ -19,7 +20,7 @@ static void show_progress(void *ctx, const struct series *s, size_t done, size_t
 {
 	(void)s;
 	struct progress_ctx *p = ctx;
-	term_progress(p->term, p->label, done, total);
+	progress_update(&p->line, p->label, done, total, "runs");
 }
 
 static int exit_for(enum verdict v)
@@ -49,7 +50,6 @@ static int worse(int a, int b)
 
 static void show(const struct cli *cli, const struct term *t, const struct experiment *ex)
 {
-	term_progress_done(t);
 	if (cli->quiet)
 		printf("%s: %s\n", verdict_name(ex->verdict), ex->evidence);
 	else
@@ -107,30 +107,34 @@ int cmd_run_lab(const struct cli *cli)
 	}
 	const char *names[MANIFEST_MAX_SOLUTIONS];
 	int n = subjects(cli, &lab->manifest, names), status = EXIT_CLEAN;
-	if (!builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
+	if (!cli->program && !builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
 		catalogue_free(&cat);
 		return EXIT_ENV;
 	}
 	struct experiment exs[MANIFEST_MAX_SOLUTIONS];
 	int done = 0;
 	for (int i = 0; i < n; i++) {
-		struct progress_ctx pc = {&t, names[i] ? names[i] : lab->dir};
+		struct progress_ctx pc = {.label = names[i] ? names[i] : lab->dir};
+		progress_begin(&pc.line, t.progress);
 		struct experiment_options opts = {
 		    .runs = cli->runs,
 		    .threads = cli->threads,
 		    .timeout_s = cli->timeout_s,
 		    .no_tsan = cli->no_tsan,
+		    .max_runs = commands_max_runs(),
+		    .settle = cli->runs == 0,
 		    .compare_runs = names[i] || cli->no_cost ? 0 : COMPARE_RUNS,
 		    .fail_fast = cli->fail_fast,
 		    .args = cli->args,
+		    .program = cli->program,
 		    .tsan_args = cli->tsan_args,
 		    .progress = show_progress,
 		    .progress_ctx = &pc,
 		};
 		int failure =
 		    experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err));
+		progress_end(&pc.line);
 		if (failure) {
-			term_progress_done(&t);
 			fprintf(stderr, "racelab: %s\n", err);
 			status = worse(status, failure == EXPERIMENT_NO_SUCH_SOLUTION ? EXIT_USAGE
 			                                                              : EXIT_ENV);
@@ -157,19 +161,22 @@ int cmd_run_exec(const struct cli *cli)
 	struct experiment ex;
 	char err[PATH_MAX + 300];
 	term_detect(&t, cli->quiet);
-	struct progress_ctx pc = {&t, cli->exec_argv[0]};
+	struct progress_ctx pc = {.label = cli->exec_argv[0]};
 	struct experiment_options opts = {
 	    .runs = cli->runs,
 	    .timeout_s = cli->timeout_s,
 	    .no_tsan = cli->no_tsan,
+	    .max_runs = commands_max_runs(),
 	    .fail_fast = cli->fail_fast,
 	    .progress = show_progress,
 	    .progress_ctx = &pc,
 	};
 	if (set_wrap(cli))
 		return EXIT_ENV;
-	if (experiment_run_exec(&ex, cli->exec_argv, &opts, err, sizeof(err))) {
-		term_progress_done(&t);
+	progress_begin(&pc.line, t.progress);
+	bool failed = experiment_run_exec(&ex, cli->exec_argv, &opts, err, sizeof(err)) != 0;
+	progress_end(&pc.line);
+	if (failed) {
 		fprintf(stderr, "racelab: %s\n", err);
 		experiment_free(&ex);
 		return EXIT_ENV;

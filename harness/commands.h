@@ -33,6 +33,14 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap);
 
 /* Writes the JSON report of exs[0..n) to path (every one of them). Returns 0, or -1 after
  * printing why not. */
+/* Can the report files named be written (a writable file, or a new file in a writable
+ * directory)? Says which cannot, and why, before anything runs. "-" (stdout) always can. */
+/* RACELAB_MAX_RUNS from the environment: a cap on every series' runs, for smoke tests of
+ * the commands the texts show (tests/integration/doc_commands.sh); 0 when unset or bad. */
+int commands_max_runs(void);
+
+bool commands_outputs_writable(const char *json_path, const char *junit_path);
+
 int commands_write_json(const char *path, const struct experiment *exs, int n);
 
 #endif

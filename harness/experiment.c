@@ -7,6 +7,7 @@
 
 #include "binary_info.h"
 #include "experiment.h"
+#include "sizing.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
@@ -17,6 +18,17 @@
 #define EXEC_STALL_MS 100
 /* --exec: after this many runs deadlocked the same way, the rest are not run. */
 #define EXEC_SAME_HANGS 2
+/* experiment_options.settle: after this long, and this many runs that showed the bug, the
+ * rest would not change the verdict; two runs stuck alike settle a hang. */
+#define SETTLE_S        0.5
+#define SETTLE_SYMPTOMS 3
+#define SETTLE_HANGS    2
+
+/* runs, or at most max when max > 0 (RACELAB_MAX_RUNS). */
+static int capped(int runs, int max)
+{
+	return max > 0 && runs > max ? max : runs;
+}
 
 /* argv for program + the words of args + "--threads T" when threads > 0. Words point into
  * words_buf. Returns -1 when there are too many. */
@@ -27,14 +39,25 @@ static int build_argv(const char *program, const char *args, int threads, char *
 	argv[argc++] = (char *)program;
 	snprintf(words_buf, buf_cap, "%s", args);
 	char *save_w;
+	bool skip_value = false;
 	for (char *w = strtok_r(words_buf, " \t", &save_w); w; w = strtok_r(NULL, " \t", &save_w)) {
 		if (argc >= MAX_ARGS - 3)
 			return -1;
+		/* --threads T on the command line replaces the manifest's: one in the header */
+		bool knob = threads > 0 && strncmp(w, "--threads", 9) == 0;
+		if (skip_value) {
+			skip_value = false;
+			continue;
+		}
+		if (knob && (w[9] == '\0' || w[9] == '=')) {
+			skip_value = w[9] == '\0';
+			continue;
+		}
 		argv[argc++] = w;
 	}
 	if (threads > 0) {
 		snprintf(threads_buf, threads_cap, "%d", threads);
-		argv[argc++] = "--threads"; /* the lab kit takes the last occurrence */
+		argv[argc++] = "--threads";
 		argv[argc++] = threads_buf;
 	}
 	argv[argc] = NULL;
@@ -67,6 +90,16 @@ static void run_tsan_of(struct experiment *ex, const char *program, const char *
 	tsan_run(argv, timeout_s, stall_ms, ex->cat->source_dir, &ex->tsan);
 }
 
+/* The program to judge: the catalogue's build, or --program PATH (PATH-tsan for TSan). */
+static void lab_program(const struct catalogue *cat, const struct lab_entry *lab,
+                        const char *solution, const char *given, bool tsan, char *out, size_t cap)
+{
+	if (given)
+		snprintf(out, cap, "%s%s", given, tsan ? "-tsan" : "");
+	else
+		catalogue_program(cat, lab, solution, tsan, out, cap);
+}
+
 /* The cost table: the lab and each solution, a few runs each on compare_args. */
 static void run_comparisons(struct experiment *ex, const struct experiment_options *opts,
                             struct series_options sopts)
@@ -75,20 +108,57 @@ static void run_comparisons(struct experiment *ex, const struct experiment_optio
 	ex->comparisons = calloc((size_t)m->n_solutions + 1, sizeof(*ex->comparisons));
 	if (!ex->comparisons)
 		return;
-	sopts.runs = opts->compare_runs;
+	sopts.runs = capped(opts->compare_runs, opts->max_runs);
 	sopts.progress = NULL;
 	for (int i = -1; i < m->n_solutions; i++) {
 		struct comparison *c = &ex->comparisons[ex->n_comparisons];
 		const char *solution = i < 0 ? NULL : m->solutions[i];
 		char program[PATH_MAX], err[300];
 		snprintf(c->name, sizeof(c->name), "%s", solution ? solution : "lab");
-		catalogue_program(ex->cat, ex->lab, solution, false, program, sizeof(program));
+		lab_program(ex->cat, ex->lab, solution, solution ? NULL : opts->program, false,
+		            program, sizeof(program));
 		if (run_series_of(program, m->compare_args, c->name, &sopts, opts->threads,
 		                  &c->plain, err, sizeof(err)) == 0)
 			ex->n_comparisons++;
 		else
 			series_free(&c->plain);
 	}
+}
+
+/* Sizes the plain runs to their cost (sizing.h): one probe run of 1/SIZING_PROBE_DIVISOR
+ * of the manifest's size, then the manifest's args with a smaller size in out. Returns 0
+ * when the runs were made smaller (ex->sizing_note says how), -1 when they keep the
+ * manifest's size. */
+static int size_runs(struct experiment *ex, const char *program, int threads,
+                     const struct series_options *sopts, char *out, size_t cap)
+{
+	const struct manifest *m = &ex->lab->manifest;
+	long full = sizing_knob_value(m->args, m->size_knob);
+	char probe_args[MANIFEST_TEXT], err[300];
+	if (!m->size_knob[0] || m->work_ms <= 0 || full < SIZING_PROBE_DIVISOR ||
+	    sizing_set_knob(m->args, m->size_knob, full / SIZING_PROBE_DIVISOR, probe_args,
+	                    sizeof(probe_args)))
+		return -1;
+	struct series_options one = *sopts;
+	one.runs = 1;
+	one.progress = NULL;
+	struct series probe;
+	long long ns = 0;
+	if (run_series_of(program, probe_args, "probe", &one, threads, &probe, err, sizeof(err)) ==
+	        0 &&
+	    probe.n_runs && probe.runs[0].has_result &&
+	    (probe.runs[0].cls == RUN_OK || probe.runs[0].cls == RUN_SYMPTOM))
+		ns = (long long)(probe.runs[0].cpu_s * 1e9); /* CPU: busy machines stretch wall */
+	series_free(&probe);
+	long size = sizing_scaled(full, full / SIZING_PROBE_DIVISOR, ns, m->work_ms);
+	if (size >= full || sizing_set_knob(m->args, m->size_knob, size, out, cap))
+		return -1;
+	snprintf(ex->sizing_note, sizeof(ex->sizing_note),
+	         "sized to the code's cost: %s %ld, not %ld: a run of %ld would use about %.1f s "
+	         "of CPU; each run works about %d ms, as long as the lab's own runs",
+	         m->size_knob, size, full, full, (double)ns * SIZING_PROBE_DIVISOR / 1e9,
+	         m->work_ms);
+	return 0;
 }
 
 static bool has_solution(const struct manifest *m, const char *name)
@@ -115,6 +185,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return EXPERIMENT_NO_SUCH_SOLUTION;
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
+	if (opts->program)
+		snprintf(ex->source, sizeof(ex->source), "%s", opts->program);
 	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))
 		return -1;
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
@@ -124,9 +196,9 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	}
 
 	char program[PATH_MAX];
-	catalogue_program(cat, lab, solution, false, program, sizeof(program));
+	lab_program(cat, lab, solution, opts->program, false, program, sizeof(program));
 	struct series_options sopts = {
-	    .runs = opts->runs ? opts->runs : m->runs,
+	    .runs = capped(opts->runs ? opts->runs : m->runs, opts->max_runs),
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : m->timeout_s,
 	    .symptoms = m->symptoms,
 	    .require_result = true,
@@ -135,6 +207,9 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .hard_timeout = opts->timeout_s > 0,
 	    .source_dir = cat->source_dir,
 	    .stop_at_hang = opts->fail_fast,
+	    .settle_s = opts->settle ? SETTLE_S : 0,
+	    .settle_symptoms = SETTLE_SYMPTOMS,
+	    .stop_after_same_hangs = opts->settle ? SETTLE_HANGS : 0,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
@@ -144,12 +219,15 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return -1;
 	}
 	const char *args = opts->args ? opts->args : m->args;
+	char sized[MANIFEST_TEXT];
+	if (!opts->args && size_runs(ex, program, opts->threads, &sopts, sized, sizeof(sized)) == 0)
+		args = sized;
 	if (run_series_of(program, args, solution ? solution : "lab", &sopts, opts->threads,
 	                  &ex->plain, err, err_cap))
 		return -1;
 
 	ex->tsan_wanted = !opts->no_tsan;
-	catalogue_program(cat, lab, solution, true, program, sizeof(program));
+	lab_program(cat, lab, solution, opts->program, true, program, sizeof(program));
 	ex->tsan_available = access(program, X_OK) == 0;
 	if (ex->tsan_wanted && ex->plain.stopped)
 		snprintf(ex->tsan.error, sizeof(ex->tsan.error),
@@ -227,7 +305,7 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 	char *quiet_env[] = {quiet_tsan, NULL};
 	struct series_options sopts = {
 	    .env_extra = quiet_env,
-	    .runs = opts->runs ? opts->runs : 10,
+	    .runs = capped(opts->runs ? opts->runs : 10, opts->max_runs),
 	    .timeout_s = opts->timeout_s ? opts->timeout_s : 10,
 	    .hard_timeout = opts->timeout_s > 0,
 	    .symptoms = SYMPTOM_WRONG_RESULT,

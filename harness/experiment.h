@@ -26,6 +26,8 @@ struct experiment {
 	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
 	char compiler[64];     /* --exec: who built the program ("Clang 14.0.6"); "" unknown */
 	struct series plain;
+	char sizing_note[240]; /* why the plain runs are smaller than the manifest's (sizing.h);
+	                        * "" when they are not */
 	bool tsan_wanted;
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
@@ -49,7 +51,13 @@ struct experiment_options {
 	double timeout_s;      /* 0: the manifest's */
 	const char *args;      /* NULL: the manifest's */
 	const char *tsan_args; /* NULL: the manifest's */
+	const char *program;   /* NULL: the catalogue's build; else judged as the lab's program */
 	bool no_tsan;
+	int max_runs;     /* > 0: no series runs more often (RACELAB_MAX_RUNS: smoke tests of the
+	                   * commands the texts show); 0: no cap */
+	bool settle;      /* the student's loop: the plain runs stop once the verdict is settled (a
+	                   * symptom shown in SETTLE_SYMPTOMS runs after SETTLE_S s, or two runs
+	                   * stuck alike); the verdict is the same, only the rate is less precise */
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	bool fail_fast;   /* the plain runs stop at the first hang or limit kill, and then
 	                   * nothing more runs (no TSan run, no cost table) */

@@ -283,6 +283,7 @@ static void fill_waits(pid_t pid, const struct stall_snapshot *snap, const struc
 		               nm->size[i], tids, n_tids);
 		if (waits[i].kind == HANG_MUTEX)
 			waits[i].holder = mutex_owner(pid, s->futex);
+		waits[i].is_main = s->tid == pid;
 	}
 }
 

@@ -63,6 +63,9 @@ struct hang_wait {
 	int tid;
 	enum hang_wait_kind kind;
 	char name[96];      /* the variable it waits on ("lock_a"); "" when unknown */
+	unsigned long object_size; /* that variable's size (0: unknown): an array's, to name
+	                            * an element accounts[1] rather than accounts+48 */
+	bool is_main;              /* the process's first thread (its tid is the pid) */
 	unsigned long addr; /* the futex word */
 	int holder;         /* the mutex's owner, or the joined thread; 0 when unknown */
 	char function[96];  /* where it waits, in the program's own code; "" unknown */
@@ -79,11 +82,22 @@ struct hang_wait {
 void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const struct hang_thread *t,
                     const char *symbol, unsigned long symbol_size, const int *tids, int n_tids);
 
-/* The explanation, malloc'd: one line per thread ("    thread 626 waits for mutex 'a' (held
- * by thread 625) in t2() at dl.c:5"), then one line naming the shape: the cycle of a
- * deadlock, or a lost wake-up. Paths are made relative to source_dir. Pure. NULL without
- * memory. */
+/* The explanation, malloc'd: one line per thread ("    T2 waits for mutex 'a' (held by T1)
+ * in t2() at dl.c:5"), then one line naming the shape: the cycle of a deadlock, or a lost
+ * wake-up. Threads are named as TSan names them: "main thread" (is_main; without one, the
+ * smallest tid, Linux giving threads rising ids), then T1, T2, ... in creation order
+ * (rising tid) among the threads still alive; a thread that has ended keeps its tid. An
+ * element of an array of locks is named accounts[1] (hang_element_name). Paths are made
+ * relative to source_dir. Pure. NULL without memory. */
 char *hang_explain(const struct hang_wait *w, int n, const char *source_dir);
+
+/* "accounts+48" as an element, "accounts[1]", in out, when offsets (every offset into the
+ * same variable that the waits name, n_offsets of them) and the variable's size show a
+ * stride: a multiple of sizeof(pthread_mutex_t) that every offset and the size divide
+ * into (bare mutexes: 40 bytes; structs holding one: the smallest non-zero offset seen).
+ * Otherwise name is copied as it is. Pure. */
+void hang_element_name(const char *name, unsigned long size, const long *offsets, int n_offsets,
+                       char *out, size_t cap);
 
 /* Explains the stalled process pid (alive, stopped by nobody) from its snapshot: first the
  * waits, their variables (elf_symbols.h) and the mutexes' owners, in milliseconds (*named_at

@@ -74,6 +74,7 @@ void hang_wait_from(struct hang_wait *w, const struct stall_thread *s, const str
 	} else if (w->kind == HANG_FUTEX && (s->op & 0x7f) == 0 && s->value == 2) {
 		w->kind = HANG_MUTEX; /* glibc's contended lock: FUTEX_WAIT for the value 2 */
 	}
+	w->object_size = symbol_size;
 	if (symbol && symbol[0])
 		name_from_symbol(w, symbol, symbol_size);
 	else if (t && t->waits_for[0] && (w->kind == HANG_MUTEX) == !t->on_condition)
@@ -107,17 +108,48 @@ static bool alive(const struct hang_wait *w, int n, int tid)
 	return false;
 }
 
+/* The main thread: the one flagged, else the smallest tid (Linux gives the first thread
+ * the process id and later threads rising ids). */
+static int main_tid(const struct hang_wait *w, int n)
+{
+	int smallest = n ? w[0].tid : 0;
+	for (int i = 0; i < n; i++) {
+		if (w[i].is_main)
+			return w[i].tid;
+		smallest = w[i].tid < smallest ? w[i].tid : smallest;
+	}
+	return smallest;
+}
+
+/* "main thread", "T2" (creation order among the living), or "thread 9" (ended). */
+static const char *thread_label(const struct hang_wait *w, int n, int tid, char *buf, size_t cap)
+{
+	int main = main_tid(w, n), k = 1;
+	if (tid == main)
+		return "main thread";
+	if (!alive(w, n, tid)) {
+		snprintf(buf, cap, "thread %d", tid);
+		return buf;
+	}
+	for (int j = 0; j < n; j++)
+		k += w[j].tid != main && w[j].tid < tid;
+	snprintf(buf, cap, "T%d", k);
+	return buf;
+}
+
 static void print_wait(FILE *out, const struct hang_wait *w, int n, int i, const char *source_dir)
 {
+	char me[32], other[32];
 	const struct hang_wait *t = &w[i];
 	static const char *const what[] = {
 	    [HANG_FUTEX] = "a futex",       [HANG_MUTEX] = "mutex",
 	    [HANG_CONDITION] = "condition", [HANG_JOIN] = "",
 	    [HANG_SEMAPHORE] = "semaphore", [HANG_BARRIER] = "barrier",
 	    [HANG_RWLOCK] = "rwlock"};
-	fprintf(out, "    thread %d ", t->tid);
+	fprintf(out, "    %s ", thread_label(w, n, t->tid, me, sizeof(me)));
 	if (t->kind == HANG_JOIN) {
-		fprintf(out, "waits for thread %d to finish (pthread_join)", t->holder);
+		fprintf(out, "waits for %s to finish (pthread_join)",
+		        thread_label(w, n, t->holder, other, sizeof(other)));
 	} else if (t->kind == HANG_CONDITION) {
 		print_object(out, "waits on condition", t);
 	} else if (t->kind == HANG_FUTEX && !t->addr) {
@@ -129,7 +161,7 @@ static void print_wait(FILE *out, const struct hang_wait *w, int n, int i, const
 		print_object(out, what[t->kind], t);
 	}
 	if (t->kind == HANG_MUTEX && t->holder && alive(w, n, t->holder))
-		fprintf(out, " (held by thread %d)", t->holder);
+		fprintf(out, " (held by %s)", thread_label(w, n, t->holder, other, sizeof(other)));
 	else if (t->kind == HANG_MUTEX && t->holder)
 		fprintf(out, " (held by thread %d, which ended without unlocking it)", t->holder);
 	if (t->line)
@@ -165,19 +197,23 @@ static int find_cycle(const struct hang_wait *w, int n)
 
 static void print_cycle(FILE *out, const struct hang_wait *w, int n, int start)
 {
+	char label[32];
 	fprintf(out, "  deadlock: ");
 	int i = start;
 	do {
 		int next = next_in_graph(w, n, i);
 		if (i == start)
-			fprintf(out, "thread %d waits for ", w[i].tid);
+			fprintf(out, "%s waits for ",
+			        thread_label(w, n, w[i].tid, label, sizeof(label)));
 		else
 			fprintf(out, ", which waits for ");
 		if (w[i].kind == HANG_JOIN)
-			fprintf(out, "thread %d to finish", w[i].holder);
+			fprintf(out, "%s to finish",
+			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		else {
 			print_object(out, "mutex", &w[i]);
-			fprintf(out, ", held by thread %d", w[i].holder);
+			fprintf(out, ", held by %s",
+			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		}
 		i = next;
 	} while (i != start && i >= 0);
@@ -201,15 +237,16 @@ static void print_shape(FILE *out, const struct hang_wait *w, int n)
 	if (cycle >= 0) {
 		print_cycle(out, w, n, cycle);
 	} else if (on_condition && on_condition + on_join == n) {
-		fprintf(out,
-		        "  lost wake-up: %d thread%s wait%s on condition %s%s%s and every other "
-		        "thread waits too, so no thread is left to signal it. A signal sent while "
-		        "nobody waited is lost.\n"
-		        "    Fix: wait in a loop on a flag the signalling thread sets under the "
-		        "mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
-		        on_condition, on_condition == 1 ? "" : "s", on_condition == 1 ? "s" : "",
-		        cond_name[0] ? "'" : "", cond_name[0] ? cond_name : "variable",
-		        cond_name[0] ? "'" : "");
+		fprintf(
+		    out,
+		    "  lost or missing wake-up: %d thread%s wait%s on condition %s%s%s and every "
+		    "other thread waits too, so no thread is left to signal it: a signal sent "
+		    "while nobody waited was lost, or none was ever sent.\n"
+		    "    Fix: wait in a loop on a flag the signalling thread sets under the "
+		    "mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		    on_condition, on_condition == 1 ? "" : "s", on_condition == 1 ? "s" : "",
+		    cond_name[0] ? "'" : "", cond_name[0] ? cond_name : "variable",
+		    cond_name[0] ? "'" : "");
 	} else if (dead_owner) {
 		fprintf(out, "  deadlock: a thread ended while holding a mutex; whoever waits for "
 		             "it waits for ever. Fix: unlock on every path out of the thread.\n");
@@ -218,10 +255,67 @@ static void print_shape(FILE *out, const struct hang_wait *w, int n)
 	}
 }
 
-char *hang_explain(const struct hang_wait *w, int n, const char *source_dir)
+#define MUTEX_SIZE 40 /* sizeof(pthread_mutex_t) on Linux x86-64 and aarch64 */
+
+static long gcd(long a, long b)
+{
+	while (b) {
+		long r = a % b;
+		a = b;
+		b = r;
+	}
+	return a;
+}
+
+void hang_element_name(const char *name, unsigned long size, const long *offsets, int n_offsets,
+                       char *out, size_t cap)
+{
+	const char *plus = strchr(name, '+');
+	long off = plus ? atol(plus + 1) : 0, stride = 0;
+	snprintf(out, cap, "%s", name);
+	for (int i = 0; i < n_offsets; i++)
+		stride = offsets[i] > 0 ? gcd(offsets[i], stride) : stride;
+	/* The stride is a guess from the offsets seen: exact once two neighbours are among them */
+	if (stride < MUTEX_SIZE || size == 0 || size % (unsigned long)stride ||
+	    size / (unsigned long)stride < 2 || off % stride)
+		return;
+	snprintf(out, cap, "%.*s[%ld]", (int)(plus ? plus - name : (long)strlen(name)), name,
+	         off / stride);
+}
+
+/* The waits with each lock that is an array's element named as one (accounts[1]). */
+static void name_elements(struct hang_wait *w, int n)
+{
+	char named[STALL_MAX_THREADS][sizeof(w->name)];
+	for (int i = 0; i < n; i++) {
+		snprintf(named[i], sizeof(named[i]), "%s", w[i].name);
+		long offsets[STALL_MAX_THREADS];
+		int n_offsets = 0;
+		size_t base = strcspn(w[i].name, "+");
+		if (w[i].kind != HANG_MUTEX || !w[i].name[0])
+			continue;
+		for (int j = 0; j < n; j++) {
+			const char *p = w[j].name;
+			if (w[j].kind == HANG_MUTEX && strncmp(p, w[i].name, base) == 0 &&
+			    (p[base] == '\0' || p[base] == '+'))
+				offsets[n_offsets++] = p[base] ? atol(p + base + 1) : 0;
+		}
+		hang_element_name(w[i].name, w[i].object_size, offsets, n_offsets, named[i],
+		                  sizeof(named[i]));
+	}
+	for (int i = 0; i < n; i++) /* after all are named: each reads the others' offsets */
+		snprintf(w[i].name, sizeof(w[i].name), "%s", named[i]);
+}
+
+char *hang_explain(const struct hang_wait *waits, int n, const char *source_dir)
 {
 	char *buf = NULL;
 	size_t len = 0;
+	struct hang_wait w[STALL_MAX_THREADS];
+	if (n > STALL_MAX_THREADS)
+		n = STALL_MAX_THREADS;
+	memcpy(w, waits, (size_t)(n > 0 ? n : 0) * sizeof(*w));
+	name_elements(w, n);
 	FILE *out = open_memstream(&buf, &len);
 	if (!out)
 		return NULL;

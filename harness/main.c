@@ -13,6 +13,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "racelab: %s\n", err);
 		return EXIT_USAGE;
 	}
+	/* A report that cannot be written is refused now, not after the whole run. */
+	if (!commands_outputs_writable(cli.json_path, cli.junit_path))
+		return EXIT_ENV;
 	switch (cli.command) {
 	case CMD_HELP:
 		if (cli.n_labs) {

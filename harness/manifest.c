@@ -168,6 +168,8 @@ static const struct manifest_key keys[] = {
     TEXT("tsan_args", tsan_args, false),
     TEXT("compare_args", compare_args, false),
     TEXT("cost_unit", cost_unit, false),
+    TEXT("size_knob", size_knob, false),
+    {"work_ms", KEY_INT, FIELD(work_ms), 0, 1, 60000, false},
     {"runs", KEY_INT, FIELD(runs), 0, 1, 100000, false},
     {"timeout", KEY_REAL, FIELD(timeout_s), 0, 0.1, 600, false},
     {"stall_ms", KEY_INT, FIELD(stall_ms), 0, 10, 60000, false},

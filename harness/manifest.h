@@ -39,6 +39,10 @@ struct manifest {
 	                                   * args (smaller when a fix is much slower) */
 	char cost_unit[32];               /* "requests": the cost table also shows requests per
 	                                   * second (1 / time per operation); "": only the time */
+	char size_knob[32];               /* the knob of args that scales the work linearly
+	                                   * ("--iterations"); "" none (sizing.h) */
+	int work_ms;                      /* with size_knob: a plain run whose work would take
+	                                   * longer is run smaller, to about this many ms */
 	int runs;                         /* plain runs by default */
 	double timeout_s;                 /* per run */
 	int stall_ms;                     /* > 0: a run whose threads all wait on locks with no

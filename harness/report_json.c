@@ -287,6 +287,7 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	lab_object(w, ex);
 	json_string(w, "solution", ex->solution);
 	json_string(w, "source", ex->source);
+	json_string(w, "sizing", ex->sizing_note[0] ? ex->sizing_note : NULL);
 	series_object(w, "plain", &ex->plain);
 	tsan_object(w, ex);
 	json_array(w, "comparisons");

@@ -1,6 +1,7 @@
 /* report_text.c: the report a student reads after `make labN`. */
 #include <string.h>
 
+#include "cli.h"
 #include "histogram.h"
 #include "report.h"
 
@@ -97,34 +98,46 @@ static void metrics(FILE *out, const struct series *s)
 	fputc('\n', out);
 }
 
+/* The first FAILURES_SHOWN runs that say why they failed; how many more are left out. */
+#define FAILURES_SHOWN 3
+
 static void failures(FILE *out, const struct series *s)
 {
-	int shown = 0;
-	for (size_t i = 0; i < s->n_runs && shown < 3; i++) {
-		if (s->runs[i].detail[0]) {
-			fprintf(out, "    run %zu: %s\n", i + 1, s->runs[i].detail);
-			shown++;
+	size_t shown = 0, left_out = 0;
+	for (size_t i = 0; i < s->n_runs; i++) {
+		if (!s->runs[i].detail[0])
+			continue;
+		if (shown == FAILURES_SHOWN) {
+			left_out++;
+			continue;
 		}
+		fprintf(out, "    run %zu: %s\n", i + 1, s->runs[i].detail);
+		shown++;
 	}
+	if (left_out)
+		fprintf(out, "    (%zu more run%s like these left out: see run by run above)\n",
+		        left_out, left_out == 1 ? "" : "s");
 }
 
 static void plain_section(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, TERM_BOLD), term_off(t),
-	        s->n_runs, name ? name + 1 : s->program, s->args);
+	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, TERM_BOLD), term_off(t), s->n_runs,
+	        name ? name + 1 : s->program, s->args);
+	if (ex->sizing_note[0])
+		fprintf(out, "  (%s)\n", ex->sizing_note);
 	class_counts(out, t, s);
 	run_strip(out, s);
 	if (s->stopped_note[0])
 		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
-		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
+		fprintf(out, "  %zu runs got stuck the same way; the other %zu were not run\n",
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s",
-		        term_on(t, TERM_BOLD), term_off(t), s->hang_diagnosis);
+		fprintf(out, "  %sthe first stuck run, seen live:%s\n%s", term_on(t, TERM_BOLD),
+		        term_off(t), s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
@@ -162,6 +175,38 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	}
 }
 
+/* Did a run give a wrong value (not a timing) while TSan, having run, found nothing? */
+static bool wrong_but_tsan_clean(const struct experiment *ex)
+{
+	if (!ex->tsan.ran || !tsan_outcome_clean(&ex->tsan) || ex->tsan.report.n_findings)
+		return false;
+	if (ex->lab && ex->lab->manifest.n_tsan_expect == 0)
+		return false; /* a bug TSan cannot see by design (lab 1: processes share nothing) */
+	for (size_t i = 0; i < ex->plain.n_runs; i++)
+		if (ex->plain.runs[i].cls == RUN_SYMPTOM && !ex->plain.runs[i].result.timing)
+			return true;
+	return false;
+}
+
+/* Runs went wrong and TSan is clean: every access was guarded, but a read-modify-write
+ * was not one critical section. TSan checks accesses, not atomicity, so say so. */
+static void atomicity_note(FILE *out, const struct term *t, const struct experiment *ex)
+{
+	if (!wrong_but_tsan_clean(ex))
+		return;
+	fprintf(out,
+	        "\n%sWrong results, yet TSan is clean%s: each access is guarded (a lock or an "
+	        "atomic),\n  but a read-modify-write is split into separate critical sections, "
+	        "and another\n  thread runs between them. That is an atomicity violation, which "
+	        "TSan cannot\n  see: the critical section must cover the whole read-modify-write "
+	        "(read, compute\n  and write under one lock).\n",
+	        term_on(t, TERM_BOLD), term_off(t));
+	/* `racelab explore` replays the interleaving, in builds that have it */
+	if (ex->lab && strstr(cli_usage, "racelab explore"))
+		fprintf(out, "  racelab explore lab%d shows such an interleaving, step by step.\n",
+		        ex->lab->manifest.id);
+}
+
 static enum term_style verdict_colour(enum verdict v)
 {
 	switch (v) {
@@ -181,6 +226,7 @@ void report_text(FILE *out, const struct term *t, const struct experiment *ex)
 	header(out, t, ex);
 	plain_section(out, t, ex);
 	report_text_tsan(out, t, ex);
+	atomicity_note(out, t, ex);
 	comparisons(out, t, ex);
 	fprintf(out, "\n%sVerdict: %s%s: %s\n", term_on(t, verdict_colour(ex->verdict)),
 	        verdict_name(ex->verdict), term_off(t), ex->evidence);

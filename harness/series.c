@@ -55,7 +55,7 @@ enum run_class series_classify(const struct run_result *run, const struct lab_re
 	detail[0] = '\0';
 	if (run->stalled) {
 		snprintf(detail, cap,
-		         "deadlocked: every thread blocked, no progress; killed after "
+		         "stuck: every thread blocked waiting, no progress; killed after "
 		         "%.2f s",
 		         run->wall_s);
 		return RUN_HANG;
@@ -231,6 +231,22 @@ static bool same_hang_again(const struct series_options *opts, struct stall_snap
 	return ++*same >= (size_t)opts->stop_after_same_hangs;
 }
 
+bool series_settled(struct series *s, const struct series_options *opts, double elapsed_s)
+{
+	size_t shown = 0;
+	if (opts->settle_s <= 0 || elapsed_s < opts->settle_s || s->n_runs >= s->runs_planned)
+		return false;
+	for (size_t i = 0; i < s->n_runs; i++)
+		shown += is_symptom(s->runs[i].cls, opts->symptoms);
+	if (shown < (size_t)opts->settle_symptoms)
+		return false;
+	snprintf(
+	    s->stopped_note, sizeof(s->stopped_note),
+	    "stopped after %zu of %zu runs: the bug had shown in %zu; --runs %zu runs them all",
+	    s->n_runs, s->runs_planned, shown, s->runs_planned);
+	return true;
+}
+
 bool series_too_busy_to_go_on(struct series *s)
 {
 	size_t busy = 0;
@@ -278,6 +294,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 	size_t same = 0;
 	spec.stall_ctx = &sc;
 	out->runs_planned = (size_t)opts->runs;
+	double elapsed = 0;
 	for (int i = 0; i < opts->runs; i++) {
 		struct run_result rr;
 		if (runner_run(&spec, &rr) != 0) {
@@ -286,6 +303,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			return -1;
 		}
 		series_record(&out->runs[out->n_runs++], &rr, opts->require_result);
+		elapsed += rr.wall_s;
 		if (rr.stalled && out->hang_shown_after_s == 0)
 			out->hang_shown_after_s = rr.stall_named_s - rr.stall_seen_s;
 		bool stop = same_hang_again(opts, &first_hang, &same, &rr);
@@ -300,7 +318,7 @@ int series_run(char *const *argv, const char *label, const struct series_options
 			out->stopped = true;
 			break;
 		}
-		if (series_too_busy_to_go_on(out))
+		if (series_too_busy_to_go_on(out) || series_settled(out, opts, elapsed))
 			break;
 	}
 	busy_probe_loadavg(out->load.loadavg);

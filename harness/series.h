@@ -98,6 +98,10 @@ struct series_options {
 	                            * (SIGKILL, SIGXCPU, SIGXFSZ): racelab run --fail-fast */
 	bool hard_timeout;         /* timeout_s is a hard limit (the user's --timeout): no more
 	                            * time for a run the busy machine starves (busy.h) */
+	double settle_s;           /* > 0: once the runs so far took this long and
+	                            * settle_symptoms of them showed the symptom, the verdict is
+	                            * settled and the rest are not run (the student's loop) */
+	int settle_symptoms;
 	series_progress_fn *progress;
 	void *progress_ctx;
 };
@@ -110,6 +114,10 @@ int series_run(char *const *argv, const char *label, const struct series_options
 /* Classifies one finished run. Pure. */
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap);
+
+/* Is the verdict settled early (series_options.settle_s)? Says so in s->stopped_note.
+ * elapsed_s: the runs' time so far. Pure. */
+bool series_settled(struct series *s, const struct series_options *opts, double elapsed_s);
 
 /* Should a series stop here? Once SERIES_BUSY_STOP runs were too busy to judge, the rest
  * would be no fairer, and each may cost BUSY_CAP_FACTOR x the timeout. Then says so in

@@ -37,19 +37,3 @@ const char *term_off(const struct term *t)
 {
 	return t->colour ? "\033[0m" : "";
 }
-
-void term_progress(const struct term *t, const char *label, size_t done, size_t total)
-{
-	if (!t->progress)
-		return;
-	fprintf(stderr, "\r\033[K  %s: run %zu/%zu", label, done, total);
-	fflush(stderr);
-}
-
-void term_progress_done(const struct term *t)
-{
-	if (!t->progress)
-		return;
-	fprintf(stderr, "\r\033[K");
-	fflush(stderr);
-}

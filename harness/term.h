@@ -28,8 +28,4 @@ enum term_style {
 const char *term_on(const struct term *t, enum term_style style);
 const char *term_off(const struct term *t);
 
-/* "\r  lab3: run 7/20" on stderr, overwriting itself; term_progress_done clears it. */
-void term_progress(const struct term *t, const char *label, size_t done, size_t total);
-void term_progress_done(const struct term *t);
-
 #endif

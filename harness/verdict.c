@@ -165,8 +165,8 @@ static void judge_quiet(struct experiment *ex)
 	} else {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu runs, but TSan did not run (%s): not proven",
-		         s->n_runs, ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+		         "no bug seen in %zu runs, but TSan did not run (%s)", s->n_runs,
+		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	}
 	if (s->counts[RUN_ERROR] && ex->verdict != VERDICT_ERROR) {
 		size_t len = strlen(ex->evidence);

@@ -12,7 +12,7 @@ command -v "$cc" >/dev/null &&
 	"$cc" -g -O1 -fsanitize=thread "$src/abba_deadlock.c" -o "$dir/abba" 2>/dev/null ||
 	{ echo "skipped: $cc cannot build with -fsanitize=thread here"; exit 77; }
 here=$(dirname "$0")
-"$here/expect.sh" 1 "HANG 2  && waits for mutex 'lock_b' \(held by thread && waits for mutex 'lock_a' \(held by thread && the TSan run deadlocked && TSan: the run deadlocked" \
+"$here/expect.sh" 1 "HANG 2  && waits for mutex 'lock_b' \(held by T[12]\) && waits for mutex 'lock_a' \(held by T[12]\) && the TSan run deadlocked && TSan: the run deadlocked" \
 	"" -- "$racelab" run --exec -- "$dir/abba"
 status=$?
 exit $status

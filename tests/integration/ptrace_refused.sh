@@ -18,13 +18,13 @@ chmod 755 "$dir/gdb"
 here=$(dirname "$0")
 fail=0
 RACELAB_GDB=$dir/gdb RACELAB_PTRACE_SCOPE=0 "$here/expect.sh" 1 \
-	"HANG 2  && gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line\)$ && deadlock: thread [0-9]+ waits for mutex 'lock_(a|b)', held by thread [0-9]+, which waits for mutex 'lock_(a|b)', held by thread" \
+	"HANG 2  && gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line\)$ && deadlock: T[12] waits for mutex 'lock_(a|b)', held by T[12], which waits for mutex 'lock_(a|b)', held by T[12]" \
 	"" -- "$racelab" run --exec --no-tsan -- "$program" || fail=1
 RACELAB_GDB=$dir/gdb RACELAB_PTRACE_SCOPE=2 "$here/expect.sh" 1 \
-	"gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line; kernel.yama.ptrace_scope = 2: only root may attach a debugger \(or read where a thread waits\); run racelab with sudo && deadlock: thread" \
+	"gdb could not attach to process [0-9]+ \(ptrace: Operation not permitted\): no file:line; kernel.yama.ptrace_scope = 2: only root may attach a debugger \(or read where a thread waits\); run racelab with sudo && deadlock: T[12] waits" \
 	"" -- "$racelab" run --exec --no-tsan -- "$program" || fail=1
 # Under 3 nobody may attach: gdb is not even started.
 RACELAB_PTRACE_SCOPE=3 "$here/expect.sh" 1 \
-	"HANG 2  && gdb not started: kernel.yama.ptrace_scope = 3: no process, not even root, may attach && deadlock: thread" \
+	"HANG 2  && gdb not started: kernel.yama.ptrace_scope = 3: no process, not even root, may attach && deadlock: T[12] waits" \
 	"" -- "$racelab" run --exec --no-tsan -- "$program" || fail=1
 exit $fail

@@ -36,6 +36,11 @@ static void test_options_table(void)
 	    {"run lab3 --solution=mutex --json r.json --args x --tsan-args y", 0, NULL},
 	    {"run lab3 --junit j.xml", -1, "--junit: not an option of run "},
 	    {"run lab3 --no-cost --fail-fast", 0, NULL},
+	    /* --program: another build judged as the lab's program, never as a solution */
+	    {"run lab3 --program build/bin/lab03-wrong-volatile", 0, NULL},
+	    {"run lab3 --program p --solution=mutex", -1, "--program: replaces the lab's"},
+	    {"run --exec --program p -- prog", -1, "--program: not an option of run --exec"},
+	    {"check --program p", -1, "--program: not an option of check"},
 	    {"run --exec --no-cost -- prog", -1, "--no-cost: not an option of run --exec"},
 	    {"check --no-cost", -1, "--no-cost: not an option of check"},
 	    /* run --exec: no lab options */

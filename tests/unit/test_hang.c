@@ -171,17 +171,19 @@ static void test_explain_abba(void)
 	const int owners[] = {0, 28482, 28479};
 	char *text = explain_fixture("abba-plain", false, owners);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "thread 28475 waits for thread 28479 to finish "
+	/* Threads as TSan names them: main thread, then T1, T2 in creation (tid) order. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "main thread waits for T1 to finish "
 	                                    "(pthread_join) in main() at "
 	                                    "tests/programs/abba_deadlock.c:39\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "thread 28479 waits for mutex 'lock_b' (held by thread "
-	                                    "28482) in take_a_then_b() at "
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "T1 waits for mutex 'lock_b' (held by "
+	                                    "T2) in take_a_then_b() at "
 	                                    "tests/programs/abba_deadlock.c:16\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "thread 28482 waits for mutex 'lock_a' (held by thread "
-	                                    "28479) in take_b_then_a()"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "deadlock: thread 28479 waits for mutex 'lock_b', held "
-	                                    "by thread 28482, which waits for mutex 'lock_a', held "
-	                                    "by thread 28479"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "T2 waits for mutex 'lock_a' (held by "
+	                                    "T1) in take_b_then_a()"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "deadlock: T1 waits for mutex 'lock_b', held "
+	                                    "by T2, which waits for mutex 'lock_a', held "
+	                                    "by T1"));
+	CU_ASSERT_PTR_NULL(strstr(text, "28479"));
 	CU_ASSERT_PTR_NULL(strstr(text, "lost wake-up"));
 	free(text);
 }
@@ -191,17 +193,41 @@ static void test_explain_tsan_builds(void)
 	const int owners[] = {0, 29042, 29039}, none[] = {0, 0, 0};
 	char *text = explain_fixture("abba-clang-tsan", true, owners);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "waits for mutex 'lock_b' (held by thread 29042)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "deadlock: thread"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "waits for mutex 'lock_b' (held by T2)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "deadlock: T"));
 	CU_ASSERT_PTR_NULL(strstr(text, "29038")); /* TSan's own thread is not the program's */
 	free(text);
 	text = explain_fixture("lost-wakeup-gcc-tsan", true, none);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "thread 28692 waits on condition 'ready' in waiter()"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "lost wake-up: 2 threads wait on condition 'ready'"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "thread 28675 waits for thread 28692 to finish"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "T1 waits on condition 'ready' in waiter()"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(text, "lost or missing wake-up: 2 threads wait on condition 'ready'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "main thread waits for T1 to finish"));
 	CU_ASSERT_PTR_NULL(strstr(text, "deadlock:"));
 	free(text);
+}
+
+/* An element of an array of locks is named as one: lab 5's accounts are structs of 48
+ * bytes holding a mutex each; lab 10's forks are bare mutexes. */
+static void test_element_names(void)
+{
+	char out[96];
+	const long lab5[] = {0, 48}, forks[] = {80, 120}, lone[] = {48}, odd[] = {0, 8};
+	hang_element_name("accounts+48", 96, lab5, 2, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "accounts[1]");
+	hang_element_name("accounts", 96, lab5, 2, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "accounts[0]");
+	hang_element_name("forks+120", 200, forks, 2, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "forks[3]");
+	hang_element_name("accounts+48", 3072, lone, 1, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "accounts[1]");
+	/* No stride: a field, not an element; a size unknown; a single lock. */
+	hang_element_name("pair+8", 48, odd, 2, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "pair+8");
+	hang_element_name("accounts+48", 0, lab5, 2, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "accounts+48");
+	hang_element_name("lock_a", 40, odd, 1, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "lock_a");
 }
 
 static void test_symbols_and_api(void)
@@ -313,6 +339,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "explained: ABBA cycle", test_explain_abba);
 	CU_add_test(s, "explained: TSan builds, lost wake-up", test_explain_tsan_builds);
 	CU_add_test(s, "gdb symbols, dead owner", test_symbols_and_api);
+	CU_add_test(s, "array elements named", test_element_names);
 	CU_add_test(s, "ELF symbols of a live process", test_elf_symbols_of_self);
 	CU_add_test(s, "gdb: ABBA deadlock", test_gdb_abba);
 	CU_add_test(s, "gdb: skip path, condition wait", test_gdb_skip_path_and_condition);

@@ -56,6 +56,8 @@ static void test_errors_table(void)
 	    {MINIMAL "solutions_clean = maybe\n", "'maybe' is not yes or no"},
 	    {MINIMAL "= 3\n", "line 6: unknown key ''"},
 	    {MINIMAL "runs = 3 # many\n", "not a whole number"}, /* no comments after values */
+	    	    {MINIMAL "size_knob = --iterations\nwork_ms = 40\n", NULL},
+	    {MINIMAL "work_ms = 0\n", "not a whole number in range"},
 	    {"# only a comment\n", "missing key 'id'"},
 	    {MINIMAL "colour = red\n", "line 6: unknown key 'colour'"},
 	    {MINIMAL "runs = many\n", "not a whole number"},
@@ -81,6 +83,20 @@ static void test_errors_table(void)
 		if (!strstr(err, cases[i].error))
 			fprintf(stderr, "case %zu: got \"%s\"\n", i, err);
 	}
+}
+
+/* Runs sized to their cost (sizing.h): the knob and the work a run should do. */
+static void test_sizing_keys(void)
+{
+	const char text[] = MINIMAL "size_knob = --iterations\nwork_ms = 40\n";
+	struct manifest m;
+	char err[256] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, strlen(text), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.size_knob, "--iterations");
+	CU_ASSERT_EQUAL(m.work_ms, 40);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.size_knob, "");
+	CU_ASSERT_EQUAL(m.work_ms, 0);
 }
 
 static void test_defaults_and_multiple_symptoms(void)
@@ -195,6 +211,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "defaults", test_defaults_and_multiple_symptoms);
 	CU_add_test(s, "errors name file:line", test_error_names_file_and_line);
 	CU_add_test(s, "values round trip", test_values_round_trip);
+	CU_add_test(s, "size knob and work", test_sizing_keys);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
 	CU_add_test(s, "cost unit", test_cost_unit);
 	return CU_get_error();

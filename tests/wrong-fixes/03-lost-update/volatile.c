@@ -1,0 +1,55 @@
+/* volatile.c: a typical wrong fix of lab 3 (tests/wrong-fixes/README.md): volatile makes each load
+ * and store happen, but load, add and store are still three steps another thread can run between.
+ * racelab must still say the bug shows; scripts/bench measures how often it does. */
+#include <stddef.h>
+
+#include "labkit.h"
+
+#define MAX_THREADS 1024
+
+static volatile long counter; /* WRONG FIX: volatile is not atomic */
+static long iterations;
+static struct rl_gate gate;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	rl_gate_wait(&gate);
+	for (long i = 0; i < iterations; i++) {
+		counter = counter + 1; /* still load, add, store */
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long threads = 2;
+	iterations = 100000;
+	struct rl_knob knobs[] = {
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    RL_KNOB_END,
+	};
+	rl_args_parse(argc, argv, "Lab 3, wrong fix 'volatile'.", knobs);
+
+	pthread_t workers[MAX_THREADS];
+	rl_gate_init(&gate, (int)threads);
+	long long start = rl_clock_ns();
+	for (long t = 0; t < threads; t++)
+		rl_thread_start(&workers[t], worker, NULL);
+	for (long t = 0; t < threads; t++)
+		rl_thread_join(workers[t], NULL);
+	long long elapsed = rl_clock_ns() - start;
+
+	long expected = threads * iterations;
+	struct rl_result result = {
+	    .what = "counter",
+	    .observed = (double)counter,
+	    .expected = (double)expected,
+	    .symptom = counter != expected,
+	    .ops = expected,
+	    .work_ns = elapsed,
+	};
+	rl_result_report(&result);
+	return 0;
+}

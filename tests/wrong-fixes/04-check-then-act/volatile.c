@@ -1,0 +1,82 @@
+/* volatile.c: a typical wrong fix of lab 4 (tests/wrong-fixes/README.md): volatile makes every read
+ * of the balance go to memory, but the check and the act are still two steps another teller can run
+ * between. racelab must still say the bug shows; scripts/bench measures how often it does. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "labkit.h"
+
+#define MAX_THREADS 1024 /* RL_KNOB_THREADS accepts at most this many */
+
+static volatile long balance; /* WRONG FIX: volatile is not a lock */
+static long amount;           /* every withdrawal takes this much */
+static struct rl_gate gate;
+
+/* Takes amount from the account if it holds enough. Returns true when it paid out. */
+static bool withdraw(void)
+{
+	if (balance >= amount) { /* still check... */
+		rl_yield();
+		balance -= amount; /* ...then act */
+		return true;
+	}
+	return false;
+}
+
+static void *teller(void *arg)
+{
+	long *paid_out = arg; /* this teller's own total: only it writes, main reads after join */
+	rl_gate_wait(&gate);  /* all tellers start together, so they compete for the account */
+	while (withdraw())
+		*paid_out += amount;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	long threads = 4;
+	long iterations = 2500;
+	amount = 100;
+	struct rl_knob knobs[] = {
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"amount", &amount, 1, 1000000, "money taken by one withdrawal"},
+	    RL_KNOB_END,
+	};
+	rl_args_parse(argc, argv,
+	              "Lab 4: tellers withdraw from one account: check the balance, then subtract.",
+	              knobs);
+
+	/* Enough money for `iterations` withdrawals per teller, not one more. */
+	long opening = threads * iterations * amount;
+	balance = opening;
+
+	pthread_t tellers[MAX_THREADS];
+	long paid_out[MAX_THREADS] = {0};
+	rl_gate_init(&gate, (int)threads);
+	long long start = rl_clock_ns();
+	for (long t = 0; t < threads; t++)
+		rl_thread_start(&tellers[t], teller, &paid_out[t]);
+	for (long t = 0; t < threads; t++)
+		rl_thread_join(tellers[t], NULL);
+	long long elapsed = rl_clock_ns() - start;
+
+	long total_paid = 0;
+	for (long t = 0; t < threads; t++)
+		total_paid += paid_out[t];
+
+	/* Money is neither made nor lost: paid out + what is left == opening balance, and
+	 * the account never goes below zero. Correct tellers empty it exactly: paid out ==
+	 * opening balance, final balance 0. */
+	struct rl_result result = {
+	    .what = "paid out",
+	    .observed = (double)total_paid,
+	    .expected = (double)opening,
+	    .symptom = total_paid + balance != opening || balance < 0,
+	    .ops = threads * iterations,
+	    .work_ns = elapsed,
+	};
+	rl_result_metric("final_balance", (double)balance);
+	rl_result_report(&result);
+	return 0;
+}
