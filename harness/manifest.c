@@ -103,6 +103,20 @@ static int parse_solutions(struct parse_state *st, char *value)
 	return 0;
 }
 
+/* "yes", or "no" with an optional ": reason". */
+static int parse_sched(struct parse_state *st, char *value)
+{
+	if (strcmp(value, "yes") == 0)
+		return st->m->sched = true, 0;
+	if (strncmp(value, "no", 2) != 0 || (value[2] && value[2] != ':' && value[2] != ' '))
+		return fail(st, "sched: expected yes, or no: REASON (got '%s')", value);
+	st->m->sched = false;
+	char *reason = value + 2;
+	while (*reason == ':' || *reason == ' ')
+		reason++;
+	return copy_text(st, st->m->sched_reason, sizeof(st->m->sched_reason), reason);
+}
+
 enum { REQ_ID = 1, REQ_SLUG = 2, REQ_TITLE = 4, REQ_PROGRAM = 8, REQ_SYMPTOM = 16 };
 #define REQ_ALL (REQ_ID | REQ_SLUG | REQ_TITLE | REQ_PROGRAM | REQ_SYMPTOM)
 
@@ -162,6 +176,22 @@ static int apply(struct parse_state *st, const char *key, char *value)
 	}
 	if (strcmp(key, "extra_sources") == 0)
 		return copy_text(st, m->extra_sources, sizeof(m->extra_sources), value);
+	if (strcmp(key, "sched") == 0)
+		return parse_sched(st, value);
+	if (strcmp(key, "sched_args") == 0)
+		return copy_text(st, m->sched_args, sizeof(m->sched_args), value);
+	if (strcmp(key, "sched_budget") == 0) {
+		if (parse_long(st, value, 1, 1000000, &n))
+			return -1;
+		m->sched_budget = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "sched_depth") == 0) {
+		if (parse_long(st, value, 1, 8, &n))
+			return -1;
+		m->sched_depth = (int)n;
+		return 0;
+	}
 	return fail(st, "unknown key '%s'", key);
 }
 
@@ -194,6 +224,8 @@ static void set_defaults(struct manifest *m)
 	m->timeout_s = 5;
 	m->symptom_rate = 0.95;
 	m->solutions_clean = true;
+	m->sched_budget = 200;
+	m->sched_depth = 2;
 }
 
 static const char *missing_key(unsigned seen)
