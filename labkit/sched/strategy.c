@@ -138,8 +138,13 @@ int strategy_default_pick(uint64_t runnable, int current, bool yielding)
 	uint64_t others = runnable & ~(1ull << current);
 	if (current >= 0 && (runnable >> current & 1) && !(yielding && others))
 		return current;
-	uint64_t pool = yielding && others ? others : runnable;
-	return __builtin_ctzll(pool);
+	if (yielding && others && current >= 0) {
+		/* Round robin: the next thread after current, so that every spinner's turn
+		 * comes (three threads at a gate must not leave the third out). */
+		uint64_t after = others & ~((2ull << current) - 1);
+		return __builtin_ctzll(after ? after : others);
+	}
+	return __builtin_ctzll(runnable);
 }
 
 /* The i-th set bit of mask. */
@@ -150,8 +155,16 @@ static int nth_bit(uint64_t mask, uint64_t i)
 	return __builtin_ctzll(mask);
 }
 
-static int pick_pct(struct strategy *s, uint64_t pool, int current)
+static int pick_pct(struct strategy *s, uint64_t pool, int current, bool yielding)
 {
+	if (yielding && current >= 0) {
+		/* A yield puts the thread below every other: a spinner lets all others run. */
+		int64_t lowest = s->priority[current];
+		for (uint64_t m = pool; m; m &= m - 1)
+			if (s->priority[__builtin_ctzll(m)] < lowest)
+				lowest = s->priority[__builtin_ctzll(m)];
+		s->priority[current] = lowest - 1;
+	}
 	for (int i = 0; i < s->depth - 1; i++)
 		if (s->change_at[i] == s->decision && current >= 0)
 			s->priority[current] =
@@ -174,7 +187,7 @@ int strategy_pick(struct strategy *s, uint64_t runnable, int current, bool yield
 	case STRATEGY_RANDOM:
 		return nth_bit(pool, below(&s->rng, (uint64_t)__builtin_popcountll(pool)));
 	case STRATEGY_PCT:
-		return pick_pct(s, pool, current);
+		return pick_pct(s, pool, current, yielding && others);
 	case STRATEGY_CHOICES:
 		if (s->decision <= s->n_choices) {
 			int t = s->choices[s->decision - 1];
