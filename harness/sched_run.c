@@ -1,11 +1,14 @@
 /* sched_run.c: one schedule of a -sched program, through the runner. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "file_util.h"
 #include "runner.h"
 #include "sched_run.h"
 
@@ -28,33 +31,120 @@ bool sched_outcome_is_bug(const struct sched_outcome *out)
 	       out->kind == SCHED_CRASH || out->kind == SCHED_STEPLIMIT;
 }
 
-static void classify(const struct run_result *r, struct sched_outcome *out)
+/* How the process ended, as the runner would say it. */
+struct ending {
+	bool signaled, timed_out;
+	int status, signal;
+};
+
+static void classify(const struct ending *r, struct sched_outcome *out)
 {
-	if (r->result && result_channel_parse(r->result, r->result_len, &out->result) == 0)
-		out->have_result = true;
 	if (r->signaled) {
 		out->kind = SCHED_CRASH;
-		out->signal = r->term_signal;
+		out->signal = r->signal;
 	} else if (r->timed_out) {
 		out->kind = SCHED_ERROR;
 		snprintf(out->detail, sizeof(out->detail), "the schedule took too long");
-	} else if (r->exit_status == SCHED_EXIT_DEADLOCK) {
+	} else if (r->status == SCHED_EXIT_DEADLOCK) {
 		out->kind = SCHED_DEADLOCK;
-	} else if (r->exit_status == SCHED_EXIT_STEPLIMIT) {
+	} else if (r->status == SCHED_EXIT_STEPLIMIT) {
 		out->kind = SCHED_STEPLIMIT;
-	} else if (r->exit_status == SCHED_EXIT_STOPPED) {
+	} else if (r->status == SCHED_EXIT_STOPPED) {
 		out->kind = SCHED_STOPPED;
-	} else if (r->exit_status == SCHED_EXIT_BADSPEC) {
+	} else if (r->status == SCHED_EXIT_BADSPEC) {
 		out->kind = SCHED_ERROR;
 		snprintf(out->detail, sizeof(out->detail),
 		         "the schedule id does not fit this program");
-	} else if (r->exit_status != 0 || !out->have_result) {
+	} else if (r->status != 0 || !out->have_result) {
 		out->kind = SCHED_ERROR;
-		snprintf(out->detail, sizeof(out->detail), "exit status %d, %s", r->exit_status,
+		snprintf(out->detail, sizeof(out->detail), "exit status %d, %s", r->status,
 		         out->have_result ? "a result" : "no result");
 	} else {
 		out->kind = out->result.symptom ? SCHED_WRONG : SCHED_OK;
 	}
+}
+
+/* A schedule is a few milliseconds of work: the full runner (stall sampling, busy
+ * accounting, pipes) would cost more than the run. Here: posix_spawn, the result channel
+ * and the output into files, one waitpid, a hard limit of TIMEOUT_S. */
+#define TIMEOUT_S 20
+
+static int spawn_and_wait(char **argv, char **env_extra, int result_fd, int output_fd,
+                          struct ending *end)
+{
+	extern char **environ;
+	size_t n_env = 0, n_extra = 0;
+	while (environ[n_env])
+		n_env++;
+	while (env_extra[n_extra])
+		n_extra++;
+	char **env = calloc(n_env + n_extra + 2, sizeof(char *));
+	if (!env)
+		return -1;
+	char fd_var[64];
+	snprintf(fd_var, sizeof(fd_var), "%s=3", RUNNER_RESULT_FD_ENV);
+	size_t k = 0;
+	for (size_t i = 0; i < n_env; i++)
+		if (strncmp(environ[i], "RACELAB_", 8) != 0)
+			env[k++] = environ[i];
+	for (size_t i = 0; i < n_extra; i++)
+		env[k++] = env_extra[i];
+	env[k++] = fd_var;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, output_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, output_fd, 2);
+	posix_spawn_file_actions_adddup2(&fa, result_fd, 3);
+	pid_t pid;
+	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	if (rc) {
+		errno = rc;
+		return -1;
+	}
+	int status;
+	for (long waited_us = 0;; waited_us += 200) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (waited_us > TIMEOUT_S * 1000000L) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			end->timed_out = true;
+			return 0;
+		}
+		usleep(waited_us < 5000 ? 50 : 200);
+	}
+	end->signaled = WIFSIGNALED(status);
+	end->signal = end->signaled ? WTERMSIG(status) : 0;
+	end->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return 0;
+}
+
+static int temp_file(char *path)
+{
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path); /* gone when closed; we read it through fd */
+	return fd;
+}
+
+static char *read_back(int fd, size_t max, size_t *len)
+{
+	char *buf = malloc(max + 1);
+	*len = 0;
+	if (!buf)
+		return NULL;
+	lseek(fd, 0, SEEK_SET);
+	ssize_t n;
+	while (*len < max && (n = read(fd, buf + *len, max - *len)) > 0)
+		*len += (size_t)n;
+	buf[*len] = '\0';
+	return buf;
 }
 
 int sched_run_one(const char *program, const char *args, const char *spec, long max_steps,
@@ -71,46 +161,47 @@ int sched_run_one(const char *program, const char *args, const char *spec, long 
 	argv[argc] = NULL;
 
 	char trace_path[] = "/tmp/racelab-sched-XXXXXX";
-	int fd = mkstemp(trace_path);
-	if (fd < 0) {
-		snprintf(out->detail, sizeof(out->detail), "mkstemp: %s", strerror(errno));
-		out->kind = SCHED_ERROR;
-		return -1;
-	}
-	close(fd);
+	char result_path[] = "/tmp/racelab-result-XXXXXX";
+	char output_path[] = "/tmp/racelab-output-XXXXXX";
+	int trace_fd = mkstemp(trace_path);
+	int result_fd = temp_file(result_path), output_fd = temp_file(output_path);
 	char env_spec[4200], env_trace[128], env_steps[64];
 	snprintf(env_spec, sizeof(env_spec), "%s=%s", SCHED_ENV_SPEC, spec);
 	snprintf(env_trace, sizeof(env_trace), "%s=%s", SCHED_ENV_TRACE, trace_path);
 	snprintf(env_steps, sizeof(env_steps), "%s=%ld", SCHED_ENV_MAX_STEPS, max_steps);
 	char *env[] = {env_spec, env_trace, max_steps > 0 ? env_steps : NULL, NULL};
-	struct run_spec rs = {
-	    .argv = argv,
-	    .env_extra = env,
-	    .timeout_s = 20,
-	    .capture_limit = 64 * 1024,
-	    .result_channel = true,
-	    .quiet_stdin = true,
-	};
-	struct run_result r;
-	int rc = runner_run(&rs, &r);
-	if (rc != 0) {
-		snprintf(out->detail, sizeof(out->detail), "%s: %s", program,
-		         strerror(r.spawn_errno ? r.spawn_errno : errno));
+	struct ending end = {0};
+	int rc = -1;
+	if (trace_fd < 0 || result_fd < 0 || output_fd < 0 ||
+	    spawn_and_wait(argv, env, result_fd, output_fd, &end) != 0) {
+		snprintf(out->detail, sizeof(out->detail), "%s: %s", program, strerror(errno));
 		out->kind = SCHED_ERROR;
-		unlink(trace_path);
-		run_result_free(&r);
-		return -1;
+		goto out_close;
 	}
-	classify(&r, out);
-	snprintf(out->output, sizeof(out->output), "%s", r.output ? r.output : "");
-	run_result_free(&r);
-	size_t len = 0;
-	char *text = file_read_all(trace_path, 256u << 20, &len);
+	size_t len;
+	char *text = read_back(result_fd, 64 * 1024, &len);
+	if (text && result_channel_parse(text, len, &out->result) == 0)
+		out->have_result = true;
+	free(text);
+	classify(&end, out);
+	text = read_back(output_fd, sizeof(out->output) - 1, &len);
+	snprintf(out->output, sizeof(out->output), "%s", text ? text : "");
+	free(text);
+	text = read_back(trace_fd, 256u << 20, &len);
 	if (text)
 		sched_trace_parse(text, len, &out->trace);
 	free(text);
-	unlink(trace_path);
-	return 0;
+	rc = 0;
+out_close:
+	if (trace_fd >= 0) {
+		close(trace_fd);
+		unlink(trace_path);
+	}
+	if (result_fd >= 0)
+		close(result_fd);
+	if (output_fd >= 0)
+		close(output_fd);
+	return rc;
 }
 
 void sched_outcome_free(struct sched_outcome *out)

@@ -31,15 +31,39 @@ void __tsan_ignore_thread_end(void)
 {
 }
 
+/* Addresses stored to while two or more threads lived: an open-addressing set. */
+#define WRITTEN_SLOTS 8192
+static uintptr_t written[WRITTEN_SLOTS];
+
+static bool was_written(uintptr_t a, bool add)
+{
+	for (unsigned i = (unsigned)(a >> 3) * 2654435761u % WRITTEN_SLOTS, n = 0;
+	     n < WRITTEN_SLOTS; i = (i + 1) % WRITTEN_SLOTS, n++) {
+		if (written[i] == a)
+			return true;
+		if (!written[i]) {
+			if (add)
+				written[i] = a;
+			return false;
+		}
+	}
+	return true; /* full: treat everything as written (more points, never fewer) */
+}
+
 static void access_at(const void *addr, int size, bool write, uintptr_t pc)
 {
 	struct sthread *me = sched_self();
 	if (!me)
 		return;
-	if (rt.alive < 2) {
+	/* No point before a read of what nobody has written since the threads started (the
+	 * lab's settings, read-only data): a switch there equals one at the next point, and
+	 * skipping it keeps the exhaustive search small. */
+	if (rt.alive < 2 || (!write && !was_written((uintptr_t)addr, false))) {
 		sched_flush_store(me);
 		return;
 	}
+	if (write)
+		was_written((uintptr_t)addr, true);
 	sched_point(me, write ? SCHED_OP_STORE : SCHED_OP_LOAD, addr, pc, false);
 	if (write) {
 		me->pending_addr = addr;
