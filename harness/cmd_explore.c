@@ -124,7 +124,8 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 	const struct manifest *m = &(*lab)->manifest;
 	if (!m->sched) {
 		fprintf(stderr, "racelab: lab%d: cannot be scheduled: %s\n", m->id,
-		        m->sched_reason[0] ? m->sched_reason : "its manifest does not say sched = yes");
+		        m->sched_reason[0] ? m->sched_reason
+		                           : "its manifest does not say sched = yes");
 		return EXIT_USAGE;
 	}
 	if (o->solution && !*o->solution)
@@ -140,7 +141,8 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 	catalogue_program(cat, *lab, o->solution, false, base, sizeof(base));
 	snprintf(program, cap, "%s-sched", base);
 	if (access(program, X_OK) != 0) {
-		fprintf(stderr, "racelab: %s: not built: run make lab%d (or make)\n", program, m->id);
+		fprintf(stderr, "racelab: %s: not built: run make lab%d (or make)\n", program,
+		        m->id);
 		return EXIT_ENV;
 	}
 	if (!o->args)
@@ -245,16 +247,19 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 	}
 	if (!r.found) {
 		if (r.complete)
-			printf("  no bug in any schedule with <= %d preemptions (%ld schedules, %.2f s)\n",
+			printf("  no bug in any schedule with <= %d preemptions (%ld schedules, "
+			       "%.2f s)\n",
 			       o->spec.preemptions, r.schedules, r.seconds);
 		else
-			printf("  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n", r.schedules,
-			       r.seconds, r.schedules / (r.seconds > 0 ? r.seconds : 1));
+			printf("  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n",
+			       r.schedules, r.seconds,
+			       r.schedules / (r.seconds > 0 ? r.seconds : 1));
 		sched_explore_free(&r);
 		return EXIT_CLEAN;
 	}
 	printf("  found after %ld schedule%s, %.2f s (%.0f schedules/s)\n", r.schedules,
-	       r.schedules == 1 ? "" : "s", r.seconds, r.schedules / (r.seconds > 0 ? r.seconds : 1));
+	       r.schedules == 1 ? "" : "s", r.seconds,
+	       r.schedules / (r.seconds > 0 ? r.seconds : 1));
 	print_outcome(&r.outcome);
 	printf("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s\n", r.id, m->id, r.id,
 	       o->solution ? " --solution=" : "", o->solution ? o->solution : "");
@@ -283,7 +288,8 @@ static int replay(struct explore_options *o, const struct lab_entry *lab)
 		printf("%016llx %s\n", (unsigned long long)sched_trace_hash(&out.trace),
 		       sched_outcome_name(out.kind));
 	} else {
-		printf("Lab %d (%s): replay %s\n", lab->manifest.id, lab->manifest.slug, o->schedule);
+		printf("Lab %d (%s): replay %s\n", lab->manifest.id, lab->manifest.slug,
+		       o->schedule);
 		printf("  program: %s %s\n", o->spec.program, o->spec.args);
 		print_outcome(&out);
 		show(o->spec.program, &out, o->schedule, 1, o->json_path);
@@ -383,7 +389,8 @@ int cmd_sched(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (strcmp(command, "step") == 0 && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "racelab: step: needs a terminal: you pick who runs at each step\n");
+		fprintf(stderr,
+		        "racelab: step: needs a terminal: you pick who runs at each step\n");
 		return EXIT_USAGE;
 	}
 	struct catalogue cat;

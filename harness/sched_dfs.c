@@ -58,8 +58,8 @@ bool sched_dfs_next(struct sched_dfs *s)
 	int preemptions[s->n_path + 1];
 	preemptions[0] = 0;
 	for (size_t i = 0; i < s->n_path; i++)
-		preemptions[i + 1] = preemptions[i] +
-		                     sched_dfs_is_preemption(&s->path[i].d, s->path[i].d.chosen);
+		preemptions[i + 1] =
+		    preemptions[i] + sched_dfs_is_preemption(&s->path[i].d, s->path[i].d.chosen);
 	for (size_t i = s->n_path; i-- > 0;) {
 		struct sched_dfs_node *node = &s->path[i];
 		uint64_t untried = candidates(&node->d) & ~node->tried;

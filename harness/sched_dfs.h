@@ -24,7 +24,7 @@ struct sched_dfs {
 	int bound;                   /* K */
 	struct sched_dfs_node *path; /* the current schedule's points */
 	size_t n_path, cap;
-	size_t prefix; /* how many of path the next run must follow */
+	size_t prefix;  /* how many of path the next run must follow */
 	long schedules; /* runs recorded so far */
 };
 

@@ -65,8 +65,9 @@ static int explore_exhaustive(const struct sched_explore_spec *spec,
 		if (one(spec, out, id, &o))
 			break;
 		if (sched_dfs_record(&dfs, o.trace.decisions, o.trace.n_decisions)) {
-			snprintf(out->outcome.detail, sizeof(out->outcome.detail),
-			         "a run did not follow its schedule: the program is not deterministic");
+			snprintf(
+			    out->outcome.detail, sizeof(out->outcome.detail),
+			    "a run did not follow its schedule: the program is not deterministic");
 			out->outcome.kind = SCHED_ERROR;
 			out->error = true;
 			sched_outcome_free(&o);
@@ -103,7 +104,8 @@ int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_re
 		for (long n = 1; n <= spec->budget; n++) {
 			char id[128];
 			if (spec->strategy == EXPLORE_PCT)
-				snprintf(id, sizeof(id), "pct:d%d:s%llu:n%ld", spec->depth, spec->seed, n);
+				snprintf(id, sizeof(id), "pct:d%d:s%llu:n%ld", spec->depth,
+				         spec->seed, n);
 			else
 				snprintf(id, sizeof(id), "random:s%llu:n%ld", spec->seed, n);
 			struct sched_outcome o;

@@ -20,12 +20,12 @@ struct sched_explore_spec {
 };
 
 struct sched_explore_result {
-	long schedules;       /* run */
-	bool found;           /* a schedule showed a bug: outcome is it */
-	bool complete;        /* exhaustive: every schedule within the bound was run */
-	bool error;           /* a run failed (outcome.detail says why) */
-	long steps;           /* PCT's K: points of the first (default) schedule */
-	char id[4200];        /* the schedule that showed it, replayable */
+	long schedules; /* run */
+	bool found;     /* a schedule showed a bug: outcome is it */
+	bool complete;  /* exhaustive: every schedule within the bound was run */
+	bool error;     /* a run failed (outcome.detail says why) */
+	long steps;     /* PCT's K: points of the first (default) schedule */
+	char id[4200];  /* the schedule that showed it, replayable */
 	double seconds;
 	struct sched_outcome outcome; /* the bug's run (or the error's) */
 };

@@ -17,8 +17,8 @@
 const char *sched_outcome_name(enum sched_outcome_kind kind)
 {
 	static const char *const names[] = {
-	    [SCHED_OK] = "correct",          [SCHED_WRONG] = "wrong result",
-	    [SCHED_DEADLOCK] = "deadlock",   [SCHED_CRASH] = "crash",
+	    [SCHED_OK] = "correct",           [SCHED_WRONG] = "wrong result",
+	    [SCHED_DEADLOCK] = "deadlock",    [SCHED_CRASH] = "crash",
 	    [SCHED_STEPLIMIT] = "step limit", [SCHED_STOPPED] = "stopped",
 	    [SCHED_ERROR] = "error",
 	};

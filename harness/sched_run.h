@@ -22,9 +22,9 @@ struct sched_outcome {
 	enum sched_outcome_kind kind;
 	struct lab_result result; /* valid when have_result */
 	bool have_result;
-	int signal;         /* SCHED_CRASH */
-	char detail[256];   /* SCHED_ERROR: why; otherwise empty */
-	char output[2048];  /* the program's own output (start of it) */
+	int signal;        /* SCHED_CRASH */
+	char detail[256];  /* SCHED_ERROR: why; otherwise empty */
+	char output[2048]; /* the program's own output (start of it) */
 	struct sched_trace trace;
 };
 

@@ -54,8 +54,8 @@ static void run_addr2line(struct sched_symbols *s, const char *exe)
 	}
 	size_t used = (size_t)snprintf(cmd, cap, "addr2line -f -e '%s'", exe);
 	for (int i = 0; i < s->n_pcs; i++)
-		used += (size_t)snprintf(cmd + used, cap - used, " %lx",
-		                         s->pcs[i].pc + s->vaddr_base);
+		used +=
+		    (size_t)snprintf(cmd + used, cap - used, " %lx", s->pcs[i].pc + s->vaddr_base);
 	FILE *p = popen(cmd, "r");
 	free(cmd);
 	if (!p)
@@ -118,7 +118,8 @@ void sched_symbols_data(const struct sched_symbols *s, const struct sched_trace 
 		return;
 	if (!a.in_exe)
 		for (int i = 0; i < trace->n_threads; i++)
-			if (a.value >= trace->threads[i].stack_lo && a.value < trace->threads[i].stack_hi) {
+			if (a.value >= trace->threads[i].stack_lo &&
+			    a.value < trace->threads[i].stack_hi) {
 				snprintf(out, cap, "T%d's stack", trace->threads[i].tid);
 				return;
 			}

@@ -168,8 +168,11 @@ uint64_t sched_trace_hash(const struct sched_trace *t)
 		const struct sched_event *e = &t->events[i];
 		/* Stack and heap addresses move between runs (ASLR): hash only what is the
 		 * program's own, plus who did what and the values. */
-		long long fields[] = {e->tid, e->op, (long long)(e->pc.in_exe ? e->pc.value : 0),
-		                      (long long)(e->addr.in_exe ? e->addr.value : 0), e->size,
+		long long fields[] = {e->tid,
+		                      e->op,
+		                      (long long)(e->pc.in_exe ? e->pc.value : 0),
+		                      (long long)(e->addr.in_exe ? e->addr.value : 0),
+		                      e->size,
 		                      e->op == SCHED_OP_CREATE || e->op == SCHED_OP_JOIN ? 0 : 1,
 		                      e->addr.in_exe ? e->old_value : 0,
 		                      e->addr.in_exe ? e->new_value : 0};
@@ -189,8 +192,9 @@ void sched_trace_choices_id(const struct sched_trace *t, char *out, size_t cap)
 		while (i + run < t->n_decisions && t->decisions[i + run].chosen == tid)
 			run++;
 		const char *sep = i ? "." : "";
-		used += run > 1 ? (size_t)snprintf(out + used, cap - used, "%s%d*%zu", sep, tid, run)
-		                : (size_t)snprintf(out + used, cap - used, "%s%d", sep, tid);
+		used += run > 1
+		            ? (size_t)snprintf(out + used, cap - used, "%s%d*%zu", sep, tid, run)
+		            : (size_t)snprintf(out + used, cap - used, "%s%d", sep, tid);
 		i += run;
 	}
 }

@@ -4,11 +4,11 @@
 
 #include "sched_view.h"
 
-#define MAX_VARS   1024
-#define COLLAPSE   8 /* a run of more shown steps than this is collapsed */
-#define KEEP_HEAD  4
-#define KEEP_TAIL  2
-#define COLUMN     34
+#define MAX_VARS  1024
+#define COLLAPSE  8 /* a run of more shown steps than this is collapsed */
+#define KEEP_HEAD 4
+#define KEEP_TAIL 2
+#define COLUMN    34
 
 static bool is_access(enum sched_op op)
 {
@@ -93,8 +93,10 @@ static void add_run(struct sched_view *view, const struct sched_trace *trace, co
 		return;
 	}
 	for (long i = from; i < from + KEEP_HEAD; i++)
-		add_row(view, (struct sched_row){.event = shown[i], .tid = trace->events[shown[i]].tid});
-	struct sched_row c = {.event = -1, .tid = trace->events[shown[from]].tid,
+		add_row(view,
+		        (struct sched_row){.event = shown[i], .tid = trace->events[shown[i]].tid});
+	struct sched_row c = {.event = -1,
+	                      .tid = trace->events[shown[from]].tid,
 	                      .hidden = n - KEEP_HEAD - KEEP_TAIL};
 	const struct sched_event *first = &trace->events[shown[from]];
 	for (long i = from + KEEP_HEAD; i < to - KEEP_TAIL; i++) {
@@ -103,7 +105,8 @@ static void add_run(struct sched_view *view, const struct sched_trace *trace, co
 	}
 	add_row(view, c);
 	for (long i = to - KEEP_TAIL; i < to; i++)
-		add_row(view, (struct sched_row){.event = shown[i], .tid = trace->events[shown[i]].tid});
+		add_row(view,
+		        (struct sched_row){.event = shown[i], .tid = trace->events[shown[i]].tid});
 }
 
 void sched_view_build(const struct sched_trace *trace, struct sched_view *view)
@@ -151,7 +154,8 @@ void sched_view_build(const struct sched_trace *trace, struct sched_view *view)
 	}
 	for (long from = 0; shown && lost && from < n_shown;) {
 		long to = from + 1;
-		while (to < n_shown && trace->events[shown[to]].tid == trace->events[shown[from]].tid)
+		while (to < n_shown &&
+		       trace->events[shown[to]].tid == trace->events[shown[from]].tid)
 			to++;
 		add_run(view, trace, shown, lost, from, to);
 		from = to;
@@ -273,7 +277,8 @@ void sched_view_print(FILE *out, const struct sched_trace *trace, const struct s
 		char *colon = strrchr(name, ':');
 		if (colon)
 			*colon = '\0';
-		fprintf(out, "  (:N is a line of %s; only shared variables and synchronisation shown)\n",
+		fprintf(out,
+		        "  (:N is a line of %s; only shared variables and synchronisation shown)\n",
 		        name);
 	}
 }
@@ -331,8 +336,8 @@ void sched_view_print_deadlock(FILE *out, const struct sched_trace *trace,
 			w = waiter_of(trace, tid);
 			char var[96];
 			sched_symbols_data(sym, trace, w->addr, var, sizeof(var));
-			fprintf(out, "%sT%d waits for mutex '%s', held by T%d", tid == start ? "" : ", ",
-			        tid, var, w->owner);
+			fprintf(out, "%sT%d waits for mutex '%s', held by T%d",
+			        tid == start ? "" : ", ", tid, var, w->owner);
 			tid = w->owner;
 		} while (tid != start);
 		fprintf(out, ": each waits for the next, so none can go on.\n");

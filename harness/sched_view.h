@@ -17,7 +17,7 @@
 
 /* One line of the interleaving: an event of the trace, or a collapsed run. */
 struct sched_row {
-	long event;     /* index in trace->events; -1 for a collapsed run */
+	long event; /* index in trace->events; -1 for a collapsed run */
 	int tid;
 	long hidden;     /* collapsed: steps not shown */
 	long iterations; /* collapsed: how many times the run's first line came round again */
