@@ -29,6 +29,8 @@ static bool yield_here(uintptr_t pc)
 		return false;
 	pc = sched_site(me, pc);
 	sched_point(me, SCHED_OP_YIELD, NULL, pc, true);
+	if (rt.alive >= 2)
+		trace_event(me->id, SCHED_OP_YIELD, pc, NULL, 0, 0, 0);
 	return true;
 }
 
