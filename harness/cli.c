@@ -12,6 +12,12 @@ const char cli_usage[] =
     "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+    "                     [--no-sched]\n"
+    "       racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+    "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
+    "                       [--args \"ARGS\"] [--json FILE]\n"
+    "       racelab replay LAB SCHEDULE [--solution=NAME] [--json FILE] [--hash]\n"
+    "       racelab step LAB [--solution=NAME]\n"
     "       racelab labs [--quiet]\n"
     "       racelab --help | --version\n"
     "\n"
@@ -31,6 +37,11 @@ const char cli_usage[] =
     "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
+    "explore  runs the lab's -sched build (threads one at a time) under seeded\n"
+    "         schedules until one shows the bug; prints its id and the interleaving\n"
+    "replay   the same schedule again, exactly; step: you choose who runs\n"
+    "         (check: each solution, every schedule with <= 2 preemptions;\n"
+    "         --no-sched leaves that out)\n"
     "labs     one table of every lab for your current code: how often the bug\n"
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
@@ -62,6 +73,7 @@ enum cli_option {
 	OPT_WRAP = 1 << 11,
 	OPT_FAIL_FAST = 1 << 12,
 	OPT_NO_COST = 1 << 13,
+	OPT_NO_SCHED = 1 << 14,
 };
 
 static const struct {
@@ -73,6 +85,7 @@ static const struct {
     {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
     {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
     {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
+    {OPT_NO_SCHED, "--no-sched"},
 };
 
 /* The options each command honours; any other is refused, never silently ignored. */
@@ -87,7 +100,7 @@ static unsigned options_taken(const struct cli *c)
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
 		       OPT_FAIL_FAST | OPT_NO_COST;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED;
 	case CMD_LABS:
 		return OPT_QUIET;
 	default:
@@ -157,6 +170,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
 	if (strcmp(arg, "--no-cost") == 0)
 		return *given |= OPT_NO_COST, out->no_cost = true, 0;
+	if (strcmp(arg, "--no-sched") == 0)
+		return *given |= OPT_NO_SCHED, out->no_sched = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");

@@ -149,8 +149,8 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 		o->args = m->sched_args;
 	if (!o->spec.depth)
 		o->spec.depth = m->sched_depth;
-	if (!o->spec.budget)
-		o->spec.budget = m->sched_budget;
+	if (!o->spec.budget) /* exhaustive: until the search ends (a bound, not a budget) */
+		o->spec.budget = o->spec.strategy == EXPLORE_EXHAUSTIVE ? 1000000 : m->sched_budget;
 	if (!o->spec.preemptions)
 		o->spec.preemptions = 2;
 	o->spec.program = program;

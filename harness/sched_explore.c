@@ -37,7 +37,8 @@ static int one(const struct sched_explore_spec *spec, struct sched_explore_resul
 {
 	char runtime_spec[4300];
 	sched_explore_runtime_spec(id, out->steps, runtime_spec, sizeof(runtime_spec));
-	int rc = sched_run_one(spec->program, spec->args, runtime_spec, 0, o);
+	int rc = spec->server ? sched_server_run(spec->server, runtime_spec, o)
+	                      : sched_run_one(spec->program, spec->args, runtime_spec, 0, o);
 	out->schedules++;
 	if (rc != 0 || o->kind == SCHED_ERROR) {
 		out->error = true;
@@ -84,9 +85,13 @@ static int explore_exhaustive(const struct sched_explore_spec *spec,
 	return out->error ? -1 : 0;
 }
 
-int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_result *out)
+int sched_explore(const struct sched_explore_spec *given, struct sched_explore_result *out)
 {
 	memset(out, 0, sizeof(*out));
+	struct sched_explore_spec with_server = *given, *spec = &with_server;
+	struct sched_server server;
+	if (sched_server_start(&server, given->program, given->args) == 0)
+		with_server.server = &server; /* else: one exec per schedule, slower */
 	double start = now_s();
 	int rc = 0;
 	if (spec->strategy == EXPLORE_EXHAUSTIVE) {
@@ -98,6 +103,8 @@ int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_re
 			out->error = true;
 			out->outcome = scratch;
 			out->seconds = now_s() - start;
+			if (with_server.server)
+				sched_server_stop(&server);
 			return -1;
 		}
 		sched_outcome_free(&scratch);
@@ -116,6 +123,8 @@ int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_re
 		rc = out->error ? -1 : 0;
 	}
 	out->seconds = now_s() - start;
+	if (with_server.server)
+		sched_server_stop(&server);
 	return rc;
 }
 

@@ -17,6 +17,7 @@ struct sched_explore_spec {
 	int preemptions; /* exhaustive: K */
 	long budget;     /* schedules at most */
 	unsigned long long seed;
+	struct sched_server *server; /* set by sched_explore itself: NULL */
 };
 
 struct sched_explore_result {

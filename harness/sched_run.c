@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,161 @@ out_close:
 		close(result_fd);
 	if (output_fd >= 0)
 		close(output_fd);
+	return rc;
+}
+
+static int split_args(const char *program, const char *args, char *words, size_t cap, char **argv)
+{
+	int argc = 0;
+	char *save;
+	snprintf(words, cap, "%s", args ? args : "");
+	argv[argc++] = (char *)program;
+	for (char *w = strtok_r(words, " \t", &save); w && argc < MAX_ARGS;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	return argc;
+}
+
+int sched_server_start(struct sched_server *s, const char *program, const char *args)
+{
+	extern char **environ;
+	memset(s, 0, sizeof(*s));
+	char words[512], *argv[MAX_ARGS + 2];
+	split_args(program, args, words, sizeof(words), argv);
+	int req[2], rep[2];
+	if (pipe2(req, O_CLOEXEC) != 0)
+		return -1;
+	if (pipe2(rep, O_CLOEXEC) != 0) {
+		close(req[0]);
+		close(req[1]);
+		return -1;
+	}
+	size_t n_env = 0;
+	while (environ[n_env])
+		n_env++;
+	char **env = calloc(n_env + 3, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; env && i < n_env; i++)
+		if (strncmp(environ[i], "RACELAB_", 8) != 0)
+			env[k++] = environ[i];
+	char server_var[64], fd_var[64];
+	snprintf(server_var, sizeof(server_var), "%s=1", SCHED_ENV_SERVER);
+	snprintf(fd_var, sizeof(fd_var), "%s=%d", RUNNER_RESULT_FD_ENV, SCHED_RESULT_FD);
+	if (env) {
+		env[k++] = server_var;
+		env[k++] = fd_var;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, req[0], SCHED_SERVER_IN_FD);
+	posix_spawn_file_actions_adddup2(&fa, rep[1], SCHED_SERVER_OUT_FD);
+	pid_t pid;
+	int rc = env ? posix_spawn(&pid, program, &fa, &attr, argv, env) : ENOMEM;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	free(env);
+	close(req[0]);
+	close(rep[1]);
+	if (rc) {
+		close(req[1]);
+		close(rep[0]);
+		errno = rc;
+		return -1;
+	}
+	s->pid = pid;
+	s->to = req[1];
+	s->from = rep[0];
+	return 0;
+}
+
+void sched_server_stop(struct sched_server *s)
+{
+	if (s->pid <= 0)
+		return;
+	close(s->to);
+	close(s->from);
+	kill(-s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+}
+
+/* Reads the server's one-line reply into *end within TIMEOUT_S. */
+static int read_reply(struct sched_server *s, struct ending *end)
+{
+	char line[64];
+	size_t n = 0;
+	while (n + 1 < sizeof(line)) {
+		struct pollfd p = {.fd = s->from, .events = POLLIN};
+		int ready = poll(&p, 1, TIMEOUT_S * 1000);
+		if (ready == 0) {
+			end->timed_out = true;
+			sched_server_stop(s);
+			return 0;
+		}
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || read(s->from, line + n, 1) != 1)
+			return -1;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = '\0';
+	int v;
+	if (sscanf(line, "exit %d", &v) == 1)
+		end->status = v;
+	else if (sscanf(line, "signal %d", &v) == 1)
+		end->signaled = true, end->signal = v;
+	else
+		return -1;
+	return 0;
+}
+
+int sched_server_run(struct sched_server *s, const char *spec, struct sched_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = SCHED_ERROR;
+	if (s->pid <= 0) {
+		snprintf(out->detail, sizeof(out->detail), "the schedule server is gone");
+		return -1;
+	}
+	char trace_path[] = "/tmp/racelab-sched-XXXXXX";
+	char result_path[] = "/tmp/racelab-result-XXXXXX";
+	int trace_fd = mkstemp(trace_path), result_fd = mkstemp(result_path), rc = -1;
+	struct ending end = {0};
+	char *request = malloc(strlen(spec) + 2 * sizeof(trace_path) + 8);
+	if (trace_fd < 0 || result_fd < 0 || !request)
+		goto out;
+	int len = sprintf(request, "%s\t%s\t%s\n", spec, trace_path, result_path);
+	if (write(s->to, request, (size_t)len) != len || read_reply(s, &end) != 0) {
+		snprintf(out->detail, sizeof(out->detail), "the schedule server stopped answering");
+		goto out;
+	}
+	size_t n;
+	char *text = read_back(result_fd, 64 * 1024, &n);
+	if (text && result_channel_parse(text, n, &out->result) == 0)
+		out->have_result = true;
+	free(text);
+	classify(&end, out);
+	text = read_back(trace_fd, 256u << 20, &n);
+	if (text)
+		sched_trace_parse(text, n, &out->trace);
+	free(text);
+	rc = 0;
+out:
+	free(request);
+	if (trace_fd >= 0)
+		close(trace_fd), unlink(trace_path);
+	if (result_fd >= 0)
+		close(result_fd), unlink(result_path);
 	return rc;
 }
 

@@ -36,6 +36,23 @@ int sched_run_one(const char *program, const char *args, const char *spec, long 
 
 void sched_outcome_free(struct sched_outcome *out);
 
+/* A -sched program started once in server mode (labkit/sched/protocol.h): each schedule
+ * is a fork of it, stopped before main, instead of a new exec. */
+struct sched_server {
+	int pid;  /* the server, leader of its process group; 0: not running */
+	int to;   /* its requests */
+	int from; /* its replies */
+};
+
+/* Starts program with the words of args as a server. Returns 0, or -1 with errno. */
+int sched_server_start(struct sched_server *s, const char *program, const char *args);
+
+/* Like sched_run_one, through the server. A schedule that takes longer than 20 s kills the
+ * server (the next call returns -1). */
+int sched_server_run(struct sched_server *s, const char *spec, struct sched_outcome *out);
+
+void sched_server_stop(struct sched_server *s);
+
 /* True when the outcome shows a bug: wrong result, deadlock, crash or livelock. */
 bool sched_outcome_is_bug(const struct sched_outcome *out);
 

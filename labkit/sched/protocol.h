@@ -23,6 +23,15 @@
 #define SCHED_ENV_SPEC      "RACELAB_SCHED"       /* the schedule: see sched_spec below */
 #define SCHED_ENV_TRACE     "RACELAB_SCHED_TRACE" /* path of the trace file */
 #define SCHED_ENV_MAX_STEPS "RACELAB_SCHED_MAX_STEPS"
+/* Server mode (RACELAB_SCHED_SERVER=1): the program stops before main and serves
+ * schedules: it reads "SPEC<TAB>TRACE<TAB>RESULT\n" on fd 4, forks, and the child runs
+ * main under SPEC, its trace in TRACE and its result record in RESULT (as fd 3); the
+ * server answers "exit N\n" or "signal N\n" on fd 5 and reads the next request. A fork
+ * costs a fraction of an exec, so exploring is several times faster. */
+#define SCHED_ENV_SERVER    "RACELAB_SCHED_SERVER"
+#define SCHED_SERVER_IN_FD  4
+#define SCHED_SERVER_OUT_FD 5
+#define SCHED_RESULT_FD     3
 
 /* Exit statuses of a scheduled program that the scheduler itself ends. */
 #define SCHED_EXIT_DEADLOCK  86 /* nobody can run: the trace's deadlock lines say why */

@@ -1,5 +1,8 @@
 /* runtime.c: the threads, the baton and the scheduling point (see runtime.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,10 +27,71 @@ static void stack_of_caller(uintptr_t *lo, uintptr_t *hi)
 	pthread_attr_destroy(&attr);
 }
 
+/* Reads one line from fd into buf; false at EOF. */
+static bool read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		ssize_t got = read(fd, buf + n, 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return false;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return true;
+}
+
+/* Server mode (protocol.h): serves schedules until its input ends; returns in each child,
+ * with the child's spec and trace path in spec and trace. */
+static void serve(char *spec, size_t cap, char **trace)
+{
+	for (;;) {
+		if (!read_line(SCHED_SERVER_IN_FD, spec, cap))
+			_exit(0);
+		char *tab1 = strchr(spec, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		if (!tab2)
+			_exit(SCHED_EXIT_BADSPEC);
+		*tab1 = *tab2 = '\0';
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(SCHED_SERVER_IN_FD);
+			close(SCHED_SERVER_OUT_FD);
+			int fd = open(tab2 + 1, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (fd >= 0 && fd != SCHED_RESULT_FD) {
+				dup2(fd, SCHED_RESULT_FD); /* the copy is not close-on-exec */
+				close(fd);
+			}
+			*trace = tab1 + 1;
+			return;
+		}
+		int status = 0;
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		char reply[64];
+		int n = pid < 0 ? snprintf(reply, sizeof(reply), "exit %d\n", SCHED_EXIT_BADSPEC)
+		        : WIFSIGNALED(status)
+		            ? snprintf(reply, sizeof(reply), "signal %d\n", WTERMSIG(status))
+		            : snprintf(reply, sizeof(reply), "exit %d\n", WEXITSTATUS(status));
+		if (write(SCHED_SERVER_OUT_FD, reply, (size_t)n) != n)
+			_exit(0);
+	}
+}
+
 static void start(void)
 {
 	rt.ready = true;
 	const char *spec = getenv(SCHED_ENV_SPEC);
+	char *trace = getenv(SCHED_ENV_TRACE);
+	static char request[8192];
+	const char *server = getenv(SCHED_ENV_SERVER);
+	if (server && *server == '1') {
+		serve(request, sizeof(request), &trace);
+		spec = request;
+	}
 	if (strategy_parse(spec, &rt.strategy) != 0) {
 		static const char msg[] = "racelab: RACELAB_SCHED: not a schedule id\n";
 		(void)!write(2, msg, sizeof(msg) - 1);
@@ -35,7 +99,7 @@ static void start(void)
 	}
 	const char *max = getenv(SCHED_ENV_MAX_STEPS);
 	rt.max_steps = max && atol(max) > 0 ? atol(max) : SCHED_DEFAULT_MAX_STEPS;
-	trace_open();
+	trace_open(trace);
 	struct sthread *main_thread = &rt.threads[0];
 	main_thread->id = 0;
 	main_thread->handle = pthread_self();

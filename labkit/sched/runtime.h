@@ -96,7 +96,7 @@ uintptr_t sched_site(struct sthread *me, uintptr_t pc);
 int64_t sched_peek(const void *addr, int size);
 
 /* trace.c */
-void trace_open(void);
+void trace_open(const char *path);
 void trace_thread(int tid, int parent, uintptr_t stack_lo, uintptr_t stack_hi);
 void trace_decision(int current, uint64_t runnable, bool yielding, int chosen);
 void trace_event(int tid, enum sched_op op, uintptr_t pc, const void *addr, int size,

@@ -73,15 +73,14 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-void trace_open(void)
+void trace_open(const char *path)
 {
-	const char *path = getenv(SCHED_ENV_TRACE);
 	if (!path || !*path)
 		return;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	emit("v 1\nspec %s\n", getenv(SCHED_ENV_SPEC) ? getenv(SCHED_ENV_SPEC) : "fifo");
+	emit("v 1\n");
 	atexit(at_exit);
 	static const int deadly[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	for (size_t i = 0; i < sizeof(deadly) / sizeof(deadly[0]); i++)
