@@ -58,7 +58,10 @@ lab%: $(CONFIGURED) FORCE
 		exit 2; \
 	fi; \
 	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
-	exec $(RACELAB) run lab$$n
+	status=0; $(RACELAB) run lab$$n || status=$$?; \
+	if grep -qs '^sched *= *yes' labs/$$n-*/lab.manifest; then \
+		echo "See the threads take turns, step by step: $(RACELAB) explore lab$$n"; fi; \
+	exit $$status
 
 labs: all
 	@$(RACELAB) labs

@@ -215,8 +215,20 @@ void sched_view_lost_text(const struct sched_trace *trace, const struct sched_sy
 	for (long i = event - 1; i >= 0 && writer < 0; i--)
 		if (trace->events[i].addr.value == e->addr.value && is_write(trace->events[i].op))
 			writer = trace->events[i].tid;
-	snprintf(out, cap, "T%d stores %lld over T%d's %lld: one update lost (%s)", e->tid,
-	         e->new_value, writer, e->old_value, var);
+	long long loaded = 0;
+	bool have_load = false;
+	for (long i = event - 1; i >= 0 && !have_load; i--)
+		if (trace->events[i].tid == e->tid && trace->events[i].op == SCHED_OP_LOAD &&
+		    trace->events[i].addr.value == e->addr.value)
+			loaded = trace->events[i].new_value, have_load = true;
+	if (e->new_value == e->old_value || !have_load)
+		snprintf(out, cap, "T%d stores %lld over T%d's %lld: one update lost (%s)", e->tid,
+		         e->new_value, writer, e->old_value, var);
+	else
+		snprintf(out, cap,
+		         "T%d stores %lld over T%d's %lld: T%d loaded %lld before T%d's stores, "
+		         "which are lost (%s)",
+		         e->tid, e->new_value, writer, e->old_value, e->tid, loaded, writer, var);
 }
 
 /* "lost_update.c:26 store counter = 42" cut to the column. */

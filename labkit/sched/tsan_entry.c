@@ -58,13 +58,16 @@ static void access_at(const void *addr, int size, bool write, uintptr_t pc)
 	/* No point before a read of what nobody has written since the threads started (the
 	 * lab's settings, read-only data): a switch there equals one at the next point, and
 	 * skipping it keeps the exhaustive search small. */
-	if (rt.alive < 2 || (!write && !was_written((uintptr_t)addr, false))) {
+	if (rt.alive < 2) {
 		sched_flush_store(me);
 		return;
 	}
+	if (write || was_written((uintptr_t)addr, false))
+		sched_point(me, write ? SCHED_OP_STORE : SCHED_OP_LOAD, addr, pc, false);
+	else
+		sched_flush_store(me); /* logged below all the same: the trace shows the value */
 	if (write)
 		was_written((uintptr_t)addr, true);
-	sched_point(me, write ? SCHED_OP_STORE : SCHED_OP_LOAD, addr, pc, false);
 	if (write) {
 		me->pending_addr = addr;
 		me->pending_size = size;
