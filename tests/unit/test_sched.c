@@ -205,6 +205,46 @@ static void test_deadlock_lines(void)
 	sched_trace_free(&t);
 }
 
+/* A long run of one thread is collapsed ("T1: N more iterations"); the rows kept show the
+ * start and the end of the run, and the other thread's steps stay. */
+static void test_view_collapses_long_runs(void)
+{
+	char text[8192];
+	size_t used = (size_t)snprintf(text, sizeof(text), "v 1\n");
+	long step = 0;
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "e %ld 2 load 10 4000 8 0 0\n",
+	                         step++);
+	for (int i = 0; i < 20; i++) {
+		used += (size_t)snprintf(
+		    text + used, sizeof(text) - used,
+		    "e %ld 1 load 10 4000 8 %d %d\ne %ld 1 store 20 4000 8 %d %d\n", step, i, i,
+		    step + 1, i, i + 1);
+		step += 2;
+	}
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "e %ld 2 store 20 4000 8 20 1\n",
+	                         step++);
+	struct sched_trace t;
+	CU_ASSERT_EQUAL_FATAL(sched_trace_parse(text, used, &t), 0);
+	CU_ASSERT_EQUAL(t.n_events, 42);
+	static struct sched_view view;
+	sched_view_build(&t, &view);
+	int collapsed = 0;
+	for (int i = 0; i < view.n_rows; i++)
+		if (view.rows[i].event < 0) {
+			collapsed++;
+			CU_ASSERT_EQUAL(view.rows[i].tid, 1);
+			CU_ASSERT_EQUAL(view.rows[i].hidden, 40 - 6);
+			CU_ASSERT_EQUAL(view.rows[i].iterations,
+			                17); /* the run's first line, again */
+		}
+	CU_ASSERT_EQUAL(collapsed, 1);
+	CU_ASSERT_EQUAL(view.n_rows, 1 + 4 + 1 + 2 + 1);
+	/* T2 loaded 0, T1 stored 20 meanwhile, T2 stores 1: T1's twenty updates are lost. */
+	CU_ASSERT_EQUAL(view.lost_updates, 1);
+	CU_ASSERT_EQUAL(view.first_lost, 41);
+	sched_trace_free(&t);
+}
+
 CU_ErrorCode register_suites(void)
 {
 	CU_pSuite s = CU_add_suite("sched strategy", NULL, NULL);
@@ -222,5 +262,6 @@ CU_ErrorCode register_suites(void)
 	CU_pSuite t = CU_add_suite("sched trace", NULL, NULL);
 	CU_add_test(t, "lab 3 trace, lost update, hash", test_trace_and_lost_update);
 	CU_add_test(t, "deadlock lines", test_deadlock_lines);
+	CU_add_test(t, "long runs collapsed", test_view_collapses_long_runs);
 	return CU_get_error();
 }
