@@ -62,7 +62,10 @@ lab%: $(CONFIGURED) FORCE
 		exit 2; \
 	fi; \
 	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
-	exec $(RACELAB) run lab$$n $(ARGS)
+	status=0; $(RACELAB) run lab$$n $(ARGS) || status=$$?; \
+	if [ "$$($(RACELAB) manifest lab$$n sched 2>/dev/null)" = yes ]; then \
+		echo "See the threads take turns, step by step: ./racelab explore lab$$n"; fi; \
+	exit $$status
 
 # make labs: the build is quiet (its log in $(BUILD)/labs-build.log) unless it fails.
 labs: $(CONFIGURED)

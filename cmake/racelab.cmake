@@ -25,6 +25,19 @@ if(NOT RACELAB_HAVE_TSAN)
                   "TSan flavours are not built (install libclang-rt-14-dev or libtsan2)")
 endif()
 
+# Can this compiler instrument code for TSan (compile only)? The -sched flavour links its
+# own runtime (labkit/sched) instead of TSan's, so only the instrumentation is needed.
+set(CMAKE_REQUIRED_FLAGS "-fsanitize=thread")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+check_c_source_compiles("int f(int *p) { return *p; }" RACELAB_HAVE_SCHED)
+unset(CMAKE_TRY_COMPILE_TARGET_TYPE)
+unset(CMAKE_REQUIRED_FLAGS)
+# clang drops the load's call in `x = x + 1` (read-before-write); the trace wants it.
+set(RACELAB_SCHED_FLAGS -g -O1 -fno-omit-frame-pointer -fsanitize=thread)
+if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  list(APPEND RACELAB_SCHED_FLAGS -mllvm -tsan-instrument-read-before-write=1)
+endif()
+
 # Makes target a ThreadSanitizer build.
 function(racelab_tsan target)
   target_compile_options(${target} PRIVATE ${RACELAB_TSAN_FLAGS})
@@ -53,6 +66,16 @@ function(racelab_lab_program name source cflags extra_sources lab_dir)
     racelab_warnings(${name}-tsan)
     list(APPEND targets ${name}-tsan)
   endif()
+  if(RACELAB_HAVE_SCHED AND RACELAB_LAB_SCHED)
+    # NAME-sched: instrumented like the TSan flavour, linked with the schedule runtime
+    # (labkit/sched) instead of TSan's: every shared access is a scheduling point.
+    add_executable(${name}-sched ${source} ${extra_sources})
+    target_include_directories(${name}-sched PRIVATE ${lab_dir})
+    target_compile_options(${name}-sched PRIVATE ${RACELAB_SCHED_FLAGS} ${cflags})
+    target_link_libraries(${name}-sched PRIVATE labkit-sched Threads::Threads)
+    racelab_warnings(${name}-sched)
+    list(APPEND targets ${name}-sched)
+  endif()
   set(RACELAB_PROGRAM_TARGETS ${targets} PARENT_SCOPE)
 endfunction()
 
@@ -71,6 +94,10 @@ function(racelab_add_lab dir)
   set(cflags "${m_plain_cflags}")
   set(extra "${m_extra_sources}")
   set(solutions "${m_solutions}")
+  set(RACELAB_LAB_SCHED OFF)
+  if(m_sched STREQUAL "yes")
+    set(RACELAB_LAB_SCHED ON) # read by racelab_lab_program: a -sched flavour too
+  endif()
   separate_arguments(cflags UNIX_COMMAND "${cflags}")
   separate_arguments(extra UNIX_COMMAND "${extra}")
   separate_arguments(solutions UNIX_COMMAND "${solutions}")

@@ -13,6 +13,12 @@ const char cli_usage[] =
     "                       [--program PATH]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+    "                     [--no-sched]\n"
+    "       racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+    "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
+    "                       [--args \"ARGS\"] [--json FILE]\n"
+    "       racelab replay LAB SCHEDULE [--solution=NAME] [--json FILE] [--hash]\n"
+    "       racelab step LAB [--solution=NAME]\n"
     "       racelab labs [--quiet]\n"
     "       racelab manifest LAB [KEY]\n"
     "       racelab help COMMAND\n"
@@ -36,6 +42,11 @@ const char cli_usage[] =
     "                    build of the lab, e.g. a variant kept beside it\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
+    "explore  runs the lab's -sched build (threads one at a time) under seeded\n"
+    "         schedules until one shows the bug; prints its id and the interleaving\n"
+    "replay   the same schedule again, exactly; step: you choose who runs\n"
+    "         (check: each solution, every schedule with <= 2 preemptions;\n"
+    "         --no-sched leaves that out)\n"
     "labs     one table of every lab for your current code: how often the bug\n"
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
@@ -69,6 +80,7 @@ enum cli_option {
 	OPT_FAIL_FAST = 1 << 12,
 	OPT_NO_COST = 1 << 13,
 	OPT_PROGRAM = 1 << 14,
+	OPT_NO_SCHED = 1 << 15,
 };
 
 static const struct {
@@ -91,6 +103,7 @@ static const struct {
     {OPT_FAIL_FAST, "--fail-fast", "--fail-fast"},
     {OPT_NO_COST, "--no-cost", "--no-cost"},
     {OPT_PROGRAM, "--program", "--program PATH"},
+    {OPT_NO_SCHED, "--no-sched", "--no-sched"},
 };
 #define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
 
@@ -106,7 +119,7 @@ static unsigned command_options(enum cli_command command, bool exec)
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
 		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED;
 	case CMD_LABS:
 		return OPT_QUIET;
 	default:
@@ -181,6 +194,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
 	if (strcmp(arg, "--no-cost") == 0)
 		return *given |= OPT_NO_COST, out->no_cost = true, 0;
+	if (strcmp(arg, "--no-sched") == 0)
+		return *given |= OPT_NO_SCHED, out->no_sched = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");

@@ -46,6 +46,7 @@ struct cli {
 	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
 	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
 	const char *program; /* --program PATH: judged as the lab's program (PATH-tsan for TSan) */
+	bool no_sched;  /* check --no-sched: no schedules section (labkit/sched) */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

@@ -10,6 +10,7 @@
 #include "experiment.h"
 #include "progress.h"
 #include "junit.h"
+#include "cmd_check_sched.h"
 #include "report.h"
 #include "verdict.h"
 
@@ -217,6 +218,8 @@ static int check_all(struct check_state *st)
 	       "solutions");
 	for (int i = 0; i < n; i++)
 		check_lab(st, labs[i]);
+	if (!st->cli->no_sched)
+		st->failures += check_schedules(st->cat, labs, n);
 	if (st->failures || st->inconclusive)
 		print_failures(st);
 	if (!st->failures && st->inconclusive) {

@@ -13,6 +13,8 @@ int cmd_run_exec(const struct cli *cli);
 int cmd_check(const struct cli *cli);
 int cmd_labs(const struct cli *cli);
 int cmd_manifest(const struct cli *cli);
+/* explore, replay, step (cmd_explore.c): argv[1] is the command; parse their own options. */
+int cmd_sched(int argc, char **argv);
 
 /* Loads the catalogue beside the racelab binary (or $RACELAB_CATALOGUE). Prints why not
  * and returns -1 when it cannot. */

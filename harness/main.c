@@ -9,6 +9,9 @@ int main(int argc, char **argv)
 {
 	struct cli cli;
 	char err[512];
+	if (argc > 1 && (strcmp(argv[1], "explore") == 0 || strcmp(argv[1], "replay") == 0 ||
+	                 strcmp(argv[1], "step") == 0))
+		return cmd_sched(argc, argv);
 	if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
 		fprintf(stderr, "racelab: %s\n", err);
 		return EXIT_USAGE;

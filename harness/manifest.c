@@ -8,7 +8,7 @@
 #include "manifest.h"
 
 #define MAX_LINE 512
-#define MAX_KEYS 32 /* rows the key table may grow to (first_line below) */
+#define MAX_KEYS 48 /* rows the key table may grow to (first_line below) */
 
 /* List values are words separated by blanks; nothing else separates them (CMake's
  * separate_arguments reads solutions the same way). */
@@ -138,6 +138,7 @@ enum key_kind {
 	KEY_TSAN_KINDS, /* words: TSan kind slugs, or none */
 	KEY_WORDS,      /* words: the solutions' names */
 	KEY_YES_NO,     /* yes or no */
+	KEY_SCHED,      /* yes, or no with an optional ": reason" */
 };
 
 struct manifest_key {
@@ -177,9 +178,27 @@ static const struct manifest_key keys[] = {
     {"tsan_expect", KEY_TSAN_KINDS, FIELD(tsan_expect), 0, 0, 0, false},
     {"solutions", KEY_WORDS, FIELD(solutions), 0, 0, 0, false},
     {"solutions_clean", KEY_YES_NO, FIELD(solutions_clean), 0, 0, 0, false},
+    {"sched", KEY_SCHED, FIELD(sched), 0, 0, 0, false},
+    TEXT("sched_args", sched_args, false),
+    {"sched_budget", KEY_INT, FIELD(sched_budget), 0, 1, 1000000, false},
+    {"sched_depth", KEY_INT, FIELD(sched_depth), 0, 1, 8, false},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 _Static_assert(N_KEYS <= MAX_KEYS, "raise MAX_KEYS");
+
+/* "yes", or "no" with an optional ": reason". */
+static int parse_sched(struct parse_state *st, char *value)
+{
+	if (strcmp(value, "yes") == 0)
+		return st->m->sched = true, 0;
+	if (strncmp(value, "no", 2) != 0 || (value[2] && value[2] != ':' && value[2] != ' '))
+		return fail(st, "sched: expected yes, or no: REASON (got '%s')", value);
+	st->m->sched = false;
+	char *reason = value + 2;
+	while (*reason == ':' || *reason == ' ')
+		reason++;
+	return copy_text(st, st->m->sched_reason, sizeof(st->m->sched_reason), reason);
+}
 
 static const struct manifest_key *find_key(const char *name)
 {
@@ -214,6 +233,8 @@ static int apply(struct parse_state *st, const struct manifest_key *k, char *val
 			return fail(st, "'%s' is not yes or no", value);
 		*(bool *)field = strcmp(value, "yes") == 0;
 		return 0;
+	case KEY_SCHED:
+		return parse_sched(st, value);
 	}
 	return -1;
 }
@@ -263,6 +284,8 @@ static void set_defaults(struct manifest *m)
 	m->timeout_s = 5;
 	m->symptom_rate = 0.95;
 	m->solutions_clean = true;
+	m->sched_budget = 200;
+	m->sched_depth = 2;
 }
 
 int manifest_parse(const char *name, const char *text, size_t len, struct manifest *out, char *err,
@@ -341,6 +364,12 @@ int manifest_value(const struct manifest *m, const char *key, char *out, size_t 
 		break;
 	case KEY_YES_NO:
 		snprintf(out, cap, "%s", *(const bool *)field ? "yes" : "no");
+		break;
+	case KEY_SCHED:
+		if (m->sched || !m->sched_reason[0])
+			snprintf(out, cap, "%s", m->sched ? "yes" : "no");
+		else
+			snprintf(out, cap, "no: %s", m->sched_reason);
 		break;
 	}
 	return 0;

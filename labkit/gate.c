@@ -19,6 +19,10 @@ void rl_gate_init(struct rl_gate *gate, int parties)
  * on one core and hardly ever interleave. So each worker takes a CPU of its own first. */
 static void take_a_cpu(struct rl_gate *gate)
 {
+#ifdef RL_SCHED_BUILD
+	(void)gate; /* under the schedule runtime one thread runs at a time: no CPU to take */
+	return;
+#endif
 	cpu_set_t allowed, mine;
 	int seat = atomic_fetch_add(&gate->seated, 1);
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0 || CPU_COUNT(&allowed) < 2)
@@ -36,10 +40,19 @@ static void take_a_cpu(struct rl_gate *gate)
 
 void rl_gate_meet(struct rl_gate *gate)
 {
+#ifdef RL_SCHED_BUILD
+	/* Under the schedule runtime the scheduler decides who runs when: a gate would add
+	 * nothing but scheduling points (every spin a yield, every yield a branch). */
+	(void)gate;
+	return;
+#endif
 	atomic_fetch_add(&gate->arrived, 1);
 	/* Spin, do not sleep: waking from a futex would reintroduce the skew. With more
 	 * workers than CPUs, yield so the late ones get a CPU to arrive on. */
 	bool crowded = gate->parties > gate->cpus;
+#ifdef RL_SCHED_BUILD
+	crowded = true; /* one thread runs at a time: spinning would never end, so yield */
+#endif
 	while (atomic_load(&gate->arrived) < gate->parties)
 		if (crowded)
 			rl_yield();

@@ -7,6 +7,15 @@
 
 #include "sync.h"
 
+#ifdef RL_SCHED_BUILD
+/* The -sched flavour: each wrapper names its caller to the schedule runtime (labkit/sched/
+ * time_model.c), which places the operation at the lab's line, not in this file. */
+void rl_sched_caller(void *pc);
+#define NAME_CALLER() rl_sched_caller(__builtin_return_address(0))
+#else
+#define NAME_CALLER() ((void)0)
+#endif
+
 static int pthreads_start(pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	return pthread_create(t, NULL, fn, arg);
@@ -45,11 +54,13 @@ _Noreturn void rl_fail(const char *file, int line, const char *call, int rc)
 
 void rl_yield(void)
 {
+	NAME_CALLER();
 	ops->yield();
 }
 
 void rl_thread_start_at(const char *file, int line, pthread_t *t, void *(*fn)(void *), void *arg)
 {
+	NAME_CALLER();
 	int rc = ops->thread_start(t, fn, arg);
 	if (rc)
 		rl_fail(file, line, "pthread_create", rc);
@@ -57,6 +68,7 @@ void rl_thread_start_at(const char *file, int line, pthread_t *t, void *(*fn)(vo
 
 void rl_thread_join_at(const char *file, int line, pthread_t t, void **ret)
 {
+	NAME_CALLER();
 	int rc = ops->thread_join(t, ret);
 	if (rc)
 		rl_fail(file, line, "pthread_join", rc);
@@ -64,6 +76,7 @@ void rl_thread_join_at(const char *file, int line, pthread_t t, void **ret)
 
 void rl_lock_at(const char *file, int line, pthread_mutex_t *m)
 {
+	NAME_CALLER();
 	int rc = ops->mutex_lock(m);
 	if (rc)
 		rl_fail(file, line, "pthread_mutex_lock", rc);
@@ -71,6 +84,7 @@ void rl_lock_at(const char *file, int line, pthread_mutex_t *m)
 
 int rl_trylock_at(const char *file, int line, pthread_mutex_t *m)
 {
+	NAME_CALLER();
 	int rc = ops->mutex_trylock(m);
 	if (rc == EBUSY)
 		return 0;
@@ -81,6 +95,7 @@ int rl_trylock_at(const char *file, int line, pthread_mutex_t *m)
 
 void rl_unlock_at(const char *file, int line, pthread_mutex_t *m)
 {
+	NAME_CALLER();
 	int rc = ops->mutex_unlock(m);
 	if (rc)
 		rl_fail(file, line, "pthread_mutex_unlock", rc);
@@ -88,6 +103,7 @@ void rl_unlock_at(const char *file, int line, pthread_mutex_t *m)
 
 void rl_cond_wait_at(const char *file, int line, pthread_cond_t *c, pthread_mutex_t *m)
 {
+	NAME_CALLER();
 	int rc = ops->cond_wait(c, m);
 	if (rc)
 		rl_fail(file, line, "pthread_cond_wait", rc);
@@ -95,6 +111,7 @@ void rl_cond_wait_at(const char *file, int line, pthread_cond_t *c, pthread_mute
 
 void rl_cond_signal_at(const char *file, int line, pthread_cond_t *c)
 {
+	NAME_CALLER();
 	int rc = ops->cond_signal(c);
 	if (rc)
 		rl_fail(file, line, "pthread_cond_signal", rc);
@@ -102,6 +119,7 @@ void rl_cond_signal_at(const char *file, int line, pthread_cond_t *c)
 
 void rl_cond_broadcast_at(const char *file, int line, pthread_cond_t *c)
 {
+	NAME_CALLER();
 	int rc = ops->cond_broadcast(c);
 	if (rc)
 		rl_fail(file, line, "pthread_cond_broadcast", rc);

@@ -99,16 +99,16 @@ static void test_every_option_every_command(void)
 	static const char *const options[] = {
 	    "--solution",    "--runs 2",    "--threads 2", "--timeout 2", "--args x",
 	    "--tsan-args x", "--no-tsan",   "--quiet",     "--json f",    "--junit f",
-	    "--wrap /w",     "--fail-fast", "--no-cost"};
+	    "--wrap /w",     "--fail-fast", "--no-cost", "--program p", "--no-sched"};
 	static const struct {
 		const char *line;  /* %s: the option */
 		const char *taken; /* the options (their first word) it takes, space-separated */
 	} commands[] = {
 	    {"run lab3 %s", "--solution --runs --threads --timeout --args --tsan-args --no-tsan "
-	                    "--quiet --json --wrap --fail-fast --no-cost"},
+	                    "--quiet --json --wrap --fail-fast --no-cost --program"},
 	    {"run --exec %s -- prog",
 	     "--runs --timeout --no-tsan --quiet --json --wrap --fail-fast"},
-	    {"check %s", "--runs --quiet --json --junit"},
+	    {"check %s", "--runs --quiet --json --junit --no-sched"},
 	    {"labs %s", "--quiet"},
 	    {"list %s", ""},
 	    {"manifest lab3 %s", ""},
@@ -140,7 +140,7 @@ static void test_command_help(void)
 	char help[1024];
 	cli_command_help(CMD_CHECK, help, sizeof(help));
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab check [LAB...] [--runs N] [--quiet] "
-	                             "[--json FILE] [--junit FILE]\n");
+	                             "[--json FILE] [--junit FILE] [--no-sched]\n");
 	cli_command_help(CMD_LABS, help, sizeof(help));
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab labs [--quiet]\n");
 	cli_command_help(CMD_LIST, help, sizeof(help));

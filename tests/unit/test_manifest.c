@@ -175,6 +175,33 @@ static void test_cost_unit(void)
 	CU_ASSERT_STRING_EQUAL(m.cost_unit, "");
 }
 
+/* The schedule keys (labkit/sched): yes, or no with its reason; sizes and budget. */
+static void test_sched_keys(void)
+{
+	struct manifest m;
+	char err[256] = "";
+	const char *yes = MINIMAL "sched = yes\nsched_args = --threads 2 --iterations 3\n"
+	                          "sched_budget = 50\nsched_depth = 3\n";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, yes, strlen(yes), &m, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(m.sched);
+	CU_ASSERT_STRING_EQUAL(m.sched_args, "--threads 2 --iterations 3");
+	CU_ASSERT_EQUAL(m.sched_budget, 50);
+	CU_ASSERT_EQUAL(m.sched_depth, 3);
+	const char *no = MINIMAL "sched = no: it talks to the network\n";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, no, strlen(no), &m, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(m.sched);
+	CU_ASSERT_STRING_EQUAL(m.sched_reason, "it talks to the network");
+	CU_ASSERT_EQUAL(m.sched_budget, 200); /* the default */
+	const char *absent = MINIMAL;
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, absent, strlen(absent), &m, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(m.sched);
+	const char *bad = MINIMAL "sched = maybe\n";
+	CU_ASSERT_EQUAL(manifest_parse(NULL, bad, strlen(bad), &m, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "sched: expected yes, or no: REASON"));
+	const char *deep = MINIMAL "sched_depth = 9\n";
+	CU_ASSERT_EQUAL(manifest_parse(NULL, deep, strlen(deep), &m, err, sizeof(err)), -1);
+}
+
 static void test_find_lab_by_any_name(void)
 {
 	struct lab_entry labs[2] = {0};
@@ -214,5 +241,6 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "size knob and work", test_sizing_keys);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
 	CU_add_test(s, "cost unit", test_cost_unit);
+	CU_add_test(s, "sched keys", test_sched_keys);
 	return CU_get_error();
 }

@@ -1,0 +1,100 @@
+/* cmd_check_sched.c: `racelab check`'s schedules section (labkit/sched): for each lab that
+ * can be scheduled, `explore` must find the bug within the manifest's budget, and every
+ * solution must pass the exhaustive search with at most 2 preemptions at sched_args. The
+ * words are a bound ("no bug in any schedule with <= 2 preemptions"), never "race-free". */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_check_sched.h"
+#include "sched_explore.h"
+
+#define CHECK_PREEMPTIONS       2
+#define CHECK_EXHAUSTIVE_BUDGET 20000 /* schedules; beyond this the search did not finish */
+
+static void sched_program(const struct catalogue *cat, const struct lab_entry *lab,
+                          const char *solution, char *out, size_t cap)
+{
+	char base[4096];
+	catalogue_program(cat, lab, solution, false, base, sizeof(base));
+	snprintf(out, cap, "%s-sched", base);
+}
+
+/* The lab: explore (PCT) finds the bug. Returns 1 on a failure. */
+static int check_lab_explore(const struct catalogue *cat, const struct lab_entry *lab)
+{
+	const struct manifest *m = &lab->manifest;
+	char program[4200];
+	sched_program(cat, lab, NULL, program, sizeof(program));
+	struct sched_explore_spec spec = {.program = program,
+	                                  .args = m->sched_args,
+	                                  .strategy = EXPLORE_PCT,
+	                                  .depth = m->sched_depth,
+	                                  .budget = m->sched_budget,
+	                                  .seed = 1};
+	static struct sched_explore_result r;
+	sched_explore(&spec, &r);
+	int failed = !r.found;
+	if (r.found)
+		printf("%-3d %-24s bug found: %s after %ld schedule%s (%.2f s), %s\n", m->id,
+		       m->slug, sched_outcome_name(r.outcome.kind), r.schedules,
+		       r.schedules == 1 ? "" : "s", r.seconds, r.id);
+	else if (r.error)
+		printf("%-3d %-24s FAIL: a schedule could not run: %s\n", m->id, m->slug,
+		       r.outcome.detail);
+	else
+		printf("%-3d %-24s FAIL: no bug in %ld schedules (pct, depth %d): the budget "
+		       "(sched_budget) is too small or the lab lost its bug\n",
+		       m->id, m->slug, r.schedules, m->sched_depth);
+	sched_explore_free(&r);
+	return failed;
+}
+
+/* One solution: the exhaustive search with K = 2 finds nothing. Returns 1 on a failure. */
+static int check_solution(const struct catalogue *cat, const struct lab_entry *lab, const char *sol)
+{
+	const struct manifest *m = &lab->manifest;
+	char program[4200];
+	sched_program(cat, lab, sol, program, sizeof(program));
+	struct sched_explore_spec spec = {.program = program,
+	                                  .args = m->sched_args,
+	                                  .strategy = EXPLORE_EXHAUSTIVE,
+	                                  .preemptions = CHECK_PREEMPTIONS,
+	                                  .budget = CHECK_EXHAUSTIVE_BUDGET};
+	static struct sched_explore_result r;
+	sched_explore(&spec, &r);
+	int failed = 1;
+	printf("    %-12s ", sol);
+	if (r.found)
+		printf("FAIL: %s in schedule %s (racelab replay lab%d %s --solution=%s)\n",
+		       sched_outcome_name(r.outcome.kind), r.id, m->id, r.id, sol);
+	else if (r.error)
+		printf("FAIL: a schedule could not run: %s\n", r.outcome.detail);
+	else if (!r.complete)
+		printf("FAIL: the search did not finish within %d schedules (make sched_args "
+		       "smaller)\n",
+		       CHECK_EXHAUSTIVE_BUDGET);
+	else {
+		printf("no bug in any schedule with <= %d preemptions (%ld schedules, %.1f s)\n",
+		       CHECK_PREEMPTIONS, r.schedules, r.seconds);
+		failed = 0;
+	}
+	sched_explore_free(&r);
+	return failed;
+}
+
+int check_schedules(const struct catalogue *cat, const struct lab_entry *const *labs, int n)
+{
+	int failures = 0, shown = 0;
+	for (int i = 0; i < n; i++) {
+		const struct manifest *m = &labs[i]->manifest;
+		if (!m->sched)
+			continue;
+		if (!shown++)
+			printf("\nSchedules (racelab explore; sched_args of each manifest):\n");
+		int failed = check_lab_explore(cat, labs[i]);
+		for (int s = 0; s < m->n_solutions; s++)
+			failed |= check_solution(cat, labs[i], m->solutions[s]);
+		failures += failed;
+	}
+	return failures;
+}

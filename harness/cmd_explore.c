@@ -1,0 +1,412 @@
+/* cmd_explore.c: `racelab explore`, `racelab replay` and `racelab step`: a lab's -sched
+ * build under controlled schedules (labkit/sched; sched_explore.h). They parse their own
+ * options (cli.h stays with the other commands). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "sched_explore.h"
+#include "sched_view.h"
+#include "strategy.h"
+
+struct explore_options {
+	const char *lab;
+	const char *schedule; /* replay */
+	const char *solution;
+	struct sched_explore_spec spec;
+	const char *json_path;
+	const char *args; /* --args: instead of sched_args */
+	bool hash;        /* replay --hash: print only the trace's hash */
+};
+
+static int usage(const char *what, const char *why)
+{
+	fprintf(stderr, "racelab: %s: %s (see racelab --help)\n", what, why);
+	return EXIT_USAGE;
+}
+
+static const char *value_of(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int parse_number(const char *text, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses argv[2..]; command is "explore", "replay" or "step". */
+static int parse(const char *command, int argc, char **argv, struct explore_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->spec.strategy = EXPLORE_PCT;
+	o->spec.seed = 1;
+	long v;
+	bool explore = strcmp(command, "explore") == 0;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *val;
+		if (a[0] != '-') {
+			if (!o->lab)
+				o->lab = a;
+			else if (!o->schedule && strcmp(command, "replay") == 0)
+				o->schedule = a;
+			else
+				return usage(a, "unexpected argument");
+		} else if (strcmp(a, "--solution") == 0) {
+			o->solution = "";
+		} else if (strncmp(a, "--solution=", 11) == 0) {
+			o->solution = a + 11;
+		} else if (strcmp(a, "--hash") == 0 && !explore) {
+			o->hash = true;
+		} else if ((val = value_of(argc, argv, &i, "--json"))) {
+			o->json_path = val;
+		} else if ((val = value_of(argc, argv, &i, "--args"))) {
+			o->args = val;
+		} else if (explore && (val = value_of(argc, argv, &i, "--strategy"))) {
+			if (strcmp(val, "random") == 0)
+				o->spec.strategy = EXPLORE_RANDOM;
+			else if (strcmp(val, "pct") == 0)
+				o->spec.strategy = EXPLORE_PCT;
+			else if (strcmp(val, "exhaustive") == 0)
+				o->spec.strategy = EXPLORE_EXHAUSTIVE;
+			else
+				return usage("--strategy", "expected random, pct or exhaustive");
+		} else if (explore && (val = value_of(argc, argv, &i, "--depth"))) {
+			if (parse_number(val, 1, STRATEGY_MAX_DEPTH, &v))
+				return usage("--depth", "expected a depth from 1 to 8");
+			o->spec.depth = (int)v;
+		} else if (explore && (val = value_of(argc, argv, &i, "--preemptions"))) {
+			if (parse_number(val, 0, 10, &v))
+				return usage("--preemptions", "expected a number from 0 to 10");
+			o->spec.preemptions = (int)v;
+		} else if (explore && (val = value_of(argc, argv, &i, "--budget"))) {
+			if (parse_number(val, 1, 10000000, &v))
+				return usage("--budget", "expected a number of schedules");
+			o->spec.budget = v;
+		} else if (explore && (val = value_of(argc, argv, &i, "--seed"))) {
+			if (parse_number(val, 0, 1L << 62, &v))
+				return usage("--seed", "expected a number");
+			o->spec.seed = (unsigned long long)v;
+		} else {
+			return usage(a, "not an option of this command");
+		}
+	}
+	if (!o->lab)
+		return usage(command, "needs a LAB");
+	if (strcmp(command, "replay") == 0 && !o->schedule)
+		return usage(command, "needs a SCHEDULE id (as explore prints it)");
+	return 0;
+}
+
+/* The lab's -sched program and arguments; prints why not and returns an exit status. */
+static int locate(const struct catalogue *cat, const struct lab_entry **lab,
+                  struct explore_options *o, char *program, size_t cap)
+{
+	*lab = commands_find_lab(cat, o->lab);
+	if (!*lab)
+		return EXIT_USAGE;
+	const struct manifest *m = &(*lab)->manifest;
+	if (!m->sched) {
+		fprintf(stderr, "racelab: lab%d: cannot be scheduled: %s\n", m->id,
+		        m->sched_reason[0] ? m->sched_reason
+		                           : "its manifest does not say sched = yes");
+		return EXIT_USAGE;
+	}
+	if (o->solution && !*o->solution)
+		o->solution = m->solutions[0];
+	bool known = !o->solution;
+	for (int i = 0; o->solution && i < m->n_solutions; i++)
+		known |= strcmp(m->solutions[i], o->solution) == 0;
+	if (!known) {
+		fprintf(stderr, "racelab: lab%d: no solution '%s'\n", m->id, o->solution);
+		return EXIT_USAGE;
+	}
+	char base[4096];
+	catalogue_program(cat, *lab, o->solution, false, base, sizeof(base));
+	snprintf(program, cap, "%s-sched", base);
+	if (access(program, X_OK) != 0) {
+		fprintf(stderr, "racelab: %s: not built: run make lab%d (or make)\n", program,
+		        m->id);
+		return EXIT_ENV;
+	}
+	if (!o->args)
+		o->args = m->sched_args;
+	if (!o->spec.depth)
+		o->spec.depth = m->sched_depth;
+	if (!o->spec.budget) /* exhaustive: until the search ends (a bound, not a budget) */
+		o->spec.budget = o->spec.strategy == EXPLORE_EXHAUSTIVE ? 1000000 : m->sched_budget;
+	if (!o->spec.preemptions)
+		o->spec.preemptions = 2;
+	o->spec.program = program;
+	o->spec.args = o->args;
+	return EXIT_CLEAN;
+}
+
+static void print_outcome(const struct sched_outcome *out)
+{
+	printf("  outcome: %s", sched_outcome_name(out->kind));
+	if (out->have_result)
+		printf(" (%s: observed %.17g, expected %.17g)", out->result.what,
+		       out->result.observed, out->result.expected);
+	if (out->kind == SCHED_ERROR)
+		printf(": %s", out->detail);
+	printf("\n");
+}
+
+/* Prints the interleaving (and the deadlock) of out, and writes the JSON report. */
+static void show(const char *program, const struct sched_outcome *out, const char *id,
+                 long schedules, const char *json_path)
+{
+	struct sched_symbols *sym = sched_symbols_open(program, &out->trace);
+	static struct sched_view view;
+	sched_view_build(&out->trace, &view);
+	printf("\nInterleaving (%zu steps, %zu scheduling decisions):\n", out->trace.n_events,
+	       out->trace.n_decisions);
+	sched_view_print(stdout, &out->trace, &view, sym);
+	if (view.first_lost >= 0) {
+		char why[200];
+		sched_view_lost_text(&out->trace, sym, view.first_lost, why, sizeof(why));
+		printf("  the switch that loses an update: %s\n", why);
+	}
+	if (out->kind == SCHED_DEADLOCK) {
+		printf("\nNobody can run:\n");
+		sched_view_print_deadlock(stdout, &out->trace, sym);
+	}
+	if (json_path) {
+		FILE *f = strcmp(json_path, "-") == 0 ? stdout : fopen(json_path, "w");
+		if (!f) {
+			fprintf(stderr, "racelab: %s: %s\n", json_path, strerror(errno));
+		} else {
+			struct json_writer w;
+			json_begin(&w, f);
+			json_object(&w, NULL);
+			json_string(&w, "schedule", id);
+			json_int(&w, "schedules", schedules);
+			json_string(&w, "outcome", sched_outcome_name(out->kind));
+			if (out->have_result) {
+				json_number(&w, "observed", out->result.observed);
+				json_number(&w, "expected", out->result.expected);
+			}
+			char hash[32];
+			snprintf(hash, sizeof(hash), "%016llx",
+			         (unsigned long long)sched_trace_hash(&out->trace));
+			json_string(&w, "trace_hash", hash);
+			sched_view_json(&w, &out->trace, &view, sym);
+			json_end_object(&w);
+			fputc('\n', f);
+			if (f != stdout)
+				fclose(f);
+		}
+	}
+	sched_symbols_close(sym);
+}
+
+static const char *strategy_text(const struct sched_explore_spec *s, char *out, size_t cap)
+{
+	if (s->strategy == EXPLORE_EXHAUSTIVE)
+		snprintf(out, cap, "exhaustive, at most %d preemptions", s->preemptions);
+	else if (s->strategy == EXPLORE_PCT)
+		snprintf(out, cap, "pct, depth %d, seed %llu", s->depth, s->seed);
+	else
+		snprintf(out, cap, "random, seed %llu", s->seed);
+	return out;
+}
+
+static int explore(struct explore_options *o, const struct lab_entry *lab)
+{
+	char how[96];
+	const struct manifest *m = &lab->manifest;
+	printf("Lab %d (%s)%s%s: explore, strategy %s, budget %ld schedules\n", m->id, m->slug,
+	       o->solution ? ", solution " : "", o->solution ? o->solution : "",
+	       strategy_text(&o->spec, how, sizeof(how)), o->spec.budget);
+	printf("  program: %s %s\n", o->spec.program, o->spec.args);
+	fflush(stdout);
+	static struct sched_explore_result r;
+	int rc = sched_explore(&o->spec, &r);
+	if (rc != 0) {
+		fprintf(stderr, "racelab: lab%d: a schedule could not run: %s\n", m->id,
+		        r.outcome.detail);
+		sched_explore_free(&r);
+		return EXIT_ENV;
+	}
+	if (!r.found) {
+		if (r.complete)
+			printf("  no bug in any schedule with <= %d preemptions (%ld schedules, "
+			       "%.2f s)\n",
+			       o->spec.preemptions, r.schedules, r.seconds);
+		else
+			printf("  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n",
+			       r.schedules, r.seconds,
+			       r.schedules / (r.seconds > 0 ? r.seconds : 1));
+		sched_explore_free(&r);
+		return EXIT_CLEAN;
+	}
+	printf("  found after %ld schedule%s, %.2f s (%.0f schedules/s)\n", r.schedules,
+	       r.schedules == 1 ? "" : "s", r.seconds,
+	       r.schedules / (r.seconds > 0 ? r.seconds : 1));
+	print_outcome(&r.outcome);
+	printf("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s\n", r.id, m->id, r.id,
+	       o->solution ? " --solution=" : "", o->solution ? o->solution : "");
+	show(o->spec.program, &r.outcome, r.id, r.schedules, o->json_path);
+	sched_explore_free(&r);
+	return EXIT_BUG;
+}
+
+static int replay(struct explore_options *o, const struct lab_entry *lab)
+{
+	long steps = 0;
+	struct sched_outcome out;
+	if (strncmp(o->schedule, "pct:", 4) == 0) {
+		steps = sched_explore_measure_steps(o->spec.program, o->spec.args, &out);
+		sched_outcome_free(&out);
+	}
+	char spec[4300];
+	sched_explore_runtime_spec(o->schedule, steps, spec, sizeof(spec));
+	if (sched_run_one(o->spec.program, o->spec.args, spec, 0, &out) != 0 ||
+	    out.kind == SCHED_ERROR) {
+		fprintf(stderr, "racelab: %s: %s\n", o->schedule, out.detail);
+		sched_outcome_free(&out);
+		return out.detail[0] && strstr(out.detail, "does not fit") ? EXIT_USAGE : EXIT_ENV;
+	}
+	if (o->hash) {
+		printf("%016llx %s\n", (unsigned long long)sched_trace_hash(&out.trace),
+		       sched_outcome_name(out.kind));
+	} else {
+		printf("Lab %d (%s): replay %s\n", lab->manifest.id, lab->manifest.slug,
+		       o->schedule);
+		printf("  program: %s %s\n", o->spec.program, o->spec.args);
+		print_outcome(&out);
+		show(o->spec.program, &out, o->schedule, 1, o->json_path);
+	}
+	int status = sched_outcome_is_bug(&out) ? EXIT_BUG : EXIT_CLEAN;
+	sched_outcome_free(&out);
+	return status;
+}
+
+/* The choices so far as an id: "x:0.1.1" (with ":stop" to stop after them). */
+static void choices_id(const int *c, int n, bool stop, char *out, size_t cap)
+{
+	size_t used = (size_t)snprintf(out, cap, "x:");
+	for (int i = 0; i < n && used < cap; i++)
+		used += (size_t)snprintf(out + used, cap - used, "%s%d", i ? "." : "", c[i]);
+	if (stop && used < cap)
+		snprintf(out + used, cap - used, ":stop");
+}
+
+/* `racelab step`: the student is the scheduler. Each step reruns the program along the
+ * choices so far and stops at the next point (labkit/sched's ":stop"), so nothing stays
+ * running between two questions. */
+static int cmd_step(const struct explore_options *o, const struct lab_entry *lab)
+{
+	static int choices[STRATEGY_MAX_CHOICES];
+	int n = 0;
+	char id[STRATEGY_MAX_CHOICES * 4];
+	const struct manifest *m = &lab->manifest;
+	printf("Lab %d (%s): you are the scheduler.\n", m->id, m->title);
+	printf("  goal: make it show its bug (%s) by choosing who runs at each step.\n",
+	       manifest_symptom_text(m->symptoms));
+	printf("  program: %s %s\n", o->spec.program, o->spec.args);
+	for (;;) {
+		struct sched_outcome out;
+		choices_id(choices, n, true, id, sizeof(id));
+		if (sched_run_one(o->spec.program, o->spec.args, id, 0, &out) != 0 ||
+		    out.kind == SCHED_ERROR) {
+			fprintf(stderr, "racelab: step: %s\n", out.detail);
+			sched_outcome_free(&out);
+			return EXIT_ENV;
+		}
+		if (out.kind != SCHED_STOPPED) {
+			choices_id(choices, n, false, id, sizeof(id));
+			print_outcome(&out);
+			bool bug = sched_outcome_is_bug(&out);
+			printf(bug ? "  goal reached: the bug showed. Schedule: %s\n"
+			           : "  the program ended without the bug. Schedule: %s\n",
+			       id);
+			printf("  replay it: racelab replay lab%d %s\n", m->id, id);
+			show(o->spec.program, &out, id, 1, o->json_path);
+			sched_outcome_free(&out);
+			return bug ? EXIT_BUG : EXIT_CLEAN;
+		}
+		struct sched_symbols *sym = sched_symbols_open(o->spec.program, &out.trace);
+		printf("\nstep %d: who runs next?\n", n + 1);
+		uint64_t can = 0;
+		for (int i = 0; i < out.trace.n_next; i++) {
+			const struct sched_waiter *w = &out.trace.next[i];
+			char var[96];
+			sched_symbols_data(sym, &out.trace, w->addr, var, sizeof(var));
+			printf("  T%d %s next: %s %s at %s in %s()\n", w->tid,
+			       w->owner ? "       " : "(waits)", sched_op_name(w->op),
+			       w->addr.value ? var : "", sched_symbols_line(sym, w->pc),
+			       sched_symbols_function(sym, w->pc));
+			if (w->owner)
+				can |= 1ull << w->tid;
+		}
+		sched_symbols_close(sym);
+		sched_outcome_free(&out);
+		int pick = -1;
+		while (pick < 0) {
+			printf("thread number (q quits)> ");
+			fflush(stdout);
+			char line[64];
+			if (!fgets(line, sizeof(line), stdin) || line[0] == 'q') {
+				printf("\n");
+				return EXIT_CLEAN;
+			}
+			char *end;
+			long t = strtol(line, &end, 10);
+			if (end != line && t >= 0 && t < SCHED_MAX_THREADS && (can >> t & 1))
+				pick = (int)t;
+			else
+				printf("  not a thread that can run now\n");
+		}
+		if (n == STRATEGY_MAX_CHOICES)
+			return EXIT_USAGE;
+		choices[n++] = pick;
+	}
+}
+
+int cmd_sched(int argc, char **argv)
+{
+	const char *command = argv[1];
+	struct explore_options o;
+	int rc = parse(command, argc, argv, &o);
+	if (rc)
+		return rc;
+	if (strcmp(command, "step") == 0 && !isatty(STDIN_FILENO)) {
+		fprintf(stderr,
+		        "racelab: step: needs a terminal: you pick who runs at each step\n");
+		return EXIT_USAGE;
+	}
+	struct catalogue cat;
+	if (commands_load_catalogue(&cat))
+		return EXIT_ENV;
+	const struct lab_entry *lab;
+	char program[4200];
+	rc = locate(&cat, &lab, &o, program, sizeof(program));
+	if (rc == EXIT_CLEAN) {
+		if (strcmp(command, "explore") == 0)
+			rc = explore(&o, lab);
+		else if (strcmp(command, "replay") == 0)
+			rc = replay(&o, lab);
+		else
+			rc = cmd_step(&o, lab);
+	}
+	catalogue_free(&cat);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* sched_dfs.h: exhaustive search of the schedules with at most K preemptions (CHESS's
+ * iterative context bounding, stateless: each schedule is a fresh run). Pure.
+ *
+ * Each run follows a prefix of choices, then the default (no preemption), and reports
+ * every point where two or more threads could run (sched_trace's decisions). The search
+ * keeps, for each point of the current path, what was tried; the next prefix changes the
+ * deepest point that still has an untried thread within the bound. A preemption is a
+ * switch away from a thread that could go on and did not yield. */
+#ifndef RACELAB_SCHED_DFS_H
+#define RACELAB_SCHED_DFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sched_trace.h"
+
+struct sched_dfs_node {
+	struct sched_decision d; /* what the run saw, and the thread picked */
+	uint64_t tried;          /* threads picked at this point so far */
+};
+
+struct sched_dfs {
+	int bound;                   /* K */
+	struct sched_dfs_node *path; /* the current schedule's points */
+	size_t n_path, cap;
+	size_t prefix;  /* how many of path the next run must follow */
+	long schedules; /* runs recorded so far */
+};
+
+void sched_dfs_init(struct sched_dfs *s, int bound);
+void sched_dfs_free(struct sched_dfs *s);
+
+/* Records the decisions of the run that followed the last prefix. Returns 0, or -1 when
+ * memory runs out or the run did not follow the prefix (the program is not deterministic). */
+int sched_dfs_record(struct sched_dfs *s, const struct sched_decision *d, size_t n);
+
+/* Moves to the next schedule: false when every one within the bound has been run. */
+bool sched_dfs_next(struct sched_dfs *s);
+
+/* The next run's schedule id ("x:..." choices) into out. */
+void sched_dfs_prefix_id(const struct sched_dfs *s, char *out, size_t cap);
+
+/* Whether decision d, picking chosen, is a preemption. */
+bool sched_dfs_is_preemption(const struct sched_decision *d, int chosen);
+
+#endif

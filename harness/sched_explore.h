@@ -1,0 +1,46 @@
+/* sched_explore.h: runs schedules of a -sched program until one shows a bug or the budget
+ * ends: random walks, PCT, or every schedule with at most K preemptions. */
+#ifndef RACELAB_SCHED_EXPLORE_H
+#define RACELAB_SCHED_EXPLORE_H
+
+#include <stdbool.h>
+
+#include "sched_run.h"
+
+enum sched_strategy { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_EXHAUSTIVE };
+
+struct sched_explore_spec {
+	const char *program; /* the -sched build */
+	const char *args;    /* its arguments (the manifest's sched_args) */
+	enum sched_strategy strategy;
+	int depth;       /* PCT */
+	int preemptions; /* exhaustive: K */
+	long budget;     /* schedules at most */
+	unsigned long long seed;
+	struct sched_server *server; /* set by sched_explore itself: NULL */
+};
+
+struct sched_explore_result {
+	long schedules; /* run */
+	bool found;     /* a schedule showed a bug: outcome is it */
+	bool complete;  /* exhaustive: every schedule within the bound was run */
+	bool error;     /* a run failed (outcome.detail says why) */
+	long steps;     /* PCT's K: points of the first (default) schedule */
+	char id[4200];  /* the schedule that showed it, replayable */
+	double seconds;
+	struct sched_outcome outcome; /* the bug's run (or the error's) */
+};
+
+/* Explores; fills *out (free with sched_explore_free). Returns 0, -1 on an error. */
+int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_result *out);
+void sched_explore_free(struct sched_explore_result *out);
+
+/* The runtime's spec of the id: "pct:d2:s7:n13" gains ":kK" (the count a default
+ * schedule measured, steps); others are passed as they are. */
+void sched_explore_runtime_spec(const char *id, long steps, char *out, size_t cap);
+
+/* Measures K: the points of the default schedule (at least 1). -1 when it cannot run. */
+long sched_explore_measure_steps(const char *program, const char *args,
+                                 struct sched_outcome *scratch);
+
+#endif
