@@ -10,8 +10,10 @@ const char cli_usage[] =
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
     "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
+    "                       [--python]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+    "                     [--python]\n"
     "       racelab labs [--quiet]\n"
     "       racelab --help | --version\n"
     "\n"
@@ -29,8 +31,10 @@ const char cli_usage[] =
     "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
     "                    no TSan run then (grading: a hostile program costs one timeout)\n"
     "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
+    "         --python   run the lab's Python twin (labs/DIR/python/) instead; no TSan\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
+    "         --python   check the labs' Python twins and their solutions instead\n"
     "labs     one table of every lab for your current code: how often the bug\n"
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
@@ -62,6 +66,7 @@ enum cli_option {
 	OPT_WRAP = 1 << 11,
 	OPT_FAIL_FAST = 1 << 12,
 	OPT_NO_COST = 1 << 13,
+	OPT_PYTHON = 1 << 14,
 };
 
 static const struct {
@@ -72,7 +77,7 @@ static const struct {
     {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},       {OPT_TSAN_ARGS, "--tsan-args"},
     {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
     {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
-    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
+    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"}, {OPT_PYTHON, "--python"},
 };
 
 /* The options each command honours; any other is refused, never silently ignored. */
@@ -85,9 +90,9 @@ static unsigned options_taken(const struct cli *c)
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PYTHON;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_PYTHON;
 	case CMD_LABS:
 		return OPT_QUIET;
 	default:
@@ -157,6 +162,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
 	if (strcmp(arg, "--no-cost") == 0)
 		return *given |= OPT_NO_COST, out->no_cost = true, 0;
+	if (strcmp(arg, "--python") == 0)
+		return *given |= OPT_PYTHON, out->python = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");

@@ -43,6 +43,7 @@ struct cli {
 	int n_wrap;
 	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
 	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
+	bool python;    /* --python: the labs' Python twins instead of the C programs */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

@@ -89,18 +89,48 @@ static int parse_tsan_kinds(struct parse_state *st, char *value)
 	return 0;
 }
 
-static int parse_solutions(struct parse_state *st, char *value)
+static int parse_names(struct parse_state *st, char *value, char (*names)[32], int *n)
 {
 	char *save_word;
 	for (char *word = strtok_r(value, " ,", &save_word); word;
 	     word = strtok_r(NULL, " ,", &save_word)) {
-		if (st->m->n_solutions == MANIFEST_MAX_SOLUTIONS)
+		if (*n == MANIFEST_MAX_SOLUTIONS)
 			return fail(st, "too many solutions at '%s'", word);
-		char *dst = st->m->solutions[st->m->n_solutions++];
-		if (copy_text(st, dst, sizeof(st->m->solutions[0]), word))
+		if (copy_text(st, names[(*n)++], sizeof(names[0]), word))
 			return -1;
 	}
 	return 0;
+}
+
+static int parse_solutions(struct parse_state *st, char *value)
+{
+	return parse_names(st, value, st->m->solutions, &st->m->n_solutions);
+}
+
+/* The Python twin's keys (python, python_args, ...); 1 when key is none of them. */
+static int apply_python(struct parse_state *st, const char *key, char *value)
+{
+	struct manifest_python *py = &st->m->python;
+	long n;
+	if (strcmp(key, "python") == 0)
+		return copy_text(st, py->program, sizeof(py->program), value);
+	if (strcmp(key, "python_args") == 0)
+		return copy_text(st, py->args, sizeof(py->args), value);
+	if (strcmp(key, "python_compare_args") == 0)
+		return copy_text(st, py->compare_args, sizeof(py->compare_args), value);
+	if (strcmp(key, "python_runs") == 0) {
+		if (parse_long(st, value, 1, 100000, &n))
+			return -1;
+		py->runs = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "python_timeout") == 0)
+		return parse_real(st, value, 0.1, 600, &py->timeout_s);
+	if (strcmp(key, "python_symptom_rate") == 0)
+		return parse_real(st, value, 0, 1, &py->symptom_rate);
+	if (strcmp(key, "python_solutions") == 0)
+		return parse_names(st, value, py->solutions, &py->n_solutions);
+	return 1;
 }
 
 enum { REQ_ID = 1, REQ_SLUG = 2, REQ_TITLE = 4, REQ_PROGRAM = 8, REQ_SYMPTOM = 16 };
@@ -162,6 +192,9 @@ static int apply(struct parse_state *st, const char *key, char *value)
 	}
 	if (strcmp(key, "extra_sources") == 0)
 		return copy_text(st, m->extra_sources, sizeof(m->extra_sources), value);
+	int rc = apply_python(st, key, value);
+	if (rc <= 0)
+		return rc;
 	return fail(st, "unknown key '%s'", key);
 }
 
@@ -194,6 +227,7 @@ static void set_defaults(struct manifest *m)
 	m->timeout_s = 5;
 	m->symptom_rate = 0.95;
 	m->solutions_clean = true;
+	m->python.symptom_rate = 0.95;
 }
 
 static const char *missing_key(unsigned seen)
@@ -226,6 +260,8 @@ int manifest_parse(const char *text, size_t len, struct manifest *out, char *err
 	st.line_no = 0;
 	if (!out->compare_args[0])
 		memcpy(out->compare_args, out->args, sizeof(out->args));
+	if (!out->python.compare_args[0])
+		memcpy(out->python.compare_args, out->python.args, sizeof(out->python.args));
 	if ((st.seen & REQ_ALL) != REQ_ALL)
 		return fail(&st, "missing key '%s'", missing_key(st.seen));
 	return 0;

@@ -286,6 +286,9 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	lab_object(w, ex);
 	json_string(w, "solution", ex->solution);
 	json_string(w, "source", ex->source);
+	json_bool(w, "python", ex->python);
+	if (ex->python)
+		json_string(w, "interpreter", ex->compiler);
 	series_object(w, "plain", &ex->plain);
 	tsan_object(w, ex);
 	json_array(w, "comparisons");
