@@ -133,7 +133,9 @@ int cmd_run_lab(const struct cli *cli)
 		if (experiment_run_lab(&exs[done], &cat, lab, names[i], &opts, err, sizeof(err))) {
 			term_progress_done(&t);
 			fprintf(stderr, "racelab: %s\n", err);
-			status = worse(status, strstr(err, "no solution") ? EXIT_USAGE : EXIT_ENV);
+			status = worse(status, strstr(err, "no solution") || strstr(err, "no Python twin")
+			                           ? EXIT_USAGE
+			                           : EXIT_ENV);
 			experiment_free(&exs[done]);
 			continue;
 		}

@@ -37,6 +37,11 @@ static void test_options_table(void)
 	    {"run lab3 --no-cost --fail-fast", 0, NULL},
 	    {"run --exec --no-cost -- prog", -1, "--no-cost: not an option of run --exec"},
 	    {"check --no-cost", -1, "--no-cost: not an option of check"},
+	    /* --python: the Python twins, for run LAB and check */
+	    {"run lab3 --python --solution=lock --runs 3", 0, NULL},
+	    {"check lab3 --python", 0, NULL},
+	    {"run --exec --python -- prog", -1, "--python: not an option of run --exec"},
+	    {"labs --python", -1, "--python: not an option of labs"},
 	    /* run --exec: no lab options */
 	    {"run --exec --runs 3 --timeout 1 --no-tsan --json r.json -q -- prog", 0, NULL},
 	    {"run --exec --threads 4 -- prog", -1, "--threads: not an option of run --exec"},

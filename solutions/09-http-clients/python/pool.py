@@ -11,7 +11,6 @@ import http.server
 import multiprocessing
 import pathlib
 import sys
-import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "labkit" / "python"))
