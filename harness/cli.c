@@ -88,6 +88,10 @@ static unsigned options_taken(const struct cli *c)
 		if (c->exec)
 			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
+		if (c->python) /* a twin has no TSan run to give arguments to */
+			return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
+			       OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP | OPT_FAIL_FAST |
+			       OPT_NO_COST | OPT_PYTHON;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
 		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PYTHON;
@@ -233,6 +237,8 @@ static const char *command_name(const struct cli *c)
 {
 	static const char *names[] = {
 	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs"};
+	if (c->command == CMD_RUN && c->python && !c->exec)
+		return "run --python";
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
 }
 

@@ -40,6 +40,7 @@ static void test_options_table(void)
 	    /* --python: the Python twins, for run LAB and check */
 	    {"run lab3 --python --solution=lock --runs 3", 0, NULL},
 	    {"check lab3 --python", 0, NULL},
+	    {"run lab3 --python --tsan-args x", -1, "--tsan-args: not an option of run --python"},
 	    {"run --exec --python -- prog", -1, "--python: not an option of run --exec"},
 	    {"labs --python", -1, "--python: not an option of labs"},
 	    /* run --exec: no lab options */
