@@ -14,6 +14,8 @@ help:
 	@echo "                 ThreadSanitizer findings explained, cost of the fixes, verdict"
 	@echo "  make labN      the same for lab N (./racelab list shows them)"
 	@echo "  make lab3 ARGS=\"--threads 1\"   the same with racelab run options (./racelab --help)"
+	@echo "  make labN-py   run lab N's Python twin (labs/DIR/python/): the same runs and"
+	@echo "                 verdict on CPython, no TSan (./racelab run labN --python)"
 	@echo "  make labs      one table of all labs for your current code"
 	@echo "  make check     the course gate: every lab shows its bug, every solution is"
 	@echo "                 correct and TSan-clean (JUnit XML in $(BUILD)/junit.xml)"
@@ -75,8 +77,19 @@ labs: $(CONFIGURED)
 		  exit 2; }
 	@$(RACELAB) labs
 
+# make lab3-py: lab 3's Python twin. Nothing of the lab is compiled; only racelab is built
+# (quietly) when it is missing or stale. Exit status as for make lab3.
+lab%-py: $(CONFIGURED) FORCE
+	@log=$(BUILD)/racelab-build.log; \
+	cmake --build $(BUILD) --target racelab >$$log 2>&1 || \
+		{ scripts/first-errors "$(CURDIR)" $$log >&2; exit 2; }; \
+	exec $(RACELAB) run lab$* --python
+
+# The C labs, then the Python twins (both always run; the first failing status is make's).
 check: all
-	@$(RACELAB) check --junit $(BUILD)/junit.xml
+	@s=0; $(RACELAB) check --junit $(BUILD)/junit.xml || s=$$?; \
+	$(RACELAB) check --python --junit $(BUILD)/junit-python.xml || [ $$s != 0 ] || s=$$?; \
+	exit $$s
 
 test: FORCE
 	@scripts/configure $(BUILD) --tests

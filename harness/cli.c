@@ -10,10 +10,10 @@ const char cli_usage[] =
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
     "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
-    "                       [--program PATH]\n"
+    "                       [--program PATH] [--python]\n"
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
-    "                     [--no-sched]\n"
+    "                     [--no-sched] [--python]\n"
     "       racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
     "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
     "                       [--args \"ARGS\"] [--json FILE]\n"
@@ -40,8 +40,10 @@ const char cli_usage[] =
     "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
     "         --program PATH  judge PATH (and PATH-tsan) as the lab's program: another\n"
     "                    build of the lab, e.g. a variant kept beside it\n"
+    "         --python   run the lab's Python twin (labs/DIR/python/) instead; no TSan\n"
     "check    exit 0 only if every lab still shows its declared symptom and every\n"
     "         solution is correct in every run and TSan-clean; prints a table\n"
+    "         --python   check the labs' Python twins and their solutions instead\n"
     "explore  runs the lab's -sched build (threads one at a time) under seeded\n"
     "         schedules until one shows the bug; prints its id and the interleaving\n"
     "replay   the same schedule again, exactly; step: you choose who runs\n"
@@ -81,6 +83,7 @@ enum cli_option {
 	OPT_NO_COST = 1 << 13,
 	OPT_PROGRAM = 1 << 14,
 	OPT_NO_SCHED = 1 << 15,
+	OPT_PYTHON = 1 << 16,
 };
 
 static const struct {
@@ -104,22 +107,27 @@ static const struct {
     {OPT_NO_COST, "--no-cost", "--no-cost"},
     {OPT_PROGRAM, "--program", "--program PATH"},
     {OPT_NO_SCHED, "--no-sched", "--no-sched"},
+    {OPT_PYTHON, "--python", "--python"},
 };
 #define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
 
 /* The options each command honours; any other is refused, never silently ignored. */
-static unsigned command_options(enum cli_command command, bool exec)
+static unsigned command_options(enum cli_command command, bool exec, bool python)
 {
 	switch (command) {
 	case CMD_RUN:
 		if (exec)
 			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
 			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
+		if (python) /* a twin has no TSan run to give arguments to */
+			return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
+			       OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP | OPT_FAIL_FAST |
+			       OPT_NO_COST | OPT_PYTHON;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM | OPT_PYTHON;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED | OPT_PYTHON;
 	case CMD_LABS:
 		return OPT_QUIET;
 	default:
@@ -129,7 +137,7 @@ static unsigned command_options(enum cli_command command, bool exec)
 
 static unsigned options_taken(const struct cli *c)
 {
-	return command_options(c->command, c->exec);
+	return command_options(c->command, c->exec, c->python);
 }
 
 static int fail(char *err, size_t cap, const char *what, const char *why)
@@ -196,6 +204,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_NO_COST, out->no_cost = true, 0;
 	if (strcmp(arg, "--no-sched") == 0)
 		return *given |= OPT_NO_SCHED, out->no_sched = true, 0;
+	if (strcmp(arg, "--python") == 0)
+		return *given |= OPT_PYTHON, out->python = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");
@@ -288,6 +298,8 @@ static const char *command_name(const struct cli *c)
 	                              [CMD_CHECK] = "check",
 	                              [CMD_LABS] = "labs",
 	                              [CMD_MANIFEST] = "manifest"};
+	if (c->command == CMD_RUN && c->python && !c->exec)
+		return "run --python";
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
 }
 
@@ -384,14 +396,14 @@ void cli_command_help(enum cli_command command, char *out, size_t cap)
 	if (command >= sizeof(shapes) / sizeof(shapes[0]) || !shapes[command])
 		return;
 	len += (size_t)snprintf(out, cap, "usage: %s", shapes[command]);
-	len = add_options(out, cap, len, command_options(command, false));
+	len = add_options(out, cap, len, command_options(command, false, false));
 	if (command == CMD_RUN && len < cap) {
 		len += (size_t)snprintf(out + len, cap - len, "\n       racelab run --exec");
-		len = add_options(out, cap, len, command_options(command, true));
+		len = add_options(out, cap, len, command_options(command, true, false));
 		if (len < cap)
 			len += (size_t)snprintf(out + len, cap - len, " -- PROGRAM [ARGS...]");
 	}
-	if (len < cap && !command_options(command, false))
+	if (len < cap && !command_options(command, false, false))
 		len += (size_t)snprintf(out + len, cap - len, "\n(no options)");
 	if (len < cap)
 		snprintf(out + len, cap - len, "\n");

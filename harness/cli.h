@@ -47,6 +47,7 @@ struct cli {
 	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
 	const char *program; /* --program PATH: judged as the lab's program (PATH-tsan for TSan) */
 	bool no_sched;  /* check --no-sched: no schedules section (labkit/sched) */
+	bool python;    /* --python: the labs' Python twins instead of the C programs */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

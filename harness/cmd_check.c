@@ -72,6 +72,7 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 	struct experiment_options opts = {.runs = st->cli->runs,
 	                                  .no_tsan = false,
 	                                  .max_runs = commands_max_runs(),
+	                                  .python = st->cli->python,
 	                                  .progress = show_progress,
 	                                  .progress_ctx = st};
 	progress_begin(&st->progress, st->term.progress);
@@ -108,9 +109,21 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 	       term_off(t));
 }
 
+/* The solutions check runs: the C ones, or with --python the twin's. */
+static int solutions_of(const struct check_state *st, const struct manifest *m, const char **out)
+{
+	bool py = st->cli->python;
+	int n = py ? m->python.n_solutions : m->n_solutions;
+	for (int i = 0; i < n; i++)
+		out[i] = py ? m->python.solutions[i] : m->solutions[i];
+	return n;
+}
+
 static void check_lab(struct check_state *st, const struct lab_entry *lab)
 {
 	const struct manifest *m = &lab->manifest;
+	const char *solutions[MANIFEST_MAX_SOLUTIONS];
+	int n_solutions = solutions_of(st, m, solutions);
 	struct experiment *ex = run_one(st, lab, NULL);
 	enum check_outcome lab_outcome = outcome_of(ex);
 	if (ex)
@@ -118,14 +131,14 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 	else
 		printf("%-3d %-24s %-20s %-24s", m->id, m->slug, "could not run", "");
 	fflush(stdout);
-	for (int s = 0; s < m->n_solutions; s++) {
-		struct experiment *sol = run_one(st, lab, m->solutions[s]);
+	for (int s = 0; s < n_solutions; s++) {
+		struct experiment *sol = run_one(st, lab, solutions[s]);
 		enum check_outcome o = outcome_of(sol);
 		static const char *const words[] = {"ok", "INCONCLUSIVE", "FAILED"};
 		if (o > lab_outcome)
 			lab_outcome = o;
-		printf(" %s%s %s%s", term_on(&st->term, outcome_colour(o)), m->solutions[s],
-		       words[o], term_off(&st->term));
+		printf(" %s%s %s%s", term_on(&st->term, outcome_colour(o)), solutions[s], words[o],
+		       term_off(&st->term));
 		fflush(stdout);
 	}
 	static const char *const words[] = {"PASS", "INCONCLUSIVE", "FAIL"};
@@ -146,8 +159,8 @@ static void print_failures(const struct check_state *st)
 		enum check_outcome o = outcome_of(ex);
 		if (o == CHECK_PASS)
 			continue;
-		printf("  lab%d%s%s: %s%s\n", id, ex->solution ? " " : "",
-		       ex->solution ? ex->solution : "",
+		printf("  lab%d%s%s%s: %s%s\n", id, ex->python ? " python" : "",
+		       ex->solution ? " " : "", ex->solution ? ex->solution : "",
 		       o == CHECK_INCONCLUSIVE ? "inconclusive: the machine is too busy: " : "",
 		       ex->evidence);
 		if (o == CHECK_INCONCLUSIVE && ex->verdict != VERDICT_INCONCLUSIVE) {
@@ -175,6 +188,9 @@ static int labs_to_check(const struct check_state *st, const struct lab_entry **
 		if (!(out[n++] = commands_find_lab(st->cat, cli->labs[i])))
 			return -1;
 	for (size_t i = 0; cli->n_labs == 0 && i < st->cat->n_labs; i++) {
+		if (st->cat->labs[i].manifest_ok && cli->python &&
+		    !st->cat->labs[i].manifest.python.program[0])
+			continue; /* --python: only labs with a twin */
 		if (st->cat->labs[i].manifest_ok) {
 			out[n++] = &st->cat->labs[i];
 			continue;
@@ -211,7 +227,7 @@ static int check_all(struct check_state *st)
 	if (n < 0)
 		goto out;
 	status = EXIT_ENV;
-	if (!builds_are_fresh(st, labs, n))
+	if (!st->cli->python && !builds_are_fresh(st, labs, n))
 		goto out;
 	st->failures = broken;
 	printf("%-3s %-24s %-20s %-24s %s\n", "lab", "slug", "symptom runs", "TSan found",

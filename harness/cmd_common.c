@@ -88,6 +88,10 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
 {
 	const struct tsan_report *r = &ex->tsan.report;
 	size_t len = 0;
+	if (ex->python) {
+		snprintf(out, cap, "not applicable (Python)");
+		return;
+	}
 	if (!ex->tsan.ran) {
 		snprintf(out, cap, "did not run");
 		return;

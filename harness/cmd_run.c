@@ -77,9 +77,11 @@ static int subjects(const struct cli *cli, const struct manifest *m, const char 
 		out[0] = NULL;
 		return 1;
 	}
-	for (int i = 0; i < m->n_solutions; i++)
-		out[i] = m->solutions[i];
-	return m->n_solutions;
+	const struct manifest_python *py = &m->python;
+	int n = cli->python ? py->n_solutions : m->n_solutions;
+	for (int i = 0; i < n; i++)
+		out[i] = cli->python ? py->solutions[i] : m->solutions[i];
+	return n;
 }
 
 /* Each subject's build is newer than its sources; says which is not. */
@@ -107,7 +109,7 @@ int cmd_run_lab(const struct cli *cli)
 	}
 	const char *names[MANIFEST_MAX_SOLUTIONS];
 	int n = subjects(cli, &lab->manifest, names), status = EXIT_CLEAN;
-	if (!cli->program && !builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
+	if (!cli->program && !cli->python && !builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
 		catalogue_free(&cat);
 		return EXIT_ENV;
 	}
@@ -123,6 +125,7 @@ int cmd_run_lab(const struct cli *cli)
 		    .no_tsan = cli->no_tsan,
 		    .max_runs = commands_max_runs(),
 		    .settle = cli->runs == 0,
+		    .python = cli->python,
 		    .compare_runs = names[i] || cli->no_cost ? 0 : COMPARE_RUNS,
 		    .fail_fast = cli->fail_fast,
 		    .args = cli->args,

@@ -8,6 +8,7 @@
 #include "binary_info.h"
 #include "experiment.h"
 #include "sizing.h"
+#include "python_twin.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
@@ -174,6 +175,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
                        const struct experiment_options *opts, char *err, size_t err_cap)
 {
 	const struct manifest *m = &lab->manifest;
+	if (opts->python)
+		return python_twin_run(ex, cat, lab, solution, opts, err, err_cap);
 	memset(ex, 0, sizeof(*ex));
 	ex->cat = cat;
 	ex->lab = lab;

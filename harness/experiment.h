@@ -23,6 +23,7 @@ struct experiment {
 	const struct catalogue *cat;
 	const struct lab_entry *lab;
 	const char *solution;  /* NULL: the lab itself */
+	bool python;           /* the lab's Python twin (python_twin.h): TSan does not apply */
 	char source[PATH_MAX]; /* the source file, relative to the tree, for people */
 	char compiler[64];     /* --exec: who built the program ("Clang 14.0.6"); "" unknown */
 	struct series plain;
@@ -58,6 +59,7 @@ struct experiment_options {
 	bool settle;      /* the student's loop: the plain runs stop once the verdict is settled (a
 	                   * symptom shown in SETTLE_SYMPTOMS runs after SETTLE_S s, or two runs
 	                   * stuck alike); the verdict is the same, only the rate is less precise */
+	bool python;      /* run the lab's Python twin (or a Python solution) instead */
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
 	bool fail_fast;   /* the plain runs stop at the first hang or limit kill, and then
 	                   * nothing more runs (no TSan run, no cost table) */

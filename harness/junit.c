@@ -43,8 +43,8 @@ static void testcase(FILE *out, const struct experiment *ex)
 	const struct manifest *m = &ex->lab->manifest;
 	fprintf(
 	    out,
-	    "    <testcase classname=\"racelab.lab%02d\" name=\"lab%02d.%s%s\" time=\"%.3f\">\n",
-	    m->id, m->id, ex->solution ? "solution." : "shows-bug",
+	    "    <testcase classname=\"racelab.lab%02d\" name=\"lab%02d.%s%s%s\" time=\"%.3f\">\n",
+	    m->id, m->id, ex->python ? "python." : "", ex->solution ? "solution." : "shows-bug",
 	    ex->solution ? ex->solution : "", seconds(ex));
 	if (verdict_check_inconclusive(ex)) {
 		/* Not judged: a CI's test view shows it skipped, not failed (busy.h). */

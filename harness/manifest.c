@@ -113,18 +113,27 @@ static int parse_tsan_kinds(struct parse_state *st, char *value)
 	return 0;
 }
 
-static int parse_solutions(struct parse_state *st, char *value)
+static int parse_names(struct parse_state *st, char *value, char (*names)[32], int *n)
 {
 	char *save_word;
 	for (char *word = strtok_r(value, WORD_SEPARATORS, &save_word); word;
 	     word = strtok_r(NULL, WORD_SEPARATORS, &save_word)) {
-		if (st->m->n_solutions == MANIFEST_MAX_SOLUTIONS)
+		if (*n == MANIFEST_MAX_SOLUTIONS)
 			return fail(st, "too many solutions at '%s'", word);
-		char *dst = st->m->solutions[st->m->n_solutions++];
-		if (copy_text(st, dst, sizeof(st->m->solutions[0]), word))
+		if (copy_text(st, names[(*n)++], sizeof(names[0]), word))
 			return -1;
 	}
 	return 0;
+}
+
+static int parse_solutions(struct parse_state *st, char *value)
+{
+	return parse_names(st, value, st->m->solutions, &st->m->n_solutions);
+}
+
+static int parse_python_solutions(struct parse_state *st, char *value)
+{
+	return parse_names(st, value, st->m->python.solutions, &st->m->python.n_solutions);
 }
 
 /* The known keys: the one table of them. A new key is one row here and a field in struct
@@ -137,6 +146,7 @@ enum key_kind {
 	KEY_SYMPTOMS,   /* words: wrong-result hang crash */
 	KEY_TSAN_KINDS, /* words: TSan kind slugs, or none */
 	KEY_WORDS,      /* words: the solutions' names */
+	KEY_PY_WORDS,   /* words: the Python twin's solutions' names */
 	KEY_YES_NO,     /* yes or no */
 	KEY_SCHED,      /* yes, or no with an optional ": reason" */
 };
@@ -182,6 +192,14 @@ static const struct manifest_key keys[] = {
     TEXT("sched_args", sched_args, false),
     {"sched_budget", KEY_INT, FIELD(sched_budget), 0, 1, 1000000, false},
     {"sched_depth", KEY_INT, FIELD(sched_depth), 0, 1, 8, false},
+    /* The Python twin (python_twin.h): its program, arguments, runs and solutions. */
+    TEXT("python", python.program, false),
+    TEXT("python_args", python.args, false),
+    TEXT("python_compare_args", python.compare_args, false),
+    {"python_runs", KEY_INT, FIELD(python.runs), 0, 1, 100000, false},
+    {"python_timeout", KEY_REAL, FIELD(python.timeout_s), 0, 0.1, 600, false},
+    {"python_symptom_rate", KEY_REAL, FIELD(python.symptom_rate), 0, 0, 1, false},
+    {"python_solutions", KEY_PY_WORDS, FIELD(python.solutions), 0, 0, 0, false},
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 _Static_assert(N_KEYS <= MAX_KEYS, "raise MAX_KEYS");
@@ -228,6 +246,8 @@ static int apply(struct parse_state *st, const struct manifest_key *k, char *val
 		return parse_tsan_kinds(st, value);
 	case KEY_WORDS:
 		return parse_solutions(st, value);
+	case KEY_PY_WORDS:
+		return parse_python_solutions(st, value);
 	case KEY_YES_NO:
 		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
 			return fail(st, "'%s' is not yes or no", value);
@@ -286,6 +306,7 @@ static void set_defaults(struct manifest *m)
 	m->solutions_clean = true;
 	m->sched_budget = 200;
 	m->sched_depth = 2;
+	m->python.symptom_rate = 0.95;
 }
 
 int manifest_parse(const char *name, const char *text, size_t len, struct manifest *out, char *err,
@@ -312,6 +333,8 @@ int manifest_parse(const char *name, const char *text, size_t len, struct manife
 	st.line_no = 0;
 	if (!out->compare_args[0])
 		memcpy(out->compare_args, out->args, sizeof(out->args));
+	if (!out->python.compare_args[0])
+		memcpy(out->python.compare_args, out->python.args, sizeof(out->python.args));
 	for (size_t i = 0; i < N_KEYS; i++)
 		if (keys[i].required && !st.first_line[i])
 			return fail(&st, "missing key '%s'", keys[i].name);
@@ -361,6 +384,10 @@ int manifest_value(const struct manifest *m, const char *key, char *out, size_t 
 	case KEY_WORDS:
 		for (int i = 0; i < m->n_solutions; i++)
 			add_word(out, cap, m->solutions[i]);
+		break;
+	case KEY_PY_WORDS:
+		for (int i = 0; i < m->python.n_solutions; i++)
+			add_word(out, cap, m->python.solutions[i]);
 		break;
 	case KEY_YES_NO:
 		snprintf(out, cap, "%s", *(const bool *)field ? "yes" : "no");

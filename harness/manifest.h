@@ -24,6 +24,19 @@ enum symptom_kind {
 	SYMPTOM_CRASH = 4,        /* the run dies by a signal */
 };
 
+/* A lab's Python twin (labs/DIR/python/PROGRAM, solutions/DIR/python/NAME.py), run by
+ * `racelab run LAB --python` and judged like the C program, without TSan. */
+struct manifest_python {
+	char program[128];                /* "lost_update.py"; "" when the lab has no twin */
+	char args[MANIFEST_TEXT];         /* plain runs */
+	char compare_args[MANIFEST_TEXT]; /* the cost table's runs; default: args */
+	int runs;                         /* 0: the lab's runs */
+	double timeout_s;                 /* 0: the lab's timeout */
+	double symptom_rate;              /* share of the twin's plain runs that must show it */
+	char solutions[MANIFEST_MAX_SOLUTIONS][32];
+	int n_solutions;
+};
+
 struct manifest {
 	int id;        /* 3 */
 	char slug[64]; /* "lost-update" */
@@ -61,6 +74,7 @@ struct manifest {
 	char sched_args[MANIFEST_TEXT];   /* small sizes for schedules: 2 threads x 3 */
 	int sched_budget;                 /* schedules explore may take to find the bug */
 	int sched_depth;                  /* PCT depth explore uses by default (2) */
+	struct manifest_python python; /* keys python, python_args, ... (python_twin.h) */
 };
 
 /* Parses text into *out. Returns 0, or -1 with a one-line reason in err, prefixed with

@@ -273,9 +273,9 @@ static void lab_object(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "title", m->title);
 	json_string(w, "topic", m->topic);
 	json_string(w, "symptom", manifest_symptom_text(m->symptoms));
-	json_number(w, "symptom_rate", m->symptom_rate);
+	json_number(w, "symptom_rate", ex->python ? m->python.symptom_rate : m->symptom_rate);
 	json_array(w, "tsan_expect");
-	for (int i = 0; i < m->n_tsan_expect; i++)
+	for (int i = 0; !ex->python && i < m->n_tsan_expect; i++)
 		json_string(w, NULL, tsan_kind_slug(m->tsan_expect[i]));
 	json_end_array(w);
 	json_end_object(w);
@@ -288,6 +288,9 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "solution", ex->solution);
 	json_string(w, "source", ex->source);
 	json_string(w, "sizing", ex->sizing_note[0] ? ex->sizing_note : NULL);
+	json_bool(w, "python", ex->python);
+	if (ex->python)
+		json_string(w, "interpreter", ex->compiler);
 	series_object(w, "plain", &ex->plain);
 	tsan_object(w, ex);
 	json_array(w, "comparisons");

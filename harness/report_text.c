@@ -22,6 +22,8 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	        ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
 	        term_off(t));
 	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
+	if (ex->python)
+		fprintf(out, "  interpreter: %s\n", ex->compiler);
 }
 
 static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};

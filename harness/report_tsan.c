@@ -188,6 +188,11 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)
 {
+	if (ex->python) {
+		fprintf(out, "\nThreadSanitizer: not applicable: it checks C built with "
+		             "-fsanitize=thread; this twin's races are between Python bytecodes\n");
+		return;
+	}
 	if (!ex->tsan_wanted) {
 		if (ex->lab || ex->tsan_available)
 			fprintf(out, "\nThreadSanitizer: not run (--no-tsan)\n");

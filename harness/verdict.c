@@ -39,6 +39,18 @@ static bool tsan_clean(const struct tsan_outcome *t)
 	return tsan_outcome_clean(t) && !tsan_starved(t);
 }
 
+/* Clean, or not applicable: a Python twin has no TSan run to wait for (python_twin.h). */
+static bool tsan_fine(const struct experiment *ex)
+{
+	return ex->python || tsan_clean(&ex->tsan);
+}
+
+/* "TSan clean", or for a Python twin why there is no TSan run. */
+static const char *tsan_fine_words(const struct experiment *ex)
+{
+	return ex->python ? "TSan not applicable (Python)" : "TSan clean";
+}
+
 /* The first run's detail that says something, for "runs failed: ..." (a run's detail may be
  * empty: an OK run has none). */
 static const char *first_detail(const struct series *s, enum run_class cls)
@@ -50,8 +62,11 @@ static const char *first_detail(const struct series *s, enum run_class cls)
 }
 
 /* What the TSan run says when it found nothing: "clean", or why it is not. */
-static const char *tsan_quiet_words(const struct tsan_outcome *t)
+static const char *tsan_quiet_words(const struct experiment *ex)
 {
+	const struct tsan_outcome *t = &ex->tsan;
+	if (ex->python)
+		return "not applicable (Python)";
 	if (!t->ran)
 		return "did not run";
 	return t->not_clean[0] ? t->not_clean : "clean";
@@ -102,7 +117,7 @@ static void judge_tsan_kinds(struct experiment *ex)
 {
 	const struct manifest *m = &ex->lab->manifest;
 	ex->tsan_kinds_found = true;
-	for (int k = 0; k < m->n_tsan_expect; k++) {
+	for (int k = 0; !ex->python && k < m->n_tsan_expect; k++) {
 		bool found = false;
 		for (size_t i = 0; ex->tsan.ran && i < ex->tsan.report.n_findings; i++)
 			found |= ex->tsan.report.findings[i].kind == m->tsan_expect[k];
@@ -126,7 +141,7 @@ static void judge_bug(struct experiment *ex)
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	ex->verdict = VERDICT_BUG_SHOWN;
 	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
-	         found ? findings : tsan_quiet_words(&ex->tsan));
+	         found ? findings : tsan_quiet_words(ex));
 	if (ex->plain.counts[RUN_ERROR]) {
 		size_t len = strlen(ex->evidence);
 		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
@@ -144,7 +159,7 @@ static void judge_quiet(struct experiment *ex)
 		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
 		         first_detail(s, RUN_ERROR));
 	} else if (((ex->lab && ex->machine_too_busy) || s->counts[RUN_BUSY]) &&
-	           (tsan_clean(&ex->tsan) || tsan_starved(&ex->tsan))) {
+	           (tsan_fine(ex) || tsan_starved(&ex->tsan))) {
 		char load[200];
 		busy_describe(&s->load, load, sizeof(load));
 		ex->verdict = VERDICT_INCONCLUSIVE;
@@ -153,10 +168,10 @@ static void judge_quiet(struct experiment *ex)
 		         "machine this busy; run again when it is quieter",
 		         s->n_runs - s->counts[RUN_BUSY], load,
 		         tsan_starved(&ex->tsan) ? "; the TSan run was starved too" : "");
-	} else if (tsan_clean(&ex->tsan)) {
+	} else if (tsan_fine(ex)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu runs and TSan clean", s->n_runs);
+		snprintf(ex->evidence, sizeof(ex->evidence), "no bug seen in %zu runs and %s",
+		         s->n_runs, tsan_fine_words(ex));
 	} else if (ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
@@ -189,10 +204,10 @@ static void judge_solution(struct experiment *ex)
 	bool correct = s->counts[RUN_OK] == s->n_runs;
 	if (ex->cannot_judge) {
 		judge_cannot(ex);
-	} else if (correct && tsan_clean(&ex->tsan)) {
+	} else if (correct && tsan_fine(ex)) {
 		ex->verdict = VERDICT_SOLUTION_OK;
-		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "correct in %zu/%zu runs and TSan clean", s->n_runs, s->n_runs);
+		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs and %s",
+		         s->n_runs, s->n_runs, tsan_fine_words(ex));
 	} else if ((unfinished_for_load(s) || (correct && tsan_starved(&ex->tsan))) &&
 	           !(ex->tsan.ran && ex->tsan.report.n_findings)) {
 		char load[200];
@@ -217,7 +232,7 @@ static void judge_solution(struct experiment *ex)
 		ex->verdict = VERDICT_SOLUTION_BAD;
 		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs; TSan: %s",
 		         s->counts[RUN_OK], s->n_runs,
-		         ex->tsan.report.n_findings ? findings : tsan_quiet_words(&ex->tsan));
+		         ex->tsan.report.n_findings ? findings : tsan_quiet_words(ex));
 	}
 }
 
@@ -239,15 +254,14 @@ void verdict_judge(struct experiment *ex)
 	if (!ex->lab)
 		return;
 	const struct manifest *m = &ex->lab->manifest;
+	double rate = ex->python ? m->python.symptom_rate : m->symptom_rate;
 	/* A run the machine starved to its cap showed nothing either way. */
 	size_t judged = ex->plain.n_runs - ex->plain.counts[RUN_BUSY];
-	ex->symptom_rate_holds =
-	    judged > 0 &&
-	    stats_rate_consistent(ex->plain.symptom_runs, judged, m->symptom_rate, VERDICT_ALPHA);
+	ex->symptom_rate_holds = judged > 0 && stats_rate_consistent(ex->plain.symptom_runs, judged,
+	                                                             rate, VERDICT_ALPHA);
 	/* The test gives a short series the benefit of the doubt (0 of 1 "holds"); a series
 	 * cut short by a busy machine has not earned it: it must show the rate itself. */
-	if (ex->plain.counts[RUN_BUSY] &&
-	    (double)ex->plain.symptom_runs < m->symptom_rate * (double)judged)
+	if (ex->plain.counts[RUN_BUSY] && (double)ex->plain.symptom_runs < rate * (double)judged)
 		ex->symptom_rate_holds = false;
 	judge_tsan_kinds(ex);
 }
@@ -255,8 +269,7 @@ void verdict_judge(struct experiment *ex)
 bool verdict_check_holds(const struct experiment *ex)
 {
 	if (ex->solution)
-		return ex->verdict == VERDICT_SOLUTION_OK ||
-		       (ex->cannot_judge && tsan_clean(&ex->tsan));
+		return ex->verdict == VERDICT_SOLUTION_OK || (ex->cannot_judge && tsan_fine(ex));
 	return ex->cannot_judge || (ex->symptom_rate_holds && ex->tsan_kinds_found);
 }
 

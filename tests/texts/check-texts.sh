@@ -108,11 +108,12 @@ check_lab() {
 	sol=$src/solutions/$name
 	: >"$tmp/sources"
 	for f in "$lab"/*.c "$lab"/*.h "$lab"/lab.manifest "$sol"/*.c "$src"/labkit/*.c \
-		"$src"/labkit/*.h; do
+		"$src"/labkit/*.h "$lab"/python/*.py "$sol"/python/*.py "$src"/labkit/python/*.py; do
 		[ -f "$f" ] && cat "$f" >>"$tmp/sources"
 	done
 	: >"$tmp/numbers_ok"
-	for f in "$lab"/*.c "$lab"/*.h "$lab"/lab.manifest "$sol"/*.c; do
+	for f in "$lab"/*.c "$lab"/*.h "$lab"/lab.manifest "$sol"/*.c "$lab"/python/*.py \
+		"$sol"/python/*.py; do
 		[ -f "$f" ] && cat "$f" >>"$tmp/numbers_ok"
 	done
 	for readme in "$lab"/README.md "$lab"/README.ru.md; do

@@ -43,6 +43,12 @@ static void test_options_table(void)
 	    {"check --program p", -1, "--program: not an option of check"},
 	    {"run --exec --no-cost -- prog", -1, "--no-cost: not an option of run --exec"},
 	    {"check --no-cost", -1, "--no-cost: not an option of check"},
+	    /* --python: the Python twins, for run LAB and check */
+	    {"run lab3 --python --solution=lock --runs 3", 0, NULL},
+	    {"check lab3 --python", 0, NULL},
+	    {"run lab3 --python --tsan-args x", -1, "--tsan-args: not an option of run --python"},
+	    {"run --exec --python -- prog", -1, "--python: not an option of run --exec"},
+	    {"labs --python", -1, "--python: not an option of labs"},
 	    /* run --exec: no lab options */
 	    {"run --exec --runs 3 --timeout 1 --no-tsan --json r.json -q -- prog", 0, NULL},
 	    {"run --exec --threads 4 -- prog", -1, "--threads: not an option of run --exec"},
@@ -99,16 +105,16 @@ static void test_every_option_every_command(void)
 	static const char *const options[] = {
 	    "--solution",    "--runs 2",    "--threads 2", "--timeout 2", "--args x",
 	    "--tsan-args x", "--no-tsan",   "--quiet",     "--json f",    "--junit f",
-	    "--wrap /w",     "--fail-fast", "--no-cost", "--program p", "--no-sched"};
+	    "--wrap /w",     "--fail-fast", "--no-cost", "--program p", "--no-sched", "--python"};
 	static const struct {
 		const char *line;  /* %s: the option */
 		const char *taken; /* the options (their first word) it takes, space-separated */
 	} commands[] = {
 	    {"run lab3 %s", "--solution --runs --threads --timeout --args --tsan-args --no-tsan "
-	                    "--quiet --json --wrap --fail-fast --no-cost --program"},
+	                    "--quiet --json --wrap --fail-fast --no-cost --program --python"},
 	    {"run --exec %s -- prog",
 	     "--runs --timeout --no-tsan --quiet --json --wrap --fail-fast"},
-	    {"check %s", "--runs --quiet --json --junit --no-sched"},
+	    {"check %s", "--runs --quiet --json --junit --no-sched --python"},
 	    {"labs %s", "--quiet"},
 	    {"list %s", ""},
 	    {"manifest lab3 %s", ""},
@@ -140,7 +146,7 @@ static void test_command_help(void)
 	char help[1024];
 	cli_command_help(CMD_CHECK, help, sizeof(help));
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab check [LAB...] [--runs N] [--quiet] "
-	                             "[--json FILE] [--junit FILE] [--no-sched]\n");
+	                             "[--json FILE] [--junit FILE] [--no-sched] [--python]\n");
 	cli_command_help(CMD_LABS, help, sizeof(help));
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab labs [--quiet]\n");
 	cli_command_help(CMD_LIST, help, sizeof(help));

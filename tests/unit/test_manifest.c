@@ -202,6 +202,37 @@ static void test_sched_keys(void)
 	CU_ASSERT_EQUAL(manifest_parse(NULL, deep, strlen(deep), &m, err, sizeof(err)), -1);
 }
 
+/* The Python twin's keys: its own arguments, runs, rate and solutions (python_twin.h). */
+static void test_python_twin_keys(void)
+{
+	const char *text = MINIMAL "runs = 30\npython = twin.py\npython_args = --threads 2\n"
+	                           "python_runs = 10\npython_timeout = 20\n"
+	                           "python_symptom_rate = 0.5\npython_solutions = lock pool\n";
+	struct manifest m;
+	char err[256] = "";
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, strlen(text), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.python.program, "twin.py");
+	CU_ASSERT_STRING_EQUAL(m.python.args, "--threads 2");
+	CU_ASSERT_STRING_EQUAL(m.python.compare_args, "--threads 2"); /* defaults to args */
+	CU_ASSERT_EQUAL(m.python.runs, 10);
+	CU_ASSERT_EQUAL(m.runs, 30);
+	CU_ASSERT_DOUBLE_EQUAL(m.python.timeout_s, 20, 0);
+	CU_ASSERT_DOUBLE_EQUAL(m.python.symptom_rate, 0.5, 0);
+	CU_ASSERT_EQUAL_FATAL(m.python.n_solutions, 2);
+	CU_ASSERT_STRING_EQUAL(m.python.solutions[1], "pool");
+	CU_ASSERT_EQUAL(m.n_solutions, 0); /* the C solutions are apart */
+
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(m.python.program, ""); /* no twin */
+	CU_ASSERT_DOUBLE_EQUAL(m.python.symptom_rate, 0.95, 0);
+
+	static const char *const bad[] = {MINIMAL "python_runs = 0\n",
+	                                  MINIMAL "python_symptom_rate = 2\n",
+	                                  MINIMAL "python_solutions = a b c d e f g h i\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(manifest_parse(NULL, bad[i], strlen(bad[i]), &m, err, sizeof(err)), -1);
+}
+
 static void test_find_lab_by_any_name(void)
 {
 	struct lab_entry labs[2] = {0};
@@ -239,6 +270,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "errors name file:line", test_error_names_file_and_line);
 	CU_add_test(s, "values round trip", test_values_round_trip);
 	CU_add_test(s, "size knob and work", test_sizing_keys);
+	CU_add_test(s, "the Python twin's keys", test_python_twin_keys);
 	CU_add_test(s, "find lab by name", test_find_lab_by_any_name);
 	CU_add_test(s, "cost unit", test_cost_unit);
 	CU_add_test(s, "sched keys", test_sched_keys);

@@ -16,7 +16,10 @@ static void make(struct experiment *ex, const char *classes)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ex->plain.runs);
 	for (size_t i = 0; i < n; i++) {
 		struct run_record *r = &ex->plain.runs[i];
-		r->cls = classes[i] == 'E' ? RUN_ERROR : classes[i] == 'C' ? RUN_CRASH : RUN_OK;
+		r->cls = classes[i] == 'E'   ? RUN_ERROR
+		         : classes[i] == 'C' ? RUN_CRASH
+		         : classes[i] == 'S' ? RUN_SYMPTOM
+		                             : RUN_OK;
 		if (r->cls == RUN_ERROR)
 			snprintf(r->detail, sizeof(r->detail), "exit status 3: no input file");
 		if (r->cls == RUN_CRASH)
@@ -91,7 +94,61 @@ static void test_tsan_crash_is_bug(void)
 	experiment_free(&ex);
 }
 
+/* A Python twin has no TSan run: it is judged on its runs alone, against its own symptom
+ * rate, and never waits for TSan kinds the C program declares. */
+static void test_python_twin(void)
+{
+	static struct lab_entry lab;
+	lab.manifest.symptom_rate = 0;
+	lab.manifest.python.symptom_rate = 0.95;
+	lab.manifest.tsan_expect[0] = TSAN_DATA_RACE;
+	lab.manifest.n_tsan_expect = 1;
+	struct experiment ex;
+
+	make(&ex, "....");
+	ex.lab = &lab;
+	ex.python = true;
+	ex.tsan_wanted = ex.tsan_available = ex.tsan.ran = false;
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_LOOKS_FIXED);
+	CU_ASSERT_STRING_EQUAL(ex.evidence, "no bug seen in 4 runs and TSan not applicable (Python)");
+	CU_ASSERT_FALSE(ex.symptom_rate_holds); /* 0 of 4 against the twin's 0.95, not 0 */
+	CU_ASSERT_TRUE(ex.tsan_kinds_found);
+	experiment_free(&ex);
+
+	make(&ex, "SSSS");
+	ex.lab = &lab;
+	ex.python = true;
+	ex.tsan_wanted = ex.tsan_available = ex.tsan.ran = false;
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_BUG_SHOWN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ex.evidence, "TSan: not applicable (Python)"));
+	CU_ASSERT_TRUE(ex.symptom_rate_holds);
+	CU_ASSERT_TRUE(verdict_check_holds(&ex));
+	experiment_free(&ex);
+
+	make(&ex, "...");
+	ex.lab = &lab;
+	ex.solution = "lock";
+	ex.python = true;
+	ex.tsan_wanted = ex.tsan_available = ex.tsan.ran = false;
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_SOLUTION_OK);
+	CU_ASSERT_STRING_EQUAL(ex.evidence, "correct in 3/3 runs and TSan not applicable (Python)");
+	experiment_free(&ex);
+
+	/* The same runs of a C solution whose TSan did not run prove less. */
+	make(&ex, "...");
+	ex.lab = &lab;
+	ex.solution = "lock";
+	ex.tsan.ran = false;
+	verdict_judge(&ex);
+	CU_ASSERT_EQUAL(ex.verdict, VERDICT_NOT_PROVEN);
+	experiment_free(&ex);
+}
+
 static CU_TestInfo verdict_tests[] = {
+    {"a Python twin is judged without TSan", test_python_twin},
     {"a failed run's detail is quoted", test_failed_run_quoted},
     {"TSan ended badly with nothing read: not clean", test_tsan_not_clean},
     {"a crash TSan caught shows the bug", test_tsan_crash_is_bug},
