@@ -58,7 +58,13 @@ lab%: $(CONFIGURED) FORCE
 		exit 2; \
 	fi; \
 	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
-	exec $(RACELAB) run lab$$n
+	$(RACELAB) run lab$$n; status=$$?; \
+	if [ $$status = 3 ] || [ $$status = 4 ]; then \
+		echo "racelab: lab$*: this machine may lack what it needs ($(RACELAB) doctor" \
+			"shows all):" >&2; \
+		$(RACELAB) doctor --quick >&2 || true; \
+	fi; \
+	exit $$status
 
 labs: all
 	@$(RACELAB) labs

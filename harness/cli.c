@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "detector.h"
 
 const char cli_usage[] =
     "usage: racelab list\n"
@@ -13,6 +14,10 @@ const char cli_usage[] =
     "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
     "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
     "       racelab labs [--quiet]\n"
+    "       racelab run ... [--detector tsan|tsan-gcc|helgrind|drd|all] [--sarif FILE]\n"
+    "       racelab check ... [--sarif FILE]\n"
+    "       racelab labs --detector all\n"
+    "       racelab doctor [--quick]\n"
     "       racelab --help | --version\n"
     "\n"
     "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
@@ -34,6 +39,13 @@ const char cli_usage[] =
     "labs     one table of every lab for your current code: how often the bug\n"
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
+    "doctor   what this machine gives racelab (compilers with TSan, symbolizer, ASLR,\n"
+    "         gdb, valgrind, CPUs, sandbox) and what to do about each gap; exit 1 when\n"
+    "         something make labN needs is missing (--quick: only those)\n"
+    "--detector  which race detector reads the program: tsan (clang's, the default),\n"
+    "         tsan-gcc (gcc's build), helgrind, drd (valgrind), or all of them, with one\n"
+    "         table of which saw each finding and the time each took\n"
+    "--sarif FILE  the findings as SARIF 2.1.0 (GitHub/GitLab code scanning)\n"
     "\n"
     "A command refuses options it does not take.\n"
     "\n"
@@ -62,6 +74,9 @@ enum cli_option {
 	OPT_WRAP = 1 << 11,
 	OPT_FAIL_FAST = 1 << 12,
 	OPT_NO_COST = 1 << 13,
+	OPT_DETECTOR = 1 << 14,
+	OPT_SARIF = 1 << 15,
+	OPT_QUICK = 1 << 16,
 };
 
 static const struct {
@@ -73,6 +88,7 @@ static const struct {
     {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
     {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
     {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
+    {OPT_DETECTOR, "--detector"},   {OPT_SARIF, "--sarif"},     {OPT_QUICK, "--quick"},
 };
 
 /* The options each command honours; any other is refused, never silently ignored. */
@@ -82,14 +98,16 @@ static unsigned options_taken(const struct cli *c)
 	case CMD_RUN:
 		if (c->exec)
 			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
-			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
+			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST | OPT_DETECTOR | OPT_SARIF;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_DETECTOR | OPT_SARIF;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_SARIF;
 	case CMD_LABS:
-		return OPT_QUIET;
+		return OPT_QUIET | OPT_DETECTOR;
+	case CMD_DOCTOR:
+		return OPT_QUICK;
 	default:
 		return 0;
 	}
@@ -157,13 +175,16 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_FAIL_FAST, out->fail_fast = true, 0;
 	if (strcmp(arg, "--no-cost") == 0)
 		return *given |= OPT_NO_COST, out->no_cost = true, 0;
+	if (strcmp(arg, "--quick") == 0)
+		return *given |= OPT_QUICK, out->quick = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");
 	bool takes_value = is_option(arg, "--runs") || is_option(arg, "--threads") ||
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
-	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap");
+	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap") ||
+	                   is_option(arg, "--detector") || is_option(arg, "--sarif");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -191,6 +212,14 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_TSAN_ARGS, out->tsan_args = v, 0;
 	if ((v = option_value(argc, argv, i, "--args")))
 		return *given |= OPT_ARGS, out->args = v, 0;
+	if ((v = option_value(argc, argv, i, "--detector")))
+		return *given |= OPT_DETECTOR,
+		       detector_parse(v, &out->detectors)
+		           ? fail(err, cap, "--detector",
+		                  "expected tsan, tsan-gcc, helgrind, drd or all")
+		           : 0;
+	if ((v = option_value(argc, argv, i, "--sarif")))
+		return *given |= OPT_SARIF, out->sarif_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--wrap"))) {
 		if (out->n_wrap == CLI_MAX_WRAP)
 			return fail(err, cap, "--wrap", "too many words");
@@ -212,6 +241,8 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 		out->command = CMD_CHECK;
 	else if (strcmp(word, "labs") == 0)
 		out->command = CMD_LABS;
+	else if (strcmp(word, "doctor") == 0)
+		out->command = CMD_DOCTOR;
 	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
 	         strcmp(word, "-h") == 0)
 		out->command = CMD_HELP;
@@ -225,7 +256,8 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 static const char *command_name(const struct cli *c)
 {
 	static const char *names[] = {
-	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs"};
+	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs",
+	    [CMD_DOCTOR] = "doctor"};
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
 }
 
@@ -255,6 +287,8 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 	if ((out->command == CMD_LIST || out->command == CMD_LABS) && out->n_labs)
 		return fail(err, cap, out->command == CMD_LIST ? "list" : "labs",
 		            "takes no arguments");
+	if (out->command == CMD_DOCTOR && out->n_labs)
+		return fail(err, cap, "doctor", "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
 	return 0;

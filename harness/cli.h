@@ -16,7 +16,7 @@ enum racelab_exit {
 	                        * something could not be judged) */
 };
 
-enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS };
+enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS, CMD_DOCTOR };
 
 #define CLI_MAX_LABS 64
 #define CLI_MAX_WRAP 64 /* words of --wrap */
@@ -43,6 +43,9 @@ struct cli {
 	int n_wrap;
 	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
 	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
+	unsigned detectors;     /* --detector NAME: bits of enum detector (detector.h); 0: TSan */
+	const char *sarif_path; /* --sarif FILE: the findings as SARIF 2.1.0 */
+	bool quick;             /* doctor --quick: only what make labN needs */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

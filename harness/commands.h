@@ -12,6 +12,7 @@ int cmd_run_lab(const struct cli *cli);
 int cmd_run_exec(const struct cli *cli);
 int cmd_check(const struct cli *cli);
 int cmd_labs(const struct cli *cli);
+int cmd_doctor(const struct cli *cli); /* cmd_doctor.c: 0 the student's path works, else 1 */
 
 /* Loads the catalogue beside the racelab binary (or $RACELAB_CATALOGUE). Prints why not
  * and returns -1 when it cannot. */

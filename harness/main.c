@@ -28,6 +28,8 @@ int main(int argc, char **argv)
 		return cmd_check(&cli);
 	case CMD_LABS:
 		return cmd_labs(&cli);
+	case CMD_DOCTOR:
+		return cmd_doctor(&cli);
 	}
 	return EXIT_USAGE;
 }
