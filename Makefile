@@ -70,7 +70,7 @@ labs: all
 	@$(RACELAB) labs
 
 check: all
-	@$(RACELAB) check --junit $(BUILD)/junit.xml
+	@$(RACELAB) check --junit $(BUILD)/junit.xml --sarif $(BUILD)/racelab.sarif
 
 test: FORCE
 	@scripts/configure $(BUILD) --tests

@@ -4,6 +4,7 @@
 #define RACELAB_COMMANDS_H
 
 #include "catalogue.h"
+#include "detector_run.h"
 #include "cli.h"
 #include "experiment.h"
 
@@ -34,5 +35,25 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap);
 /* Writes the JSON report of exs[0..n) to path (every one of them). Returns 0, or -1 after
  * printing why not. */
 int commands_write_json(const char *path, const struct experiment *exs, int n);
+
+/* The runs of one experiment's program under each detector of --detector. */
+struct detector_set {
+	struct detector_outcome outs[DETECTOR_COUNT];
+	int n;
+};
+
+/* --detector (cmd_detectors.c): runs ex's program (the lab's builds, or --exec's program)
+ * under each detector of cli->detectors, ex's own TSan run standing for "tsan", and prints
+ * the side-by-side table. Fills *set (free with commands_detector_set_free). Returns
+ * EXIT_BUG when a detector found something, else EXIT_CLEAN. */
+int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
+                           struct detector_set *set);
+void commands_detector_set_free(struct detector_set *set);
+
+/* --sarif: writes the findings of exs[0..n) as SARIF 2.1.0 to path: each experiment's
+ * detector runs when sets (may be NULL) has them, else its own TSan run. Returns 0, or -1
+ * after printing why not. */
+int commands_write_sarif(const char *path, const struct experiment *exs, int n,
+                         const struct detector_set *sets);
 
 #endif
