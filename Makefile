@@ -14,6 +14,7 @@ help:
 	@echo "                 ThreadSanitizer findings explained, cost of the fixes, verdict"
 	@echo "  make labN      the same for lab N (racelab list shows them)"
 	@echo "  make labs      one table of all labs for your current code"
+	@echo "                 (DETECTOR=all: what each race detector finds, and its time)"
 	@echo "  make check     the course gate: every lab shows its bug, every solution is"
 	@echo "                 correct and TSan-clean (JUnit XML in $(BUILD)/junit.xml)"
 	@echo "  make test      build everything and run the unit and integration tests"
@@ -66,8 +67,9 @@ lab%: $(CONFIGURED) FORCE
 	fi; \
 	exit $$status
 
+# make labs DETECTOR=all: a column per race detector (tsan, tsan-gcc, helgrind, drd) instead.
 labs: all
-	@$(RACELAB) labs
+	@$(RACELAB) labs $(if $(DETECTOR),--detector $(DETECTOR))
 
 check: all
 	@$(RACELAB) check --junit $(BUILD)/junit.xml --sarif $(BUILD)/racelab.sarif

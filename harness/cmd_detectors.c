@@ -36,6 +36,25 @@ static int copy_tsan(const struct experiment *ex, struct detector_outcome *out)
 	return 0;
 }
 
+/* --exec: the program is one build, its TSan run the experiment's own. It stands for
+ * tsan-gcc when gcc built it and for tsan otherwise; the other column cannot run. */
+static void exec_tsan(const struct experiment *ex, enum detector d, struct detector_outcome *o)
+{
+	bool gcc = strncmp(ex->compiler, "GNU", 3) == 0;
+	memset(o, 0, sizeof(*o));
+	o->detector = d;
+	if (!ex->tsan_available)
+		snprintf(o->error, sizeof(o->error), "the program is not a ThreadSanitizer build");
+	else if (gcc != (d == DETECTOR_TSAN_GCC))
+		snprintf(o->error, sizeof(o->error), "the program is built by %s",
+		         ex->compiler[0] ? ex->compiler : "another compiler");
+	else if (!ex->tsan_wanted)
+		snprintf(o->error, sizeof(o->error), "not run (--no-tsan)");
+	else if (copy_tsan(ex, o))
+		snprintf(o->error, sizeof(o->error), "out of memory");
+	o->detector = d;
+}
+
 /* argv: program, the words of args, and "--threads T" when threads > 0. */
 static void build_argv(const char *program, const char *args, int threads, char *words,
                        size_t words_cap, char *threads_buf, char **argv)
@@ -65,29 +84,80 @@ static void exec_argv(const char *program, char *const *given, char **argv)
 	argv[n] = NULL;
 }
 
-/* The program a detector runs: the lab's plain build plus the detector's suffix; for
- * --exec the program itself. */
-static void program_for(const struct experiment *ex, enum detector d, char *out, size_t cap)
-{
-	if (!ex->lab) {
-		snprintf(out, cap, "%s", ex->source);
-		return;
-	}
-	char plain[PATH_MAX];
-	catalogue_program(ex->cat, ex->lab, ex->solution, false, plain, sizeof(plain));
-	snprintf(out, cap, "%s%s", plain, detector_program_suffix(d));
-}
-
 static double timeout_for(const struct cli *cli, enum detector d)
 {
 	double t = cli->timeout_s > 0 ? cli->timeout_s : DEFAULT_TIMEOUT_S;
 	return detector_is_valgrind(d) ? t * VALGRIND_TIMEOUT_FACTOR : t;
 }
 
+/* A lab's program under detector d, on args (the lab's TSan arguments). */
+static void run_lab_detector(const struct cli *cli, const char *plain, const char *args,
+                             enum detector d, struct detector_outcome *o)
+{
+	char words[1024], threads_buf[16], program[PATH_MAX + 16], *argv[MAX_WORDS];
+	snprintf(program, sizeof(program), "%s%s", plain, detector_program_suffix(d));
+	build_argv(program, args, cli->threads, words, sizeof(words), threads_buf, argv);
+	detector_run(d, argv, timeout_for(cli, d), o);
+}
+
+/* One cell of `labs --detector`: the kinds found and the time, "clean 0.4s", or "n/a". */
+static void lab_cell(const struct detector_outcome *o, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	if (!o->ran) {
+		snprintf(out, cap, "n/a");
+		return;
+	}
+	for (size_t i = 0; i < o->report.n_findings && len + 1 < cap; i++) {
+		const char *slug = tsan_kind_slug(o->report.findings[i].kind);
+		if (!strstr(out, slug))
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "", slug);
+	}
+	if (len + 1 < cap)
+		snprintf(out + len, cap - len, "%s%.1fs",
+		         len               ? " "
+		         : o->not_clean[0] ? "unfinished "
+		                           : "clean ",
+		         o->wall_s);
+}
+
+int commands_labs_detectors(const struct cli *cli, const struct catalogue *cat)
+{
+	char cell[64], plain[PATH_MAX];
+	printf("%-3s %-26s", "lab", "slug");
+	for (int d = 0; d < DETECTOR_COUNT; d++)
+		if (cli->detectors & DETECTOR_BIT(d))
+			printf(" %-30s", detector_name(d));
+	printf("\n");
+	for (size_t i = 0; i < cat->n_labs; i++) {
+		const struct lab_entry *lab = &cat->labs[i];
+		if (!lab->manifest_ok)
+			continue;
+		catalogue_program(cat, lab, NULL, false, plain, sizeof(plain));
+		printf("%-3d %-26s", lab->manifest.id, lab->manifest.slug);
+		fflush(stdout);
+		for (int d = 0; d < DETECTOR_COUNT; d++) {
+			if (!(cli->detectors & DETECTOR_BIT(d)))
+				continue;
+			struct detector_outcome o;
+			run_lab_detector(cli, plain, lab->manifest.tsan_args, d, &o);
+			lab_cell(&o, cell, sizeof(cell));
+			printf(" %-30.30s", cell);
+			fflush(stdout);
+			detector_outcome_free(&o);
+		}
+		printf("\n");
+	}
+	printf(
+	    "(each lab's tsan_args; n/a: the detector could not run here, see racelab doctor)\n");
+	return EXIT_CLEAN;
+}
+
 int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
                            struct detector_set *set)
 {
-	char words[1024], threads_buf[16], program[PATH_MAX + 16], *argv[MAX_WORDS];
+	char *argv[MAX_WORDS];
 	const char *args = !ex->lab         ? ""
 	                   : cli->tsan_args ? cli->tsan_args
 	                                    : ex->lab->manifest.tsan_args;
@@ -97,18 +167,22 @@ int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
 		if (!(cli->detectors & DETECTOR_BIT(d)))
 			continue;
 		struct detector_outcome *o = &set->outs[set->n++];
-		if (d == DETECTOR_TSAN && ex->tsan_wanted) {
+		if (!ex->lab && !detector_is_valgrind(d)) {
+			exec_tsan(ex, d, o);
+		} else if (d == DETECTOR_TSAN && ex->tsan_wanted) {
 			if (copy_tsan(ex, o))
 				snprintf(o->error, sizeof(o->error), "out of memory"),
 				    o->ran = false;
 		} else {
-			program_for(ex, d, program, sizeof(program));
-			if (ex->lab)
-				build_argv(program, args, cli->threads, words, sizeof(words),
-				           threads_buf, argv);
-			else
-				exec_argv(program, cli->exec_argv, argv);
-			detector_run(d, argv, timeout_for(cli, d), o);
+			if (ex->lab) {
+				char plain[PATH_MAX];
+				catalogue_program(ex->cat, ex->lab, ex->solution, false, plain,
+				                  sizeof(plain));
+				run_lab_detector(cli, plain, args, d, o);
+			} else {
+				exec_argv(ex->source, cli->exec_argv, argv);
+				detector_run(d, argv, timeout_for(cli, d), o);
+			}
 		}
 		if (o->report.n_findings)
 			status = EXIT_BUG;

@@ -50,6 +50,10 @@ int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
                            struct detector_set *set);
 void commands_detector_set_free(struct detector_set *set);
 
+/* `labs --detector`: every lab's build under each detector of cli->detectors on the lab's
+ * TSan arguments, one row per lab: the kinds each found and the time it took. */
+int commands_labs_detectors(const struct cli *cli, const struct catalogue *cat);
+
 /* --sarif: writes the findings of exs[0..n) as SARIF 2.1.0 to path: each experiment's
  * detector runs when sets (may be NULL) has them, else its own TSan run. Returns 0, or -1
  * after printing why not. */
