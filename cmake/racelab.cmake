@@ -110,6 +110,9 @@ function(racelab_lab_program name source cflags extra_sources lab_dir)
     list(APPEND targets ${name}-tsan)
   endif()
   racelab_gcc_tsan_program(${name} ${source} "${cflags}" "${extra_sources}" ${lab_dir})
+  if(RACELAB_GCC_TSAN)
+    list(APPEND targets ${name}-tsan-gcc) # labNN-all (make labN) keeps it fresh too
+  endif()
   set(RACELAB_PROGRAM_TARGETS ${targets} PARENT_SCOPE)
 endfunction()
 

@@ -263,7 +263,9 @@ static void on_stack(struct error_state *st, const char *p, const char *end)
 		f->access[0].where = where;
 		return;
 	}
-	if (tsan_kind_has_accesses(f->kind) && strstr(st->title, "conflicts with a previous")) {
+	/* The other access's stack follows "This conflicts with a previous ...", sometimes
+	 * after a "Locks held: ..." line that then titles it. */
+	if (tsan_kind_has_accesses(f->kind) && f->access[1].present && !f->access[1].where.line) {
 		f->access[1].where = where;
 		return;
 	}

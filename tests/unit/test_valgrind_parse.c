@@ -127,6 +127,34 @@ static void test_mutex_misuse(void)
 	tsan_report_free(&r);
 }
 
+/* Helgrind may print "Locks held: ..." between "This conflicts with ..." and that
+ * access's stack: the stack is still the previous access's. */
+static void test_locks_held_line(void)
+{
+	size_t len;
+	char *text = fixture_read("valgrind/helgrind-lab03-lost-update.xml", &len);
+	if (!text)
+		return;
+	static const char held[] =
+	    "\n  <xauxwhat>\n    <text>Locks held: none</text>\n  </xauxwhat>";
+	const char *at = strstr(text, "</xauxwhat>");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	size_t head = (size_t)(at - text) + strlen("</xauxwhat>");
+	char *edited = malloc(len + sizeof(held));
+	memcpy(edited, text, head);
+	memcpy(edited + head, held, sizeof(held) - 1);
+	memcpy(edited + head + sizeof(held) - 1, text + head, len - head);
+	struct tsan_report r = {0};
+	CU_ASSERT_EQUAL(valgrind_parse(edited, len + sizeof(held) - 1, &opts, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.n_findings, 2);
+	CU_ASSERT_TRUE(r.findings[0].access[1].present);
+	CU_ASSERT_EQUAL(r.findings[0].access[1].where.line, 26);
+	CU_ASSERT_EQUAL(r.findings[0].n_stacks, 0);
+	tsan_report_free(&r);
+	free(edited);
+	free(text);
+}
+
 static void test_kinds(void)
 {
 	CU_ASSERT_EQUAL(valgrind_kind("UnlockUnlocked", ""), TSAN_UNLOCK_UNLOCKED);
@@ -253,6 +281,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "clean runs", test_clean_runs);
 	CU_add_test(s, "mutex misuse, both tools", test_mutex_misuse);
 	CU_add_test(s, "kinds", test_kinds);
+	CU_add_test(s, "a Locks held line before the stack", test_locks_held_line);
 	CU_add_test(s, "truncated and garbage", test_truncated_and_garbage);
 	s = CU_add_suite("detector_table", NULL, NULL);
 	if (!s)
