@@ -87,8 +87,8 @@ static const struct {
     {OPT_TIMEOUT, "--timeout"},     {OPT_ARGS, "--args"},       {OPT_TSAN_ARGS, "--tsan-args"},
     {OPT_NO_TSAN, "--no-tsan"},     {OPT_QUIET, "--quiet"},     {OPT_JSON, "--json"},
     {OPT_JUNIT, "--junit"},         {OPT_EXEC, "--exec"},       {OPT_WRAP, "--wrap"},
-    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"},
-    {OPT_DETECTOR, "--detector"},   {OPT_SARIF, "--sarif"},     {OPT_QUICK, "--quick"},
+    {OPT_FAIL_FAST, "--fail-fast"}, {OPT_NO_COST, "--no-cost"}, {OPT_DETECTOR, "--detector"},
+    {OPT_SARIF, "--sarif"},         {OPT_QUICK, "--quick"},
 };
 
 /* The options each command honours; any other is refused, never silently ignored. */
@@ -255,9 +255,11 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 
 static const char *command_name(const struct cli *c)
 {
-	static const char *names[] = {
-	    [CMD_LIST] = "list", [CMD_RUN] = "run", [CMD_CHECK] = "check", [CMD_LABS] = "labs",
-	    [CMD_DOCTOR] = "doctor"};
+	static const char *names[] = {[CMD_LIST] = "list",
+	                              [CMD_RUN] = "run",
+	                              [CMD_CHECK] = "check",
+	                              [CMD_LABS] = "labs",
+	                              [CMD_DOCTOR] = "doctor"};
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
 }
 

@@ -146,7 +146,8 @@ int cmd_run_lab(const struct cli *cli)
 		show(cli, &t, &exs[done]);
 		status = worse(status, exit_for(exs[done].verdict));
 		if (wants_detector_table(cli))
-			status = worse(status, commands_run_detectors(cli, &exs[done], &sets[done]));
+			status =
+			    worse(status, commands_run_detectors(cli, &exs[done], &sets[done]));
 		done++;
 	}
 	if (cli->json_path && done && commands_write_json(cli->json_path, exs, done))
