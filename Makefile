@@ -17,6 +17,7 @@ help:
 	@echo "  make labN-py   run lab N's Python twin (labs/DIR/python/): the same runs and"
 	@echo "                 verdict on CPython, no TSan (./racelab run labN --python)"
 	@echo "  make labs      one table of all labs for your current code"
+	@echo "                 (DETECTOR=all: what each race detector finds, and its time)"
 	@echo "  make check     the course gate: every lab shows its bug, every solution is"
 	@echo "                 correct and TSan-clean (JUnit XML in $(BUILD)/junit.xml)"
 	@echo "  make test      build everything and run the unit and integration tests"
@@ -65,17 +66,23 @@ lab%: $(CONFIGURED) FORCE
 	fi; \
 	scripts/first-errors "$(CURDIR)" $$log 10 >&2; \
 	status=0; $(RACELAB) run lab$$n $(ARGS) || status=$$?; \
+	if [ $$status = 3 ] || [ $$status = 4 ]; then \
+		echo "racelab: lab$*: this machine may lack what it needs (./racelab doctor" \
+			"shows all):" >&2; \
+		$(RACELAB) doctor --quick >&2 || true; \
+	fi; \
 	if [ "$$($(RACELAB) manifest lab$$n sched 2>/dev/null)" = yes ]; then \
 		echo "See the threads take turns, step by step: ./racelab explore lab$$n"; fi; \
 	exit $$status
 
 # make labs: the build is quiet (its log in $(BUILD)/labs-build.log) unless it fails.
+# make labs DETECTOR=all: a column per race detector (tsan, tsan-gcc, helgrind, drd) instead.
 labs: $(CONFIGURED)
 	@cmake --build $(BUILD) >$(BUILD)/labs-build.log 2>&1 || \
 		{ scripts/first-errors "$(CURDIR)" $(BUILD)/labs-build.log >&2; \
 		  echo "racelab: labs: the build failed (all of it: $(BUILD)/labs-build.log)" >&2; \
 		  exit 2; }
-	@$(RACELAB) labs
+	@$(RACELAB) labs $(if $(DETECTOR),--detector $(DETECTOR))
 
 # make lab3-py: lab 3's Python twin. Nothing of the lab is compiled; only racelab is built
 # (quietly) when it is missing or stale. Exit status as for make lab3.
@@ -87,7 +94,7 @@ lab%-py: $(CONFIGURED) FORCE
 
 # The C labs, then the Python twins (both always run; the first failing status is make's).
 check: all
-	@s=0; $(RACELAB) check --junit $(BUILD)/junit.xml || s=$$?; \
+	@s=0; $(RACELAB) check --junit $(BUILD)/junit.xml --sarif $(BUILD)/racelab.sarif || s=$$?; \
 	$(RACELAB) check --python --junit $(BUILD)/junit-python.xml || [ $$s != 0 ] || s=$$?; \
 	exit $$s
 

@@ -13,6 +13,12 @@ function(racelab_warnings target)
   target_compile_definitions(${target} PRIVATE _GNU_SOURCE)
 endfunction()
 
+# valgrind 3.19 (Helgrind, DRD: racelab run --detector) cannot read clang 14's default
+# DWARF 5 ("Possibly corrupted debuginfo file. I can't recover."): measured on lab 3.
+if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  add_compile_options(-gdwarf-4)
+endif()
+
 # Can this compiler build and link a ThreadSanitizer program?
 set(RACELAB_TSAN_FLAGS -g -O1 -fno-omit-frame-pointer -fsanitize=thread)
 set(CMAKE_REQUIRED_FLAGS "-fsanitize=thread")
@@ -46,6 +52,47 @@ endfunction()
 
 include(${CMAKE_CURRENT_LIST_DIR}/manifest.cmake)
 
+# gcc's ThreadSanitizer as a second opinion (racelab run --detector tsan-gcc): when the
+# project's compiler is not gcc but a gcc that links -fsanitize=thread is installed, each
+# program also gets a NAME-tsan-gcc flavour, built by that gcc directly (one CMake tree has
+# one C compiler), with the lab kit's sources compiled in.
+set(RACELAB_GCC_TSAN "")
+if(NOT CMAKE_C_COMPILER_ID STREQUAL "GNU")
+  find_program(RACELAB_GCC gcc)
+  if(RACELAB_GCC)
+    set(probe ${CMAKE_BINARY_DIR}/CMakeFiles/racelab-gcc-tsan-probe)
+    file(WRITE ${probe}.c "int main(void) { return 0; }\n")
+    execute_process(COMMAND ${RACELAB_GCC} -fsanitize=thread ${probe}.c -o ${probe}
+                    RESULT_VARIABLE gcc_tsan_status OUTPUT_QUIET ERROR_QUIET)
+    if(gcc_tsan_status EQUAL 0)
+      set(RACELAB_GCC_TSAN ${RACELAB_GCC})
+    else()
+      message(STATUS "racelab: gcc cannot link -fsanitize=thread: no -tsan-gcc flavour "
+                     "(apt-get install libtsan2)")
+    endif()
+  endif()
+endif()
+
+# NAME-tsan-gcc from source (+ extra_sources and the lab kit) with gcc's TSan and the lab's
+# plain_cflags last, as NAME-tsan gets them.
+function(racelab_gcc_tsan_program name source cflags extra_sources lab_dir)
+  if(NOT RACELAB_GCC_TSAN)
+    return()
+  endif()
+  set(labkit_dir ${PROJECT_SOURCE_DIR}/labkit)
+  file(GLOB labkit_files ${labkit_dir}/*.c ${labkit_dir}/*.h)
+  file(GLOB labkit_sources ${labkit_dir}/*.c)
+  set(out ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${name}-tsan-gcc)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${RACELAB_GCC_TSAN} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-format-truncation
+            ${RACELAB_TSAN_FLAGS} ${cflags} -I${lab_dir} -I${labkit_dir}
+            ${source} ${extra_sources} ${labkit_sources} -o ${out} -pthread
+    DEPENDS ${source} ${extra_sources} ${labkit_files}
+    COMMENT "gcc TSan: ${name}-tsan-gcc" VERBATIM)
+  add_custom_target(${name}-tsan-gcc ALL DEPENDS ${out})
+endfunction()
+
+
 # One program in both flavours: NAME (plain) and NAME-tsan. The TSan flavour gets the lab's
 # plain_cflags too, last, so TSan checks the code the plain runs execute: at -O1 clang folds
 # lab 3's loop into one read and one write per thread, and TSan, checking those two nearly
@@ -75,6 +122,10 @@ function(racelab_lab_program name source cflags extra_sources lab_dir)
     target_link_libraries(${name}-sched PRIVATE labkit-sched Threads::Threads)
     racelab_warnings(${name}-sched)
     list(APPEND targets ${name}-sched)
+  endif()
+  racelab_gcc_tsan_program(${name} ${source} "${cflags}" "${extra_sources}" ${lab_dir})
+  if(RACELAB_GCC_TSAN)
+    list(APPEND targets ${name}-tsan-gcc) # labNN-all (make labN) keeps it fresh too
   endif()
   set(RACELAB_PROGRAM_TARGETS ${targets} PARENT_SCOPE)
 endfunction()

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "detector.h"
 
 const char cli_usage[] =
     "usage: racelab list\n"
@@ -22,6 +23,10 @@ const char cli_usage[] =
     "       racelab labs [--quiet]\n"
     "       racelab manifest LAB [KEY]\n"
     "       racelab help COMMAND\n"
+    "       racelab run ... [--detector tsan|tsan-gcc|helgrind|drd|all] [--sarif FILE]\n"
+    "       racelab check ... [--sarif FILE]\n"
+    "       racelab labs --detector all\n"
+    "       racelab doctor [--quick]\n"
     "       racelab --help | --version\n"
     "\n"
     "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
@@ -52,6 +57,13 @@ const char cli_usage[] =
     "labs     one table of every lab for your current code: how often the bug\n"
     "         showed, what TSan found, the verdict\n"
     "list     the labs this build knows\n"
+    "doctor   what this machine gives racelab (compilers with TSan, symbolizer, ASLR,\n"
+    "         gdb, valgrind, CPUs, sandbox) and what to do about each gap; exit 1 when\n"
+    "         something make labN needs is missing (--quick: only those)\n"
+    "--detector  which race detector reads the program: tsan (clang's, the default),\n"
+    "         tsan-gcc (gcc's build), helgrind, drd (valgrind), or all of them, with one\n"
+    "         table of which saw each finding and the time each took\n"
+    "--sarif FILE  the findings as SARIF 2.1.0 (GitHub/GitLab code scanning)\n"
     "\n"
     "A command refuses options it does not take; `racelab help COMMAND` lists those it\n"
     "takes. `racelab manifest LAB [KEY]` prints the lab's manifest as racelab reads it.\n"
@@ -84,6 +96,9 @@ enum cli_option {
 	OPT_PROGRAM = 1 << 14,
 	OPT_NO_SCHED = 1 << 15,
 	OPT_PYTHON = 1 << 16,
+	OPT_DETECTOR = 1 << 17,
+	OPT_SARIF = 1 << 18,
+	OPT_QUICK = 1 << 19,
 };
 
 static const struct {
@@ -108,6 +123,9 @@ static const struct {
     {OPT_PROGRAM, "--program", "--program PATH"},
     {OPT_NO_SCHED, "--no-sched", "--no-sched"},
     {OPT_PYTHON, "--python", "--python"},
+    {OPT_DETECTOR, "--detector", "--detector tsan|tsan-gcc|helgrind|drd|all"},
+    {OPT_SARIF, "--sarif", "--sarif FILE"},
+    {OPT_QUICK, "--quick", "--quick"},
 };
 #define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
 
@@ -118,18 +136,21 @@ static unsigned command_options(enum cli_command command, bool exec, bool python
 	case CMD_RUN:
 		if (exec)
 			return OPT_EXEC | OPT_RUNS | OPT_TIMEOUT | OPT_NO_TSAN | OPT_QUIET |
-			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST;
+			       OPT_JSON | OPT_WRAP | OPT_FAIL_FAST | OPT_DETECTOR | OPT_SARIF;
 		if (python) /* a twin has no TSan run to give arguments to */
 			return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 			       OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP | OPT_FAIL_FAST |
 			       OPT_NO_COST | OPT_PYTHON;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM | OPT_PYTHON;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM | OPT_PYTHON | OPT_DETECTOR | OPT_SARIF;
 	case CMD_CHECK:
-		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED | OPT_PYTHON;
+		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED | OPT_PYTHON |
+		       OPT_SARIF;
 	case CMD_LABS:
-		return OPT_QUIET;
+		return OPT_QUIET | OPT_DETECTOR;
+	case CMD_DOCTOR:
+		return OPT_QUICK;
 	default:
 		return 0;
 	}
@@ -206,6 +227,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_NO_SCHED, out->no_sched = true, 0;
 	if (strcmp(arg, "--python") == 0)
 		return *given |= OPT_PYTHON, out->python = true, 0;
+	if (strcmp(arg, "--quick") == 0)
+		return *given |= OPT_QUICK, out->quick = true, 0;
 	if (strncmp(arg, "--solution=", 11) == 0)
 		return *given |= OPT_SOLUTION, out->solution = arg + 11,
 		                               *out->solution ? 0 : fail(err, cap, arg, "no name");
@@ -213,7 +236,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
 	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap") ||
-	                   is_option(arg, "--program");
+	                   is_option(arg, "--program") ||
+	                   is_option(arg, "--detector") || is_option(arg, "--sarif");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -243,6 +267,14 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 		return *given |= OPT_PROGRAM, out->program = v, 0;
 	if ((v = option_value(argc, argv, i, "--args")))
 		return *given |= OPT_ARGS, out->args = v, 0;
+	if ((v = option_value(argc, argv, i, "--detector")))
+		return *given |= OPT_DETECTOR,
+		       detector_parse(v, &out->detectors)
+		           ? fail(err, cap, "--detector",
+		                  "expected tsan, tsan-gcc, helgrind, drd or all")
+		           : 0;
+	if ((v = option_value(argc, argv, i, "--sarif")))
+		return *given |= OPT_SARIF, out->sarif_path = v, 0;
 	if ((v = option_value(argc, argv, i, "--wrap"))) {
 		if (out->n_wrap == CLI_MAX_WRAP)
 			return fail(err, cap, "--wrap", "too many words");
@@ -266,6 +298,8 @@ static int parse_command(const char *word, struct cli *out, char *err, size_t ca
 		out->command = CMD_LABS;
 	else if (strcmp(word, "manifest") == 0)
 		out->command = CMD_MANIFEST;
+	else if (strcmp(word, "doctor") == 0)
+		out->command = CMD_DOCTOR;
 	else if (strcmp(word, "help") == 0 || strcmp(word, "--help") == 0 ||
 	         strcmp(word, "-h") == 0)
 		out->command = CMD_HELP;
@@ -297,7 +331,8 @@ static const char *command_name(const struct cli *c)
 	                              [CMD_RUN] = "run",
 	                              [CMD_CHECK] = "check",
 	                              [CMD_LABS] = "labs",
-	                              [CMD_MANIFEST] = "manifest"};
+	                              [CMD_MANIFEST] = "manifest",
+	                              [CMD_DOCTOR] = "doctor"};
 	if (c->command == CMD_RUN && c->python && !c->exec)
 		return "run --python";
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];
@@ -331,6 +366,8 @@ static int check_shape(const struct cli *out, char *err, size_t cap)
 		            "takes no arguments");
 	if (out->command == CMD_MANIFEST && (out->n_labs < 1 || out->n_labs > 2))
 		return fail(err, cap, "manifest", "takes LAB and an optional KEY");
+	if (out->command == CMD_DOCTOR && out->n_labs)
+		return fail(err, cap, "doctor", "takes no arguments");
 	if (out->solution && out->all_solutions)
 		return fail(err, cap, "--solution", "given twice");
 	if (out->program && (out->solution || out->all_solutions))

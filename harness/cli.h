@@ -16,7 +16,8 @@ enum racelab_exit {
 	                        * something could not be judged) */
 };
 
-enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS, CMD_MANIFEST };
+enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS, CMD_MANIFEST,
+                  CMD_DOCTOR };
 
 #define CLI_MAX_LABS 64
 #define CLI_MAX_WRAP 64 /* words of --wrap */
@@ -48,6 +49,9 @@ struct cli {
 	const char *program; /* --program PATH: judged as the lab's program (PATH-tsan for TSan) */
 	bool no_sched;  /* check --no-sched: no schedules section (labkit/sched) */
 	bool python;    /* --python: the labs' Python twins instead of the C programs */
+	unsigned detectors;     /* --detector NAME: bits of enum detector (detector.h); 0: TSan */
+	const char *sarif_path; /* --sarif FILE: the findings as SARIF 2.1.0 */
+	bool quick;             /* doctor --quick: only what make labN needs */
 };
 
 /* Parses argv into *out. Returns 0, or -1 with "what: why" in err. */

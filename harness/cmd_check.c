@@ -262,6 +262,8 @@ static int write_outputs(const struct check_state *st)
 	int rc = 0;
 	if (cli->json_path && commands_write_json(cli->json_path, st->exs, st->n_exs))
 		rc = -1;
+	if (cli->sarif_path && commands_write_sarif(cli->sarif_path, st->exs, st->n_exs, NULL))
+		rc = -1;
 	if (cli->junit_path && junit_write_check(cli->junit_path, st->exs, st->n_exs)) {
 		fprintf(stderr, "racelab: %s: cannot write JUnit XML: %m\n", cli->junit_path);
 		rc = -1;

@@ -67,6 +67,11 @@ int cmd_labs(const struct cli *cli)
 		catalogue_free(&cat);
 		return EXIT_ENV;
 	}
+	if (cli->detectors) {
+		int status = commands_labs_detectors(cli, &cat);
+		catalogue_free(&cat);
+		return status;
+	}
 	printf("%-3s %-26s %-30s %-10s %-28s %s\n", "lab", "slug", "topic", "went wrong",
 	       "TSan found", "verdict");
 	int failed = 0;

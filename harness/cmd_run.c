@@ -57,6 +57,12 @@ static void show(const struct cli *cli, const struct term *t, const struct exper
 	fflush(stdout);
 }
 
+/* --detector other than clang's TSan alone: the detectors' side-by-side table. */
+static bool wants_detector_table(const struct cli *cli)
+{
+	return cli->detectors && cli->detectors != DETECTOR_BIT(DETECTOR_TSAN);
+}
+
 /* --wrap: every run of the program from now on starts inside the wrap. */
 static int set_wrap(const struct cli *cli)
 {
@@ -114,6 +120,7 @@ int cmd_run_lab(const struct cli *cli)
 		return EXIT_ENV;
 	}
 	struct experiment exs[MANIFEST_MAX_SOLUTIONS];
+	struct detector_set sets[MANIFEST_MAX_SOLUTIONS] = {0};
 	int done = 0;
 	for (int i = 0; i < n; i++) {
 		struct progress_ctx pc = {.label = names[i] ? names[i] : lab->dir};
@@ -148,12 +155,19 @@ int cmd_run_lab(const struct cli *cli)
 			printf("\n");
 		show(cli, &t, &exs[done]);
 		status = worse(status, exit_for(exs[done].verdict));
+		if (wants_detector_table(cli))
+			status =
+			    worse(status, commands_run_detectors(cli, &exs[done], &sets[done]));
 		done++;
 	}
 	if (cli->json_path && done && commands_write_json(cli->json_path, exs, done))
 		status = worse(status, EXIT_ENV);
-	for (int i = 0; i < done; i++)
+	if (cli->sarif_path && done && commands_write_sarif(cli->sarif_path, exs, done, sets))
+		status = worse(status, EXIT_ENV);
+	for (int i = 0; i < done; i++) {
 		experiment_free(&exs[i]);
+		commands_detector_set_free(&sets[i]);
+	}
 	catalogue_free(&cat);
 	return status;
 }
@@ -186,8 +200,14 @@ int cmd_run_exec(const struct cli *cli)
 	}
 	show(cli, &t, &ex);
 	int status = exit_for(ex.verdict);
+	struct detector_set set = {0};
+	if (wants_detector_table(cli))
+		status = worse(status, commands_run_detectors(cli, &ex, &set));
 	if (cli->json_path && commands_write_json(cli->json_path, &ex, 1))
 		status = worse(status, EXIT_ENV);
+	if (cli->sarif_path && commands_write_sarif(cli->sarif_path, &ex, 1, &set))
+		status = worse(status, EXIT_ENV);
+	commands_detector_set_free(&set);
 	experiment_free(&ex);
 	return status;
 }

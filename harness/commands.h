@@ -4,6 +4,7 @@
 #define RACELAB_COMMANDS_H
 
 #include "catalogue.h"
+#include "detector_run.h"
 #include "cli.h"
 #include "experiment.h"
 
@@ -15,6 +16,7 @@ int cmd_labs(const struct cli *cli);
 int cmd_manifest(const struct cli *cli);
 /* explore, replay, step (cmd_explore.c): argv[1] is the command; parse their own options. */
 int cmd_sched(int argc, char **argv);
+int cmd_doctor(const struct cli *cli); /* cmd_doctor.c: 0 the student's path works, else 1 */
 
 /* Loads the catalogue beside the racelab binary (or $RACELAB_CATALOGUE). Prints why not
  * and returns -1 when it cannot. */
@@ -44,5 +46,29 @@ int commands_max_runs(void);
 bool commands_outputs_writable(const char *json_path, const char *junit_path);
 
 int commands_write_json(const char *path, const struct experiment *exs, int n);
+
+/* The runs of one experiment's program under each detector of --detector. */
+struct detector_set {
+	struct detector_outcome outs[DETECTOR_COUNT];
+	int n;
+};
+
+/* --detector (cmd_detectors.c): runs ex's program (the lab's builds, or --exec's program)
+ * under each detector of cli->detectors, ex's own TSan run standing for "tsan", and prints
+ * the side-by-side table. Fills *set (free with commands_detector_set_free). Returns
+ * EXIT_BUG when a detector found something, else EXIT_CLEAN. */
+int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
+                           struct detector_set *set);
+void commands_detector_set_free(struct detector_set *set);
+
+/* `labs --detector`: every lab's build under each detector of cli->detectors on the lab's
+ * TSan arguments, one row per lab: the kinds each found and the time it took. */
+int commands_labs_detectors(const struct cli *cli, const struct catalogue *cat);
+
+/* --sarif: writes the findings of exs[0..n) as SARIF 2.1.0 to path: each experiment's
+ * detector runs when sets (may be NULL) has them, else its own TSan run. Returns 0, or -1
+ * after printing why not. */
+int commands_write_sarif(const char *path, const struct experiment *exs, int n,
+                         const struct detector_set *sets);
 
 #endif

@@ -42,6 +42,8 @@ int main(int argc, char **argv)
 		return cmd_labs(&cli);
 	case CMD_MANIFEST:
 		return cmd_manifest(&cli);
+	case CMD_DOCTOR:
+		return cmd_doctor(&cli);
 	}
 	return EXIT_USAGE;
 }
