@@ -11,6 +11,29 @@
 #endif
 
 static enum i18n_lang current = I18N_EN;
+static bool english_forced;
+
+/* i18n.h defines these names as macros for the callers; here they are libintl's. */
+#undef ngettext
+
+const char *i18n_gettext(const char *msgid)
+{
+	return english_forced || current == I18N_EN ? msgid : gettext(msgid);
+}
+
+const char *i18n_ngettext(const char *singular, const char *plural, unsigned long n)
+{
+	if (english_forced || current == I18N_EN)
+		return n == 1 ? singular : plural;
+	return ngettext(singular, plural, n);
+}
+
+bool i18n_force_english(bool on)
+{
+	bool was = english_forced;
+	english_forced = on;
+	return was;
+}
 
 int i18n_parse_lang(const char *text, enum i18n_lang *out)
 {

@@ -17,13 +17,26 @@
 #define RACELAB_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define RACELAB_TEXTDOMAIN "racelab"
 
-#define _(msgid)  gettext(msgid)
+#define _(msgid)  i18n_gettext(msgid)
 #define N_(msgid) msgid
-/* ngettext(singular, plural, n) is used as is: Russian has three plural forms. */
+/* ngettext(singular, plural, n) as usual (Russian has three plural forms), through
+ * i18n_ngettext so i18n_force_english holds for it too. */
+#undef ngettext
+#define ngettext(singular, plural, n) i18n_ngettext(singular, plural, n)
+
+/* gettext, or msgid itself while English is forced. */
+const char *i18n_gettext(const char *msgid) __attribute__((format_arg(1)));
+const char *i18n_ngettext(const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(1))) __attribute__((format_arg(2)));
+
+/* While on, every _() and ngettext() gives the English msgid: for text that is also
+ * data (the verdict's evidence in JSON). Returns the previous setting. */
+bool i18n_force_english(bool on);
 
 enum i18n_lang { I18N_EN, I18N_RU };
 
