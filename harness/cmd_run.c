@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "i18n.h"
 #include "experiment.h"
 #include "report.h"
 #include "runner.h"
@@ -51,7 +52,7 @@ static void show(const struct cli *cli, const struct term *t, const struct exper
 {
 	term_progress_done(t);
 	if (cli->quiet)
-		printf("%s: %s\n", verdict_name(ex->verdict), ex->evidence);
+		printf("%s: %s\n", _(verdict_name(ex->verdict)), ex->evidence_text);
 	else
 		report_text(stdout, t, ex);
 	fflush(stdout);

@@ -43,7 +43,9 @@ struct experiment {
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;
-	char evidence[600]; /* one or two lines saying why */
+	char evidence[1200]; /* one or two lines saying why, in English (JSON, JUnit); room
+	                     * for the reader's language while verdict.c judges in it */
+	char evidence_text[1200]; /* the same in the reader's language (i18n.h) */
 	/* For `check`: did the lab show what its manifest declares? */
 	bool symptom_rate_holds;
 	bool tsan_kinds_found;
