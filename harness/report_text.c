@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "histogram.h"
+#include "i18n.h"
 #include "report.h"
 
 #define HISTOGRAM_BINS  8
@@ -21,27 +22,27 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, "bold"), ex->source, term_off(t));
-		fprintf(out, "  built by: %s%s\n",
-		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
-		        ex->tsan_available ? ", with ThreadSanitizer" : "");
+		fprintf(out, _("  built by: %s%s\n"),
+		        ex->compiler[0] ? ex->compiler : _("unknown compiler (no .comment section)"),
+		        ex->tsan_available ? _(", with ThreadSanitizer") : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
-	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, "bold"), m->id, m->slug,
-	        ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
+	fprintf(out, _("%sLab %d (%s)%s%s: %s%s\n"), term_on(t, "bold"), m->id, m->slug,
+	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "", m->title,
 	        term_off(t));
-	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
+	fprintf(out, _("  topic: %s\n  source: %s\n"), m->topic, ex->source);
 }
 
 static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};
 
 static void run_strip(FILE *out, const struct series *s)
 {
-	fprintf(out, "  run by run: ");
+	fprintf(out, _("  run by run: "));
 	for (size_t i = 0; i < s->n_runs && i < 100; i++)
 		fputc(class_letter[s->runs[i].cls], out);
-	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error%s)\n",
-	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? "  B machine too busy" : "");
+	fprintf(out, _("%s   (. ok  S wrong result  C crash  H hang  E error%s)\n"),
+	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? _("  B machine too busy") : "");
 }
 
 static void class_counts(FILE *out, const struct term *t, const struct series *s)
@@ -51,7 +52,7 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 		if (c == RUN_BUSY && !s->counts[c])
 			continue; /* shown only when it happened */
 		bool bad = c != RUN_OK && s->counts[c];
-		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", run_class_name(c),
+		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, "red") : "", _(run_class_name(c)),
 		        s->counts[c], bad ? term_off(t) : "");
 	}
 	fputc('\n', out);
@@ -60,10 +61,11 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 static void value_block(FILE *out, const struct term *t, const struct series *s)
 {
 	const struct stats *v = &s->values;
-	fprintf(out, "  %s: expected %.15g\n", s->what, s->expected);
-	fprintf(out, "    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n",
+	fprintf(out, _("  %s: expected %.15g\n"), s->what, s->expected);
+	fprintf(out, _("    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n"),
 	        v->min, v->max, v->mean, v->median, v->stddev);
-	fprintf(out, "    %ld distinct value%s:", s->n_distinct, s->n_distinct == 1 ? "" : "s");
+	fprintf(out, ngettext("    %ld distinct value:", "    %ld distinct values:", (unsigned long)s->n_distinct),
+	        s->n_distinct);
 	for (long i = 0; i < s->n_distinct && i < 5; i++)
 		fprintf(out, "%s %.15g x%zu", i ? "," : "", s->distinct[i].value,
 		        s->distinct[i].count);
@@ -77,7 +79,7 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 	char hist[4096];
 	histogram_render(values, n, HISTOGRAM_BINS, HISTOGRAM_WIDTH, t->unicode, hist,
 	                 sizeof(hist));
-	fprintf(out, "  histogram of observed values:\n%s", hist);
+	fprintf(out, _("  histogram of observed values:\n%s"), hist);
 }
 
 /* The lab's extra numbers (meals per philosopher, a final balance, ...): the median of
@@ -90,7 +92,7 @@ static void metrics(FILE *out, const struct series *s)
 			first = &s->runs[i].result;
 	if (!first)
 		return;
-	fprintf(out, "  metrics (median of the runs):");
+	fprintf(out, _("  metrics (median of the runs):"));
 	for (int m = 0; m < first->n_metrics; m++) {
 		double values[512];
 		size_t n = 0;
@@ -112,7 +114,7 @@ static void failures(FILE *out, const struct series *s)
 	int shown = 0;
 	for (size_t i = 0; i < s->n_runs && shown < 3; i++) {
 		if (s->runs[i].detail[0]) {
-			fprintf(out, "    run %zu: %s\n", i + 1, s->runs[i].detail);
+			fprintf(out, _("    run %zu: %s\n"), i + 1, s->runs[i].detail);
 			shown++;
 		}
 	}
@@ -122,7 +124,7 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, "bold"), term_off(t), s->n_runs,
+	fprintf(out, _("\n%sPlain runs%s: %zu x %s %s\n"), term_on(t, "bold"), term_off(t), s->n_runs,
 	        name ? name + 1 : s->program, s->args);
 	class_counts(out, t, s);
 	run_strip(out, s);
@@ -130,23 +132,26 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
-		fprintf(out, "  %zu runs deadlocked the same way; the other %zu were not run\n",
+		fprintf(out,
+		        ngettext("  %zu run deadlocked the same way; the other %zu were not run\n",
+		                 "  %zu runs deadlocked the same way; the other %zu were not run\n",
+		                 s->same_hangs),
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first deadlocked run, seen live:%s\n%s", term_on(t, "bold"),
+		fprintf(out, _("  %sthe first deadlocked run, seen live:%s\n%s"), term_on(t, "bold"),
 		        term_off(t), s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
 	metrics(out, s);
-	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
+	fprintf(out, _("  wall time per run: median %.1f ms (min %.1f, max %.1f)\n"),
 	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
 	if (s->load.ncpus > 0) {
 		char load[200];
 		busy_describe(&s->load, load, sizeof(load));
-		fprintf(out, "  machine: %s%s\n", load,
-		        busy_too_busy(&s->load) ? " (too busy to judge a missing symptom)" : "");
+		fprintf(out, _("  machine: %s%s\n"), load,
+		        busy_too_busy(&s->load) ? _(" (too busy to judge a missing symptom)") : "");
 	}
 }
 
@@ -155,15 +160,18 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	if (ex->n_comparisons < 2 || !ex->comparisons[0].plain.have_cost)
 		return;
 	const struct series *racy = &ex->comparisons[0].plain;
-	fprintf(out, "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
+	fprintf(out,
+	        ngettext("\n%sCost%s (median time per operation, %zu run each with %s):\n",
+	                 "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
+	                 racy->n_runs),
 	        term_on(t, "bold"), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
-		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "bug in" : "correct in",
+		fprintf(out, _("  %-12s %9.2f ns   %s %zu/%zu runs"), c->label, c->ns_per_op.median,
+		        i == 0 ? _("bug in") : _("correct in"),
 		        i == 0 ? c->symptom_runs : c->counts[RUN_OK], c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
-			fprintf(out, "   %.1fx the lab's cost",
+			fprintf(out, _("   %.1fx the lab's cost"),
 			        c->ns_per_op.median / racy->ns_per_op.median);
 		fputc('\n', out);
 	}
@@ -189,6 +197,6 @@ void report_text(FILE *out, const struct term *t, const struct experiment *ex)
 	plain_section(out, t, ex);
 	report_text_tsan(out, t, ex);
 	comparisons(out, t, ex);
-	fprintf(out, "\n%sVerdict: %s%s: %s\n", term_on(t, verdict_colour(ex->verdict)),
-	        verdict_name(ex->verdict), term_off(t), ex->evidence);
+	fprintf(out, _("\n%sVerdict: %s%s: %s\n"), term_on(t, verdict_colour(ex->verdict)),
+	        _(verdict_name(ex->verdict)), term_off(t), ex->evidence_text);
 }
