@@ -7,6 +7,7 @@
 
 #include "binary_info.h"
 #include "experiment.h"
+#include "i18n.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
@@ -116,6 +117,8 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	}
 	catalogue_source(lab, solution, ex->source, sizeof(ex->source));
 	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))
+		return -1;
+	if (lab_advice_load(lab->path, i18n_lang_code(), &ex->advice_text, err, err_cap))
 		return -1;
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
 		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "file_util.h"
+#include "i18n.h"
 #include "json_writer.h"
 #include "report.h"
 
@@ -229,6 +230,10 @@ static void finding_object(struct json_writer *w, const struct experiment *ex,
 	crash_object(w, f);
 	json_string(w, "explanation", tsan_kind_explanation(f->kind));
 	json_string(w, "lab_advice", lab_advice_for(&ex->advice, f->kind));
+	if (strcmp(i18n_lang_code(), "en") != 0) { /* the reader's language beside English */
+		json_string(w, "explanation_text", _(tsan_kind_explanation(f->kind)));
+		json_string(w, "lab_advice_text", lab_advice_for(&ex->advice_text, f->kind));
+	}
 	json_end_object(w);
 }
 
@@ -295,6 +300,11 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "verdict", verdict_id(ex->verdict));
 	json_string(w, "verdict_text", verdict_name(ex->verdict));
 	json_string(w, "evidence", ex->evidence);
+	if (strcmp(i18n_lang_code(), "en") != 0) {
+		json_string(w, "lang", i18n_lang_code());
+		json_string(w, "verdict_text_local", _(verdict_name(ex->verdict)));
+		json_string(w, "evidence_text", ex->evidence_text);
+	}
 	json_bool(w, "machine_too_busy", ex->machine_too_busy);
 	if (ex->lab && !ex->solution) {
 		json_bool(w, "symptom_rate_holds", ex->symptom_rate_holds);
