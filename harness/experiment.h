@@ -39,7 +39,7 @@ struct experiment {
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];
 	struct tsan_outcome tsan;
-	struct lab_advice advice; /* the lab's own advice per TSan kind, English (JSON) */
+	struct lab_advice advice;      /* the lab's own advice per TSan kind, English (JSON) */
 	struct lab_advice advice_text; /* the same in the reader's language (advice.ru.txt) */
 	struct comparison *comparisons;
 	int n_comparisons;
