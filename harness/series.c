@@ -10,12 +10,13 @@
 #include "hang_diagnosis.h"
 #include "manifest.h"
 #include "ptrace_scope.h"
+#include "i18n.h"
 #include "series.h"
 
 const char *run_class_name(enum run_class cls)
 {
-	static const char *const names[RUN_CLASS_COUNT] = {"OK",   "SYMPTOM", "CRASH",
-	                                                   "HANG", "ERROR",   "BUSY"};
+	static const char *const names[RUN_CLASS_COUNT] = {N_("OK"),   N_("SYMPTOM"), N_("CRASH"),
+	                                                   N_("HANG"), N_("ERROR"),   N_("BUSY")};
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
