@@ -63,7 +63,7 @@ static int set_wrap(const struct cli *cli)
 {
 	if (!cli->n_wrap || runner_set_wrap(cli->wrap) == 0)
 		return 0;
-	fprintf(stderr, "racelab: --wrap: cannot become a child subreaper: %m\n");
+	fprintf(stderr, _("racelab: --wrap: cannot become a child subreaper: %m\n"));
 	return -1;
 }
 
