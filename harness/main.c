@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	}
 	switch (cli.command) {
 	case CMD_HELP:
-		fputs(cli_usage, stdout);
+		fputs(_(cli_usage), stdout);
 		return EXIT_CLEAN;
 	case CMD_VERSION:
 		printf("racelab %s\n", RACELAB_VERSION);
