@@ -120,6 +120,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		return -1;
 	if (lab_advice_load(lab->path, i18n_lang_code(), &ex->advice_text, err, err_cap))
 		return -1;
+	lab_text_load(lab->path, i18n_lang_code(), &ex->text);
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
 		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",
 		         m->id);

@@ -8,6 +8,7 @@
 
 #include "catalogue.h"
 #include "lab_advice.h"
+#include "lab_text.h"
 #include "series.h"
 #include "tsan_run.h"
 
@@ -41,6 +42,7 @@ struct experiment {
 	struct tsan_outcome tsan;
 	struct lab_advice advice;      /* the lab's own advice per TSan kind, English (JSON) */
 	struct lab_advice advice_text; /* the same in the reader's language (advice.ru.txt) */
+	struct lab_text text; /* title and topic in the reader's language; "" in English */
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;

@@ -29,9 +29,10 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	}
 	const struct manifest *m = &ex->lab->manifest;
 	fprintf(out, _("%sLab %d (%s)%s%s: %s%s\n"), term_on(t, "bold"), m->id, m->slug,
-	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "", m->title,
+	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "", ex->text.title[0] ? ex->text.title : m->title,
 	        term_off(t));
-	fprintf(out, _("  topic: %s\n  source: %s\n"), m->topic, ex->source);
+	fprintf(out, _("  topic: %s\n  source: %s\n"), ex->text.topic[0] ? ex->text.topic : m->topic,
+	        ex->source);
 }
 
 static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};
