@@ -1,8 +1,11 @@
 /* i18n.c: chooses racelab's language and binds its gettext catalogue; see i18n.h. */
+#include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 
@@ -112,6 +115,16 @@ int i18n_use(enum i18n_lang lang, char *err, size_t err_cap)
 	current = I18N_EN;
 	if (lang == I18N_EN)
 		return 0; /* the C locale: the msgids, untouched */
+	char mo[PATH_MAX];
+	snprintf(mo, sizeof(mo), "%s/%s/LC_MESSAGES/%s.mo", catalogue_dir(), "ru",
+	         RACELAB_TEXTDOMAIN);
+	if (access(mo, R_OK) != 0) {
+		snprintf(err, err_cap,
+		         "no Russian catalogue (%s: %s; racelab was built without "
+		         "gettext's msgfmt?): English it is",
+		         mo, strerror(errno));
+		return -1;
+	}
 	bindtextdomain(RACELAB_TEXTDOMAIN, catalogue_dir());
 	bind_textdomain_codeset(RACELAB_TEXTDOMAIN, "UTF-8");
 	bind_textdomain_codeset("libc", "UTF-8"); /* strerror() in Russian, whatever LC_CTYPE */
@@ -124,7 +137,7 @@ int i18n_use(enum i18n_lang lang, char *err, size_t err_cap)
 		got = setlocale(LC_MESSAGES, "C.utf8");
 	if (!got) {
 		snprintf(err, err_cap,
-		         "--lang ru: no locale to carry the translation (neither ru_RU.UTF-8 nor "
+		         "Russian: no locale to carry the translation (neither ru_RU.UTF-8 nor "
 		         "C.UTF-8 is installed): English it is");
 		return -1;
 	}

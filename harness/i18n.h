@@ -57,7 +57,8 @@ int i18n_pick(const char *option, i18n_getenv_fn get, enum i18n_lang *out, char 
 /* Switches gettext to lang (process-wide; call once, before printing). English leaves the
  * locale alone. Russian binds the catalogue directory: $RACELAB_LOCALEDIR, else the build
  * tree's (RACELAB_LOCALEDIR at compile time). Returns 0, or -1 with why in err when no
- * locale can carry the translation (racelab then prints English). */
+ * locale can carry the translation or the catalogue is missing (racelab then prints
+ * English). */
 int i18n_use(enum i18n_lang lang, char *err, size_t err_cap);
 
 /* The language in use: "en" or "ru" (for file names such as advice.ru.txt). */
