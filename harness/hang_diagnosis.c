@@ -11,6 +11,7 @@
 
 #include "elf_symbols.h"
 #include "hang_diagnosis.h"
+#include "i18n.h"
 #include "ptrace_scope.h"
 #include "runner.h"
 
@@ -290,7 +291,7 @@ static void fill_waits(pid_t pid, const struct stall_snapshot *snap, const struc
 }
 
 char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
-                    char *note, size_t note_cap, double *named_at)
+                    char *note, size_t note_cap, double *named_at, char **local)
 {
 	struct hang_wait waits[STALL_MAX_THREADS];
 	struct names nm;
@@ -319,5 +320,11 @@ char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *so
 		fill_waits(pid, snap, &nm, output, waits);
 	}
 	free(output);
-	return hang_explain(waits, snap->n, source_dir);
+	bool was = i18n_force_english(true);
+	char *english = hang_explain(waits, snap->n, source_dir);
+	i18n_force_english(was);
+	if (local)
+		*local = strcmp(i18n_lang_code(), "en") ? hang_explain(waits, snap->n, source_dir)
+		                                        : NULL;
+	return english;
 }

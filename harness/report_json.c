@@ -120,6 +120,8 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_end_array(w);
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
+	if (s->hang_diagnosis_text)
+		json_string(w, "hang_diagnosis_text", s->hang_diagnosis_text);
 	json_string(w, "hang_note", s->hang_note[0] ? s->hang_note : NULL);
 	if (s->hang_diagnosis) {
 		json_number(w, "hang_named_after_s", s->hang_named_after_s);
@@ -252,6 +254,8 @@ static void tsan_object(struct json_writer *w, const struct experiment *ex)
 	json_number(w, "wall_s", ts->run.wall_s);
 	json_int(w, "raw_reports", ts->raw_reports);
 	json_string(w, "hang_diagnosis", ts->hang_diagnosis);
+	if (ts->hang_diagnosis_text)
+		json_string(w, "hang_diagnosis_text", ts->hang_diagnosis_text);
 	json_string(w, "hang_note", ts->hang_note[0] ? ts->hang_note : NULL);
 	json_number(w, "cpu_s", ts->cpu_s);
 	json_string(w, "timeout", ts->run.cls != RUN_HANG ? NULL : ts->slow ? "slow" : "blocked");

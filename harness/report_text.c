@@ -140,7 +140,7 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
 		fprintf(out, _("  %sthe first deadlocked run, seen live:%s\n%s"), term_on(t, "bold"),
-		        term_off(t), s->hang_diagnosis);
+		        term_off(t), s->hang_diagnosis_text ? s->hang_diagnosis_text : s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)

@@ -213,7 +213,7 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		fprintf(out,
 		        _("  the TSan run deadlocked (TSan reports nothing for a deadlock that "
 		          "happens, only lock orders it saw before one), seen live:\n%s"),
-		        ts->hang_diagnosis);
+		        ts->hang_diagnosis_text ? ts->hang_diagnosis_text : ts->hang_diagnosis);
 	else if (ts->run.cls == RUN_HANG)
 		fprintf(out, "  %s%s\n", ts->not_clean,
 		        ts->slow ? _("; give it more time (--timeout) or smaller arguments")

@@ -211,7 +211,8 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 	if (s->hang_diagnosis)
 		return;
 	s->hang_diagnosis =
-	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at);
+	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at,
+	                  &s->hang_diagnosis_text);
 	s->hang_named_after_s = named_at - snap->seen_at;
 }
 
@@ -310,5 +311,6 @@ void series_free(struct series *s)
 {
 	free(s->runs);
 	free(s->hang_diagnosis);
+	free(s->hang_diagnosis_text);
 	memset(s, 0, sizeof(*s));
 }
