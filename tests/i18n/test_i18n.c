@@ -8,6 +8,7 @@
 #include <CUnit/CUnit.h>
 
 #include "cunit_main.h"
+#include "hang_diagnosis.h"
 #include "i18n.h"
 #include "lab_text.h"
 
@@ -113,6 +114,29 @@ static void test_russian_catalogue(void)
 	CU_ASSERT_STRING_EQUAL(ngettext("  %zu finding", "  %zu findings", 2), "  %zu findings");
 	i18n_force_english(was);
 	CU_ASSERT_STRING_EQUAL(_("bug shown"), "ошибка проявилась");
+
+	/* A live deadlock's words: two threads, each holding the mutex the other wants. */
+	struct hang_wait w[2] = {{.tid = 11,
+	                          .kind = HANG_MUTEX,
+	                          .name = "a",
+	                          .holder = 12,
+	                          .function = "transfer",
+	                          .file = "/src/x.c",
+	                          .line = 49},
+	                         {.tid = 12,
+	                          .kind = HANG_MUTEX,
+	                          .name = "b",
+	                          .holder = 11,
+	                          .function = "transfer",
+	                          .file = "/src/x.c",
+	                          .line = 50}};
+	char *text = hang_explain(w, 2, "/src");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    поток 11 ждёт мьютекс 'a' (его держит поток 12) в "
+	                                    "transfer(), x.c:49\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  взаимная блокировка: поток 11 ждёт мьютекс 'a', его "
+	                                    "держит поток 12, который ждёт мьютекс 'b'"));
+	free(text);
 }
 
 static void test_lab_text_table(void)
