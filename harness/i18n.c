@@ -147,6 +147,39 @@ int i18n_use(enum i18n_lang lang, char *err, size_t err_cap)
 	return 0;
 }
 
+const char *i18n_cell(char *out, size_t cap, const char *s, int width, bool cut)
+{
+	size_t len = 0;
+	int chars = 0;
+	for (const char *p = s; *p; p++) {
+		bool starts_char = ((unsigned char)*p & 0xc0) != 0x80;
+		if (starts_char && cut && chars == width)
+			break;
+		if (len + 1 >= cap)
+			break;
+		chars += starts_char;
+		out[len++] = *p;
+	}
+	/* A character cut by cap is dropped whole. */
+	while (len > 0 && ((unsigned char)out[len - 1] & 0x80)) {
+		size_t start = len - 1;
+		while (start > 0 && ((unsigned char)out[start] & 0xc0) == 0x80)
+			start--;
+		unsigned char lead = (unsigned char)out[start];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+		if (len - start == need)
+			break;
+		chars--;
+		len = start;
+	}
+	while (chars < width && len + 1 < cap) {
+		out[len++] = ' ';
+		chars++;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 const char *i18n_lang_code(void)
 {
 	return current == I18N_RU ? "ru" : "en";

@@ -61,6 +61,11 @@ int i18n_pick(const char *option, i18n_getenv_fn get, enum i18n_lang *out, char 
  * English). */
 int i18n_use(enum i18n_lang lang, char *err, size_t err_cap);
 
+/* s as a table cell of width characters (UTF-8 code points, not bytes): padded with
+ * spaces, and cut to width when cut is true (never inside a character). Returns out, which
+ * holds cap bytes. For ASCII the same as printf's "%-Ns" / "%-N.Ns". Pure. */
+const char *i18n_cell(char *out, size_t cap, const char *s, int width, bool cut);
+
 /* The language in use: "en" or "ru" (for file names such as advice.ru.txt). */
 const char *i18n_lang_code(void);
 
