@@ -88,11 +88,11 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
 	const struct tsan_report *r = &ex->tsan.report;
 	size_t len = 0;
 	if (!ex->tsan.ran) {
-		snprintf(out, cap, "did not run");
+		snprintf(out, cap, _("did not run"));
 		return;
 	}
 	bool blind = ex->lab && !ex->solution && ex->lab->manifest.n_tsan_expect == 0;
-	snprintf(out, cap, blind ? "clean (blind to it)" : "clean");
+	snprintf(out, cap, blind ? _("clean (blind to it)") : _("clean"));
 	for (size_t i = 0; i < r->n_findings && len < cap; i++) {
 		size_t n = kind_count_from(r, i);
 		if (n == 0)
