@@ -139,6 +139,30 @@ static void test_russian_catalogue(void)
 	free(text);
 }
 
+/* Table cells count characters, not bytes, and never cut one in half. */
+static void test_cell(void)
+{
+	static const struct {
+		const char *s;
+		int width;
+		bool cut;
+		size_t cap;
+		const char *want;
+	} cases[] = {
+	    {"lab", 3, false, 64, "lab"},     {"ab", 4, false, 64, "ab  "},
+	    {"abcdef", 4, true, 64, "abcd"},  {"abcdef", 4, false, 64, "abcdef"},
+	    {"тема", 6, false, 64, "тема  "}, {"состояние", 4, true, 64, "сост"},
+	    {"", 2, true, 64, "  "},          {"ая", 1, true, 64, "а"},
+	    {"яя", 5, false, 4, "я "}, /* the second "я" does not fit whole: dropped */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[64];
+		CU_ASSERT_STRING_EQUAL(
+		    i18n_cell(out, cases[i].cap, cases[i].s, cases[i].width, cases[i].cut),
+		    cases[i].want);
+	}
+}
+
 static void test_lab_text_table(void)
 {
 	static const struct {
@@ -193,6 +217,7 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "pick table", test_pick_table);
 	CU_add_test(s, "strip --lang", test_strip_option);
 	CU_add_test(s, "lab text table", test_lab_text_table);
+	CU_add_test(s, "table cells", test_cell);
 	CU_add_test(s, "every lab's README.ru.md", test_every_lab_readme);
 	CU_add_test(s, "Russian catalogue", test_russian_catalogue);
 	return CU_get_error();
