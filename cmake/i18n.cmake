@@ -11,6 +11,9 @@ if(RACELAB_MSGFMT)
   set(racelab_mo_files)
   foreach(lang ${RACELAB_LINGUAS})
     set(po ${PROJECT_SOURCE_DIR}/po/${lang}.po)
+    if(NOT EXISTS ${po})
+      continue() # a tree without po/ (a partial copy) is built English only
+    endif()
     set(mo ${RACELAB_LOCALEDIR}/${lang}/LC_MESSAGES/racelab.mo)
     add_custom_command(OUTPUT ${mo}
       COMMAND ${CMAKE_COMMAND} -E make_directory ${RACELAB_LOCALEDIR}/${lang}/LC_MESSAGES
@@ -19,7 +22,9 @@ if(RACELAB_MSGFMT)
       COMMENT "Compiling the ${lang} translation (po/${lang}.po)")
     list(APPEND racelab_mo_files ${mo})
   endforeach()
-  add_custom_target(racelab_translations ALL DEPENDS ${racelab_mo_files})
+  if(racelab_mo_files)
+    add_custom_target(racelab_translations ALL DEPENDS ${racelab_mo_files})
+  endif()
 else()
   message(WARNING "racelab: msgfmt (Debian package gettext) is missing: racelab is built "
     "without its Russian translation and prints English whatever --lang says "
