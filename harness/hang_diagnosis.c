@@ -218,7 +218,11 @@ static char *run_gdb(const char *gdb, pid_t pid, const struct stall_snapshot *sn
 		argv[argc++] = infos[i];
 	}
 	argv[argc] = NULL;
+	/* gdb's output is parsed: its messages (and strerror's) in English whatever the
+	 * reader's language (--lang ru sets LANGUAGE for racelab itself). */
+	static char *const gdb_env[] = {"LC_ALL=C", "LANGUAGE=", NULL};
 	struct run_spec spec = {.argv = argv,
+	                        .env_extra = gdb_env,
 	                        .timeout_s = GDB_TIMEOUT_S,
 	                        .capture_limit = 1 << 18,
 	                        .quiet_stdin = true};
