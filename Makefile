@@ -5,7 +5,7 @@ BUILD ?= build
 RACELAB = $(BUILD)/bin/racelab
 CONFIGURED = $(BUILD)/CMakeCache.txt
 
-.PHONY: help all configure test labs check bench clean FORCE
+.PHONY: help all configure test labs check bench clean po-update FORCE
 
 help:
 	@echo "racelab: a race-condition laboratory"
@@ -25,6 +25,7 @@ help:
 	@echo "  make bench     the benchmark: symptom rates, make labN time, harness overhead"
 	@echo "  make all       build everything"
 	@echo "  make clean     remove $(BUILD)/"
+	@echo "  make po-update re-extract the marked messages into po/ (then translate po/ru.po)"
 	@echo ""
 	@echo "Exit status of make labN: 0 when racelab says \"looks fixed\"; 2 otherwise, GNU make's"
 	@echo "only failure status: after the compiler's first errors when the build failed (no"
@@ -32,6 +33,10 @@ help:
 	@echo "showed, \"Error 3\" cannot run, \"Error 4\" TSan could not run, \"Error 5\" the machine was too busy to judge (README: Exit statuses)."
 	@echo ""
 	@echo "More: ./racelab --help (./racelab builds the harness if needed, then runs it)"
+
+# Translations: new or changed messages into po/racelab.pot and po/ru.po (README: Languages).
+po-update:
+	@scripts/po-update
 
 $(CONFIGURED):
 	@scripts/configure $(BUILD)

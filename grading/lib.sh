@@ -17,6 +17,31 @@ MAX_ARCHIVE_FILES=2000
 MAX_SOURCE_BYTES=$((1024 * 1024))
 
 say() { printf 'grade: %s\n' "$*" >&2; }
+
+# The grader's messages in racelab's catalogue (po/ru.po), as racelab chooses: Russian when
+# RACELAB_LANG, or else the locale (LC_ALL, LC_MESSAGES, LANG), says ru. gettext(1) reads
+# the compiled catalogue of the build tree and needs no generated ru_RU.UTF-8 (C.UTF-8 and
+# LANGUAGE carry it, as in harness/i18n.c); without gettext or the catalogue: English.
+GRADE_LOCALEDIR=${RACELAB_LOCALEDIR:-$GRADE_REPO/build/locale}
+grade_lang() {
+	local l=${RACELAB_LANG:-${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}}
+	case $l in ru | ru_* | ru.*) echo ru ;; *) echo en ;; esac
+}
+GRADE_LANG=$(grade_lang)
+# _t FORMAT [ARG...]: printf FORMAT, translated first (a marked message: scripts/po-update
+# extracts the FORMAT of every _t call).
+_t() {
+	local fmt=$1
+	shift
+	if [ "$GRADE_LANG" = ru ] && have gettext && [ -f "$GRADE_LOCALEDIR/ru/LC_MESSAGES/racelab.mo" ]; then
+		fmt=$(LC_ALL=C.UTF-8 LANGUAGE=ru TEXTDOMAINDIR=$GRADE_LOCALEDIR TEXTDOMAIN=racelab \
+			gettext -- "$fmt")
+	fi
+	# shellcheck disable=SC2059 # the format is the message
+	printf -- "$fmt" "$@"
+}
+# say_t FORMAT [ARG...]: say a marked message.
+say_t() { say "$(_t "$@")"; }
 die() { say "$*"; exit 3; }
 have() { command -v "$1" >/dev/null 2>&1; }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "busy.h"
+#include "i18n.h"
 
 double busy_others_share(const struct cpu_sample *from, const struct cpu_sample *to)
 {
@@ -67,15 +68,20 @@ bool busy_too_busy(const struct busy_load *load)
 void busy_describe(const struct busy_load *load, char *out, size_t cap)
 {
 	size_t len =
-	    (size_t)snprintf(out, cap, "other programs used %.0f%% of %d CPU%s",
-	                     load->others_share * 100, load->ncpus, load->ncpus == 1 ? "" : "s");
+	    (size_t)snprintf(out, cap,
+	                     ngettext("other programs used %.0f%% of %d CPU",
+	                              "other programs used %.0f%% of %d CPUs", load->ncpus),
+	                     load->others_share * 100, load->ncpus);
 	if (load->loadavg[0] >= 0 && len < cap)
-		len += (size_t)snprintf(out + len, cap - len, "; load average %.2f %.2f %.2f",
+		len += (size_t)snprintf(out + len, cap - len, _("; load average %.2f %.2f %.2f"),
 		                        load->loadavg[0], load->loadavg[1], load->loadavg[2]);
 	if (load->extended_runs && len < cap)
-		len += (size_t)snprintf(out + len, cap - len, "; %zu run%s given more time",
-		                        load->extended_runs, load->extended_runs == 1 ? "" : "s");
+		len += (size_t)snprintf(out + len, cap - len, ngettext("; %zu run given more time",
+		                                 "; %zu runs given more time", load->extended_runs),
+		                        load->extended_runs);
 	if (load->busy_runs && len < cap)
-		snprintf(out + len, cap - len, "; %zu run%s too busy to judge", load->busy_runs,
-		         load->busy_runs == 1 ? "" : "s");
+		snprintf(out + len, cap - len,
+		         ngettext("; %zu run too busy to judge", "; %zu runs too busy to judge",
+		                  load->busy_runs),
+		         load->busy_runs);
 }

@@ -5,8 +5,9 @@
 
 #include "cli.h"
 #include "detector.h"
+#include "i18n.h"
 
-const char cli_usage[] =
+const char cli_usage[] = N_(
     "usage: racelab list\n"
     "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
     "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
@@ -75,7 +76,9 @@ const char cli_usage[] =
     "programs took the CPUs). `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
     "only failure status): after the compiler's errors when the build failed, else\n"
     "with racelab's status in make's last line (\"Error 1\": the bug showed).\n"
-    "Colour only on a terminal and never when NO_COLOR is set.\n";
+    "Colour only on a terminal and never when NO_COLOR is set.\n"
+    "--lang ru|en (any command; or RACELAB_LANG): the language of what racelab prints;\n"
+    "by default the locale's (LANG); JSON stays English.\n");
 
 /* The options, one bit each, so each command can say which it takes. */
 enum cli_option {

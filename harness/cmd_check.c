@@ -162,7 +162,7 @@ static void print_failures(const struct check_state *st)
 		printf("  lab%d%s%s%s: %s%s\n", id, ex->python ? " python" : "",
 		       ex->solution ? " " : "", ex->solution ? ex->solution : "",
 		       o == CHECK_INCONCLUSIVE ? "inconclusive: the machine is too busy: " : "",
-		       ex->evidence);
+		       ex->evidence_text);
 		if (o == CHECK_INCONCLUSIVE && ex->verdict != VERDICT_INCONCLUSIVE) {
 			char load[200];
 			busy_describe(&ex->plain.load, load, sizeof(load));

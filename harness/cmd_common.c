@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "i18n.h"
 #include "freshness.h"
 #include "report.h"
 
@@ -33,11 +34,11 @@ int commands_load_catalogue(struct catalogue *cat)
 {
 	char path[PATH_MAX + 32], err[PATH_MAX + 200];
 	if (catalogue_path(path, sizeof(path))) {
-		fprintf(stderr, "racelab: cannot find where racelab is installed\n");
+		fprintf(stderr, _("racelab: cannot find where racelab is installed\n"));
 		return -1;
 	}
 	if (catalogue_load(path, cat, err, sizeof(err))) {
-		fprintf(stderr, "racelab: %s (build first: make)\n", err);
+		fprintf(stderr, _("racelab: %s (build first: make)\n"), err);
 		return -1;
 	}
 	return 0;
@@ -47,7 +48,7 @@ const struct lab_entry *commands_find_lab(const struct catalogue *cat, const cha
 {
 	int i = catalogue_find(cat, name);
 	if (i < 0) {
-		fprintf(stderr, "racelab: %s: no such lab (./racelab list shows them)\n", name);
+		fprintf(stderr, _("racelab: %s: no such lab (./racelab list shows them)\n"), name);
 		return NULL;
 	}
 	const struct lab_entry *lab = &cat->labs[i];
@@ -64,7 +65,7 @@ bool commands_build_is_fresh(const struct catalogue *cat, const struct lab_entry
 	char newer[PATH_MAX];
 	if (!freshness_stale_source(cat, lab, solution, tsan, newer, sizeof(newer)))
 		return true;
-	fprintf(stderr, "racelab: lab%d%s%s: the build is older than %s: run make lab%d\n",
+	fprintf(stderr, _("racelab: lab%d%s%s: the build is older than %s: run make lab%d\n"),
 	        lab->manifest.id, solution ? " " : "", solution ? solution : "", newer,
 	        lab->manifest.id);
 	return false;
@@ -93,11 +94,11 @@ void commands_tsan_found(const struct experiment *ex, char *out, size_t cap)
 		return;
 	}
 	if (!ex->tsan.ran) {
-		snprintf(out, cap, "did not run");
+		snprintf(out, cap, _("did not run"));
 		return;
 	}
 	bool blind = ex->lab && !ex->solution && ex->lab->manifest.n_tsan_expect == 0;
-	snprintf(out, cap, blind ? "clean (blind to it)" : "clean");
+	snprintf(out, cap, blind ? _("clean (blind to it)") : _("clean"));
 	for (size_t i = 0; i < r->n_findings && len < cap; i++) {
 		size_t n = kind_count_from(r, i);
 		if (n == 0)
@@ -166,6 +167,6 @@ int commands_write_json(const char *path, const struct experiment *exs, int n)
 	int rc = ptrs ? report_json_file(path, ptrs, n) : -1;
 	free(ptrs);
 	if (rc)
-		fprintf(stderr, "racelab: %s: cannot write the JSON report: %m\n", path);
+		fprintf(stderr, _("racelab: %s: cannot write the JSON report: %m\n"), path);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "experiment.h"
 #include "progress.h"
+#include "i18n.h"
 #include "term.h"
 
 struct labs_progress {
@@ -38,9 +39,13 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 	snprintf(rate, sizeof(rate), "%zu/%zu", series_bad_runs(&ex.plain), ex.plain.n_runs);
 	commands_tsan_found(&ex, tsan, sizeof(tsan));
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
-	printf("%-3d %-26s %-30.30s %-10s %-28.28s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
-	       lab->manifest.topic, ex.cannot_judge ? "n/a" : rate, tsan,
-	       term_on(t, fixed ? TERM_GREEN : TERM_RED), verdict_name(ex.verdict), term_off(t));
+	char topic[128], went[64], found[128];
+	printf("%-3d %-26s %s %s %s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
+	       i18n_cell(topic, sizeof(topic), ex.text.topic[0] ? ex.text.topic : lab->manifest.topic,
+	                 30, true),
+	       i18n_cell(went, sizeof(went), ex.cannot_judge ? _("n/a") : rate, 10, false),
+	       i18n_cell(found, sizeof(found), tsan, 28, true), term_on(t, fixed ? TERM_GREEN : TERM_RED),
+	       _(verdict_name(ex.verdict)), term_off(t));
 	fflush(stdout);
 	experiment_free(&ex);
 	return 0;
@@ -72,8 +77,12 @@ int cmd_labs(const struct cli *cli)
 		catalogue_free(&cat);
 		return status;
 	}
-	printf("%-3s %-26s %-30s %-10s %-28s %s\n", "lab", "slug", "topic", "went wrong",
-	       "TSan found", "verdict");
+	char c[5][64];
+	printf("%s %s %s %s %s %s\n", i18n_cell(c[0], sizeof(c[0]), _("lab"), 3, false),
+	       i18n_cell(c[4], sizeof(c[4]), _("slug"), 26, false),
+	       i18n_cell(c[1], sizeof(c[1]), _("topic"), 30, false),
+	       i18n_cell(c[2], sizeof(c[2]), _("went wrong"), 10, false),
+	       i18n_cell(c[3], sizeof(c[3]), _("TSan found"), 28, false), _("verdict"));
 	int failed = 0;
 	for (size_t i = 0; i < cat.n_labs; i++) {
 		if (!cat.labs[i].manifest_ok) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "i18n.h"
 #include "experiment.h"
 #include "progress.h"
 #include "report.h"
@@ -51,7 +52,7 @@ static int worse(int a, int b)
 static void show(const struct cli *cli, const struct term *t, const struct experiment *ex)
 {
 	if (cli->quiet)
-		printf("%s: %s\n", verdict_name(ex->verdict), ex->evidence);
+		printf("%s: %s\n", _(verdict_name(ex->verdict)), ex->evidence_text);
 	else
 		report_text(stdout, t, ex);
 	fflush(stdout);
@@ -68,7 +69,7 @@ static int set_wrap(const struct cli *cli)
 {
 	if (!cli->n_wrap || runner_set_wrap(cli->wrap) == 0)
 		return 0;
-	fprintf(stderr, "racelab: --wrap: cannot become a child subreaper: %m\n");
+	fprintf(stderr, _("racelab: --wrap: cannot become a child subreaper: %m\n"));
 	return -1;
 }
 

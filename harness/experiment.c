@@ -9,6 +9,7 @@
 #include "experiment.h"
 #include "sizing.h"
 #include "python_twin.h"
+#include "i18n.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
@@ -192,6 +193,9 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 		snprintf(ex->source, sizeof(ex->source), "%s", opts->program);
 	if (lab_advice_load(lab->path, "en", &ex->advice, err, err_cap))
 		return -1;
+	if (lab_advice_load(lab->path, i18n_lang_code(), &ex->advice_text, err, err_cap))
+		return -1;
+	lab_text_load(lab->path, i18n_lang_code(), &ex->text);
 	if (opts->threads > 0 && !strstr(m->args, "--threads")) {
 		snprintf(err, err_cap, "--threads: lab%d has no thread-count knob (see its --help)",
 		         m->id);

@@ -11,6 +11,7 @@
 
 #include "elf_symbols.h"
 #include "hang_diagnosis.h"
+#include "i18n.h"
 #include "ptrace_scope.h"
 #include "runner.h"
 
@@ -217,7 +218,13 @@ static char *run_gdb(const char *gdb, pid_t pid, const struct stall_snapshot *sn
 		argv[argc++] = infos[i];
 	}
 	argv[argc] = NULL;
-	struct run_spec spec = {.argv = argv, .timeout_s = GDB_TIMEOUT_S, .capture_limit = 1 << 18};
+	/* gdb's output is parsed: its messages (and strerror's) in English whatever the
+	 * reader's language (--lang ru sets LANGUAGE for racelab itself). */
+	static char *const gdb_env[] = {"LC_ALL=C", "LANGUAGE=", NULL};
+	struct run_spec spec = {.argv = argv,
+	                        .env_extra = gdb_env,
+	                        .timeout_s = GDB_TIMEOUT_S,
+	                        .capture_limit = 1 << 18};
 	struct run_result rr;
 	char *output = NULL;
 	if (runner_run(&spec, &rr) == 0) {
@@ -288,7 +295,7 @@ static void fill_waits(pid_t pid, const struct stall_snapshot *snap, const struc
 }
 
 char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
-                    char *note, size_t note_cap, double *named_at)
+                    char *note, size_t note_cap, double *named_at, char **local)
 {
 	struct hang_wait waits[STALL_MAX_THREADS];
 	struct names nm;
@@ -317,5 +324,11 @@ char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *so
 		fill_waits(pid, snap, &nm, output, waits);
 	}
 	free(output);
-	return hang_explain(waits, snap->n, source_dir);
+	bool was = i18n_force_english(true);
+	char *english = hang_explain(waits, snap->n, source_dir);
+	i18n_force_english(was);
+	if (local)
+		*local = strcmp(i18n_lang_code(), "en") ? hang_explain(waits, snap->n, source_dir)
+		                                        : NULL;
+	return english;
 }

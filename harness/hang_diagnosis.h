@@ -104,8 +104,10 @@ void hang_element_name(const char *name, unsigned long size, const long *offsets
  * gets that moment, CLOCK_MONOTONIC seconds; may be NULL); then gdb, when it can attach,
  * adds each thread's file:line and pthread call. Returns the malloc'd explanation, or NULL
  * without memory. note gets why the view is partial ("" when it is not): gdb missing,
- * attach refused (with what the kernel's ptrace_scope means), ... */
+ * attach refused (with what the kernel's ptrace_scope means), ... The explanation is
+ * English (JSON); *local (when not NULL) gets the same in the reader's language (i18n.h),
+ * malloc'd, or NULL when that is English. */
 char *hang_diagnose(pid_t pid, const struct stall_snapshot *snap, const char *source_dir,
-                    char *note, size_t note_cap, double *named_at);
+                    char *note, size_t note_cap, double *named_at, char **local);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hang_diagnosis.h"
+#include "i18n.h"
 
 #define COND_SIZE         48 /* sizeof(pthread_cond_t): its futex words lie inside */
 #define FUTEX_WAIT_BITSET 9  /* how glibc's pthread_cond_wait sleeps */
@@ -97,7 +98,7 @@ static void print_object(FILE *out, const char *what, const struct hang_wait *w)
 	if (w->name[0])
 		fprintf(out, "%s '%s'", what, w->name);
 	else
-		fprintf(out, "%s at 0x%lx", what, w->addr);
+		fprintf(out, _("%s at 0x%lx"), what, w->addr);
 }
 
 static bool alive(const struct hang_wait *w, int n, int tid)
@@ -126,9 +127,9 @@ static const char *thread_label(const struct hang_wait *w, int n, int tid, char 
 {
 	int main = main_tid(w, n), k = 1;
 	if (tid == main)
-		return "main thread";
+		return _("main thread");
 	if (!alive(w, n, tid)) {
-		snprintf(buf, cap, "thread %d", tid);
+		snprintf(buf, cap, _("thread %d"), tid);
 		return buf;
 	}
 	for (int j = 0; j < n; j++)
@@ -142,30 +143,30 @@ static void print_wait(FILE *out, const struct hang_wait *w, int n, int i, const
 	char me[32], other[32];
 	const struct hang_wait *t = &w[i];
 	static const char *const what[] = {
-	    [HANG_FUTEX] = "a futex",       [HANG_MUTEX] = "mutex",
-	    [HANG_CONDITION] = "condition", [HANG_JOIN] = "",
-	    [HANG_SEMAPHORE] = "semaphore", [HANG_BARRIER] = "barrier",
-	    [HANG_RWLOCK] = "rwlock"};
+	    [HANG_FUTEX] = N_("a futex"),       [HANG_MUTEX] = N_("mutex"),
+	    [HANG_CONDITION] = N_("condition"), [HANG_JOIN] = "",
+	    [HANG_SEMAPHORE] = N_("semaphore"), [HANG_BARRIER] = N_("barrier"),
+	    [HANG_RWLOCK] = N_("rwlock")};
 	fprintf(out, "    %s ", thread_label(w, n, t->tid, me, sizeof(me)));
 	if (t->kind == HANG_JOIN) {
-		fprintf(out, "waits for %s to finish (pthread_join)",
+		fprintf(out, _("waits for %s to finish (pthread_join)"),
 		        thread_label(w, n, t->holder, other, sizeof(other)));
 	} else if (t->kind == HANG_CONDITION) {
-		print_object(out, "waits on condition", t);
+		print_object(out, _("waits on condition"), t);
 	} else if (t->kind == HANG_FUTEX && !t->addr) {
-		fprintf(out, "is blocked in a futex wait (racelab may not read where)");
+		fprintf(out, _("is blocked in a futex wait (racelab may not read where)"));
 	} else if (t->kind == HANG_FUTEX) {
-		fprintf(out, "waits on a futex at 0x%lx", t->addr);
+		fprintf(out, _("waits on a futex at 0x%lx"), t->addr);
 	} else {
-		fprintf(out, "waits for ");
-		print_object(out, what[t->kind], t);
+		fprintf(out, _("waits for "));
+		print_object(out, _(what[t->kind]), t);
 	}
 	if (t->kind == HANG_MUTEX && t->holder && alive(w, n, t->holder))
-		fprintf(out, " (held by %s)", thread_label(w, n, t->holder, other, sizeof(other)));
+		fprintf(out, _(" (held by %s)"), thread_label(w, n, t->holder, other, sizeof(other)));
 	else if (t->kind == HANG_MUTEX && t->holder)
-		fprintf(out, " (held by thread %d, which ended without unlocking it)", t->holder);
+		fprintf(out, _(" (held by thread %d, which ended without unlocking it)"), t->holder);
 	if (t->line)
-		fprintf(out, " in %s() at %s:%d", t->function, relative(t->file, source_dir),
+		fprintf(out, _(" in %s() at %s:%d"), t->function, relative(t->file, source_dir),
 		        t->line);
 	fputc('\n', out);
 }
@@ -198,28 +199,28 @@ static int find_cycle(const struct hang_wait *w, int n)
 static void print_cycle(FILE *out, const struct hang_wait *w, int n, int start)
 {
 	char label[32];
-	fprintf(out, "  deadlock: ");
+	fprintf(out, _("  deadlock: "));
 	int i = start;
 	do {
 		int next = next_in_graph(w, n, i);
 		if (i == start)
-			fprintf(out, "%s waits for ",
+			fprintf(out, _("%s waits for "),
 			        thread_label(w, n, w[i].tid, label, sizeof(label)));
 		else
-			fprintf(out, ", which waits for ");
+			fprintf(out, _(", which waits for "));
 		if (w[i].kind == HANG_JOIN)
-			fprintf(out, "%s to finish",
+			fprintf(out, _("%s to finish"),
 			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		else {
-			print_object(out, "mutex", &w[i]);
-			fprintf(out, ", held by %s",
+			print_object(out, _("mutex"), &w[i]);
+			fprintf(out, _(", held by %s"),
 			        thread_label(w, n, w[i].holder, label, sizeof(label)));
 		}
 		i = next;
 	} while (i != start && i >= 0);
-	fprintf(out, ": each waits for the next, so none can go on.\n"
-	             "    Fix: take the locks in one global order everywhere (or "
-	             "pthread_mutex_trylock and back off).\n");
+	fprintf(out, _(": each waits for the next, so none can go on.\n"
+	               "    Fix: take the locks in one global order everywhere (or "
+	               "pthread_mutex_trylock and back off).\n"));
 }
 
 static void print_shape(FILE *out, const struct hang_wait *w, int n)
@@ -237,21 +238,25 @@ static void print_shape(FILE *out, const struct hang_wait *w, int n)
 	if (cycle >= 0) {
 		print_cycle(out, w, n, cycle);
 	} else if (on_condition && on_condition + on_join == n) {
-		fprintf(
-		    out,
-		    "  lost or missing wake-up: %d thread%s wait%s on condition %s%s%s and every "
-		    "other thread waits too, so no thread is left to signal it: a signal sent "
-		    "while nobody waited was lost, or none was ever sent.\n"
-		    "    Fix: wait in a loop on a flag the signalling thread sets under the "
-		    "mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
-		    on_condition, on_condition == 1 ? "" : "s", on_condition == 1 ? "s" : "",
-		    cond_name[0] ? "'" : "", cond_name[0] ? cond_name : "variable",
-		    cond_name[0] ? "'" : "");
+		fprintf(out,
+		        ngettext("  lost or missing wake-up: %d thread waits on condition %s%s%s and "
+		                 "every other thread waits too, so no thread is left to signal it: a "
+		                 "signal sent while nobody waited was lost, or none was ever sent.\n"
+		                 "    Fix: wait in a loop on a flag the signalling thread sets under "
+		                 "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		                 "  lost or missing wake-up: %d threads wait on condition %s%s%s and "
+		                 "every other thread waits too, so no thread is left to signal it: a "
+		                 "signal sent while nobody waited was lost, or none was ever sent.\n"
+		                 "    Fix: wait in a loop on a flag the signalling thread sets under "
+		                 "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		                 (unsigned long)on_condition),
+		        on_condition, cond_name[0] ? "'" : "", cond_name[0] ? cond_name : _("variable"),
+		        cond_name[0] ? "'" : "");
 	} else if (dead_owner) {
-		fprintf(out, "  deadlock: a thread ended while holding a mutex; whoever waits for "
-		             "it waits for ever. Fix: unlock on every path out of the thread.\n");
+		fprintf(out, _("  deadlock: a thread ended while holding a mutex; whoever waits for "
+		               "it waits for ever. Fix: unlock on every path out of the thread.\n"));
 	} else {
-		fprintf(out, "  deadlock: every thread waits for another one and none can run.\n");
+		fprintf(out, _("  deadlock: every thread waits for another one and none can run.\n"));
 	}
 }
 

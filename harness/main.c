@@ -1,14 +1,42 @@
 /* main.c: racelab's entry point; decides the exit status. Commands live in cmd_*.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
+
+static const char *env_lookup(const char *name)
+{
+	return getenv(name);
+}
+
+/* --lang, RACELAB_LANG or the locale: the language of everything printed after this. */
+static int choose_language(int *argc, char **argv)
+{
+	const char *option;
+	enum i18n_lang lang;
+	char err[256];
+	if ((*argc = i18n_strip_option(*argc, argv, &option)) < 0) {
+		fprintf(stderr, "racelab: --lang: needs a value (ru or en)\n");
+		return -1;
+	}
+	if (i18n_pick(option, env_lookup, &lang, err, sizeof(err))) {
+		fprintf(stderr, "racelab: %s\n", err);
+		return -1;
+	}
+	if (i18n_use(lang, err, sizeof(err)))
+		fprintf(stderr, "racelab: %s\n", err);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
 	struct cli cli;
 	char err[512];
+	if (choose_language(&argc, argv))
+		return EXIT_USAGE;
 	if (argc > 1 && (strcmp(argv[1], "explore") == 0 || strcmp(argv[1], "replay") == 0 ||
 	                 strcmp(argv[1], "step") == 0))
 		return cmd_sched(argc, argv);
@@ -26,7 +54,7 @@ int main(int argc, char **argv)
 			cli_command_help(cli.help_for, help, sizeof(help));
 			fputs(help, stdout);
 		} else {
-			fputs(cli_usage, stdout);
+			fputs(_(cli_usage), stdout);
 		}
 		return EXIT_CLEAN;
 	case CMD_VERSION:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "file_util.h"
+#include "i18n.h"
 #include "json_writer.h"
 #include "report.h"
 
@@ -120,6 +121,8 @@ static void series_object(struct json_writer *w, const char *key, const struct s
 	json_end_array(w);
 	json_int(w, "n_distinct", s->n_distinct);
 	json_string(w, "hang_diagnosis", s->hang_diagnosis);
+	if (s->hang_diagnosis_text)
+		json_string(w, "hang_diagnosis_text", s->hang_diagnosis_text);
 	json_string(w, "hang_note", s->hang_note[0] ? s->hang_note : NULL);
 	if (s->hang_diagnosis) {
 		json_number(w, "hang_named_after_s", s->hang_named_after_s);
@@ -230,6 +233,10 @@ static void finding_object(struct json_writer *w, const struct experiment *ex,
 	crash_object(w, f);
 	json_string(w, "explanation", tsan_kind_explanation(f->kind));
 	json_string(w, "lab_advice", lab_advice_for(&ex->advice, f->kind));
+	if (strcmp(i18n_lang_code(), "en") != 0) { /* the reader's language beside English */
+		json_string(w, "explanation_text", _(tsan_kind_explanation(f->kind)));
+		json_string(w, "lab_advice_text", lab_advice_for(&ex->advice_text, f->kind));
+	}
 	json_end_object(w);
 }
 
@@ -248,6 +255,8 @@ static void tsan_object(struct json_writer *w, const struct experiment *ex)
 	json_number(w, "wall_s", ts->run.wall_s);
 	json_int(w, "raw_reports", ts->raw_reports);
 	json_string(w, "hang_diagnosis", ts->hang_diagnosis);
+	if (ts->hang_diagnosis_text)
+		json_string(w, "hang_diagnosis_text", ts->hang_diagnosis_text);
 	json_string(w, "hang_note", ts->hang_note[0] ? ts->hang_note : NULL);
 	json_number(w, "cpu_s", ts->cpu_s);
 	json_string(w, "timeout", ts->run.cls != RUN_HANG ? NULL : ts->slow ? "slow" : "blocked");
@@ -300,6 +309,11 @@ void report_json_experiment(struct json_writer *w, const struct experiment *ex)
 	json_string(w, "verdict", verdict_id(ex->verdict));
 	json_string(w, "verdict_text", verdict_name(ex->verdict));
 	json_string(w, "evidence", ex->evidence);
+	if (strcmp(i18n_lang_code(), "en") != 0) {
+		json_string(w, "lang", i18n_lang_code());
+		json_string(w, "verdict_text_local", _(verdict_name(ex->verdict)));
+		json_string(w, "evidence_text", ex->evidence_text);
+	}
 	json_bool(w, "machine_too_busy", ex->machine_too_busy);
 	if (ex->lab && !ex->solution) {
 		json_bool(w, "symptom_rate_holds", ex->symptom_rate_holds);

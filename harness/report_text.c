@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "histogram.h"
+#include "i18n.h"
 #include "report.h"
 
 #define HISTOGRAM_BINS  8
@@ -12,29 +13,30 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, TERM_BOLD), ex->source, term_off(t));
-		fprintf(out, "  built by: %s%s\n",
-		        ex->compiler[0] ? ex->compiler : "unknown compiler (no .comment section)",
-		        ex->tsan_available ? ", with ThreadSanitizer" : "");
+		fprintf(out, _("  built by: %s%s\n"),
+		        ex->compiler[0] ? ex->compiler : _("unknown compiler (no .comment section)"),
+		        ex->tsan_available ? _(", with ThreadSanitizer") : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
-	fprintf(out, "%sLab %d (%s)%s%s: %s%s\n", term_on(t, TERM_BOLD), m->id, m->slug,
-	        ex->solution ? ", solution " : "", ex->solution ? ex->solution : "", m->title,
+	fprintf(out, _("%sLab %d (%s)%s%s: %s%s\n"), term_on(t, TERM_BOLD), m->id, m->slug,
+	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "", ex->text.title[0] ? ex->text.title : m->title,
 	        term_off(t));
-	fprintf(out, "  topic: %s\n  source: %s\n", m->topic, ex->source);
+	fprintf(out, _("  topic: %s\n  source: %s\n"), ex->text.topic[0] ? ex->text.topic : m->topic,
+	        ex->source);
 	if (ex->python)
-		fprintf(out, "  interpreter: %s\n", ex->compiler);
+		fprintf(out, _("  interpreter: %s\n"), ex->compiler);
 }
 
 static const char class_letter[RUN_CLASS_COUNT] = {'.', 'S', 'C', 'H', 'E', 'B'};
 
 static void run_strip(FILE *out, const struct series *s)
 {
-	fprintf(out, "  run by run: ");
+	fprintf(out, _("  run by run: "));
 	for (size_t i = 0; i < s->n_runs && i < 100; i++)
 		fputc(class_letter[s->runs[i].cls], out);
-	fprintf(out, "%s   (. ok  S wrong result  C crash  H hang  E error%s)\n",
-	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? "  B machine too busy" : "");
+	fprintf(out, _("%s   (. ok  S wrong result  C crash  H hang  E error%s)\n"),
+	        s->n_runs > 100 ? "..." : "", s->counts[RUN_BUSY] ? _("  B machine too busy") : "");
 }
 
 static void class_counts(FILE *out, const struct term *t, const struct series *s)
@@ -44,7 +46,7 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 		if (c == RUN_BUSY && !s->counts[c])
 			continue; /* shown only when it happened */
 		bool bad = c != RUN_OK && s->counts[c];
-		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, TERM_RED) : "", run_class_name(c),
+		fprintf(out, "%s%s %zu%s   ", bad ? term_on(t, TERM_RED) : "", _(run_class_name(c)),
 		        s->counts[c], bad ? term_off(t) : "");
 	}
 	fputc('\n', out);
@@ -53,10 +55,11 @@ static void class_counts(FILE *out, const struct term *t, const struct series *s
 static void value_block(FILE *out, const struct term *t, const struct series *s)
 {
 	const struct stats *v = &s->values;
-	fprintf(out, "  %s: expected %.15g\n", s->what, s->expected);
-	fprintf(out, "    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n",
+	fprintf(out, _("  %s: expected %.15g\n"), s->what, s->expected);
+	fprintf(out, _("    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n"),
 	        v->min, v->max, v->mean, v->median, v->stddev);
-	fprintf(out, "    %ld distinct value%s:", s->n_distinct, s->n_distinct == 1 ? "" : "s");
+	fprintf(out, ngettext("    %ld distinct value:", "    %ld distinct values:", (unsigned long)s->n_distinct),
+	        s->n_distinct);
 	for (long i = 0; i < s->n_distinct && i < 5; i++)
 		fprintf(out, "%s %.15g x%zu", i ? "," : "", s->distinct[i].value,
 		        s->distinct[i].count);
@@ -70,7 +73,7 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 	char hist[4096];
 	histogram_render(values, n, HISTOGRAM_BINS, HISTOGRAM_WIDTH, t->unicode, hist,
 	                 sizeof(hist));
-	fprintf(out, "  histogram of observed values:\n%s", hist);
+	fprintf(out, _("  histogram of observed values:\n%s"), hist);
 }
 
 /* The lab's extra numbers (meals per philosopher, a final balance, ...): the median of
@@ -83,7 +86,7 @@ static void metrics(FILE *out, const struct series *s)
 			first = &s->runs[i].result;
 	if (!first)
 		return;
-	fprintf(out, "  metrics (median of the runs):");
+	fprintf(out, _("  metrics (median of the runs):"));
 	for (int m = 0; m < first->n_metrics; m++) {
 		double values[512];
 		size_t n = 0;
@@ -113,19 +116,22 @@ static void failures(FILE *out, const struct series *s)
 			left_out++;
 			continue;
 		}
-		fprintf(out, "    run %zu: %s\n", i + 1, s->runs[i].detail);
+		fprintf(out, _("    run %zu: %s\n"), i + 1, s->runs[i].detail);
 		shown++;
 	}
 	if (left_out)
-		fprintf(out, "    (%zu more run%s like these left out: see run by run above)\n",
-		        left_out, left_out == 1 ? "" : "s");
+		fprintf(out,
+		        ngettext("    (%zu more run like these left out: see run by run above)\n",
+		                 "    (%zu more runs like these left out: see run by run above)\n",
+		                 left_out),
+		        left_out);
 }
 
 static void plain_section(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, "\n%sPlain runs%s: %zu x %s %s\n", term_on(t, TERM_BOLD), term_off(t), s->n_runs,
+	fprintf(out, _("\n%sPlain runs%s: %zu x %s %s\n"), term_on(t, TERM_BOLD), term_off(t), s->n_runs,
 	        name ? name + 1 : s->program, s->args);
 	if (ex->sizing_note[0])
 		fprintf(out, "  (%s)\n", ex->sizing_note);
@@ -135,23 +141,26 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		fprintf(out, "  (%s)\n", s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
-		fprintf(out, "  %zu runs got stuck the same way; the other %zu were not run\n",
+		fprintf(out,
+		        ngettext("  %zu run got stuck the same way; the other %zu were not run\n",
+		                 "  %zu runs got stuck the same way; the other %zu were not run\n",
+		                 s->same_hangs),
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
-		fprintf(out, "  %sthe first stuck run, seen live:%s\n%s", term_on(t, TERM_BOLD),
-		        term_off(t), s->hang_diagnosis);
+		fprintf(out, _("  %sthe first stuck run, seen live:%s\n%s"), term_on(t, TERM_BOLD),
+		        term_off(t), s->hang_diagnosis_text ? s->hang_diagnosis_text : s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)
 		value_block(out, t, s);
 	metrics(out, s);
-	fprintf(out, "  wall time per run: median %.1f ms (min %.1f, max %.1f)\n",
+	fprintf(out, _("  wall time per run: median %.1f ms (min %.1f, max %.1f)\n"),
 	        s->wall.median * 1e3, s->wall.min * 1e3, s->wall.max * 1e3);
 	if (s->load.ncpus > 0) {
 		char load[200];
 		busy_describe(&s->load, load, sizeof(load));
-		fprintf(out, "  machine: %s%s\n", load,
-		        busy_too_busy(&s->load) ? " (too busy to judge a missing symptom)" : "");
+		fprintf(out, _("  machine: %s%s\n"), load,
+		        busy_too_busy(&s->load) ? _(" (too busy to judge a missing symptom)") : "");
 	}
 }
 
@@ -160,15 +169,18 @@ static void comparisons(FILE *out, const struct term *t, const struct experiment
 	if (ex->n_comparisons < 2 || !ex->comparisons[0].plain.have_cost)
 		return;
 	const struct series *racy = &ex->comparisons[0].plain;
-	fprintf(out, "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
+	fprintf(out,
+	        ngettext("\n%sCost%s (median time per operation, %zu run each with %s):\n",
+	                 "\n%sCost%s (median time per operation, %zu runs each with %s):\n",
+	                 racy->n_runs),
 	        term_on(t, TERM_BOLD), term_off(t), racy->n_runs, racy->args);
 	for (int i = 0; i < ex->n_comparisons; i++) {
 		const struct series *c = &ex->comparisons[i].plain;
-		fprintf(out, "  %-12s %9.2f ns   %s %zu/%zu runs", c->label, c->ns_per_op.median,
-		        i == 0 ? "bug in" : "correct in",
+		fprintf(out, _("  %-12s %9.2f ns   %s %zu/%zu runs"), c->label, c->ns_per_op.median,
+		        i == 0 ? _("bug in") : _("correct in"),
 		        i == 0 ? c->symptom_runs : c->counts[RUN_OK], c->n_runs);
 		if (i > 0 && racy->ns_per_op.median > 0)
-			fprintf(out, "   %.1fx the lab's cost",
+			fprintf(out, _("   %.1fx the lab's cost"),
 			        c->ns_per_op.median / racy->ns_per_op.median);
 		if (ex->lab && ex->lab->manifest.cost_unit[0] && c->ns_per_op.median > 0)
 			fprintf(out, "   %.0f %s/s", 1e9 / c->ns_per_op.median,
@@ -230,6 +242,6 @@ void report_text(FILE *out, const struct term *t, const struct experiment *ex)
 	report_text_tsan(out, t, ex);
 	atomicity_note(out, t, ex);
 	comparisons(out, t, ex);
-	fprintf(out, "\n%sVerdict: %s%s: %s\n", term_on(t, verdict_colour(ex->verdict)),
-	        verdict_name(ex->verdict), term_off(t), ex->evidence);
+	fprintf(out, _("\n%sVerdict: %s%s: %s\n"), term_on(t, verdict_colour(ex->verdict)),
+	        _(verdict_name(ex->verdict)), term_off(t), ex->evidence_text);
 }

@@ -10,12 +10,13 @@
 #include "hang_diagnosis.h"
 #include "manifest.h"
 #include "ptrace_scope.h"
+#include "i18n.h"
 #include "series.h"
 
 const char *run_class_name(enum run_class cls)
 {
-	static const char *const names[RUN_CLASS_COUNT] = {"OK",   "SYMPTOM", "CRASH",
-	                                                   "HANG", "ERROR",   "BUSY"};
+	static const char *const names[RUN_CLASS_COUNT] = {N_("OK"),   N_("SYMPTOM"), N_("CRASH"),
+	                                                   N_("HANG"), N_("ERROR"),   N_("BUSY")};
 	return cls < RUN_CLASS_COUNT ? names[cls] : "?";
 }
 
@@ -214,7 +215,8 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 	if (s->hang_diagnosis)
 		return;
 	s->hang_diagnosis =
-	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at);
+	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at,
+	                  &s->hang_diagnosis_text);
 	s->hang_named_after_s = named_at - snap->seen_at;
 }
 
@@ -330,6 +332,7 @@ void series_free(struct series *s)
 {
 	free(s->runs);
 	free(s->hang_diagnosis);
+	free(s->hang_diagnosis_text);
 	memset(s, 0, sizeof(*s));
 }
 

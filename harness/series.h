@@ -65,6 +65,7 @@ struct series {
 	char *hang_diagnosis;      /* where the threads of the first deadlocked run waited and the
 	                            * cycle or lost wake-up they form (hang_diagnosis.h), malloc'd;
 	                            * NULL when no run stalled */
+	char *hang_diagnosis_text; /* the same in the reader's language; NULL in English */
 	char hang_note[400];       /* why the diagnosis is partial (no gdb, attach refused) */
 	double hang_named_after_s; /* first deadlocked run: seconds from the first sample
 	                            * that saw every thread blocked to the named cycle */

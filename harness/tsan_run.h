@@ -34,6 +34,7 @@ struct tsan_outcome {
 	int raw_reports;           /* WARNING blocks before deduplication */
 	char *hang_diagnosis;      /* the run deadlocked (stall_ms): where its threads wait and
 	                            * the cycle they form (hang_diagnosis.h); malloc'd or NULL */
+	char *hang_diagnosis_text; /* the same in the reader's language; NULL in English */
 	char hang_note[400];       /* why that diagnosis is partial */
 	double cpu_s;              /* CPU time the (last) attempt used, all threads */
 	bool slow;                 /* timed out while still computing: slow under TSan, not hung */

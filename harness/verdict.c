@@ -4,25 +4,26 @@
 
 #include "busy.h"
 #include "experiment.h"
+#include "i18n.h"
 #include "verdict.h"
 
 const char *verdict_name(enum verdict v)
 {
 	switch (v) {
 	case VERDICT_BUG_SHOWN:
-		return "bug shown";
+		return N_("bug shown");
 	case VERDICT_LOOKS_FIXED:
-		return "looks fixed";
+		return N_("looks fixed");
 	case VERDICT_NOT_PROVEN:
-		return "no bug seen, not proven";
+		return N_("no bug seen, not proven");
 	case VERDICT_SOLUTION_OK:
-		return "solution clean";
+		return N_("solution clean");
 	case VERDICT_SOLUTION_BAD:
-		return "solution broken";
+		return N_("solution broken");
 	case VERDICT_ERROR:
-		return "could not judge";
+		return N_("could not judge");
 	case VERDICT_INCONCLUSIVE:
-		return "inconclusive: the machine is too busy";
+		return N_("inconclusive: the machine is too busy");
 	}
 	return "?";
 }
@@ -48,7 +49,7 @@ static bool tsan_fine(const struct experiment *ex)
 /* "TSan clean", or for a Python twin why there is no TSan run. */
 static const char *tsan_fine_words(const struct experiment *ex)
 {
-	return ex->python ? "TSan not applicable (Python)" : "TSan clean";
+	return ex->python ? _("TSan not applicable (Python)") : _("TSan clean");
 }
 
 /* The first run's detail that says something, for "runs failed: ..." (a run's detail may be
@@ -58,18 +59,18 @@ static const char *first_detail(const struct series *s, enum run_class cls)
 	for (size_t i = 0; i < s->n_runs; i++)
 		if (s->runs[i].cls == cls && s->runs[i].detail[0])
 			return s->runs[i].detail;
-	return "no detail";
+	return _("no detail");
 }
 
-/* What the TSan run says when it found nothing: "clean", or why it is not. */
+/* What the TSan run says when it found nothing: _("clean"), or why it is not. */
 static const char *tsan_quiet_words(const struct experiment *ex)
 {
 	const struct tsan_outcome *t = &ex->tsan;
 	if (ex->python)
-		return "not applicable (Python)";
+		return _("not applicable (Python)");
 	if (!t->ran)
-		return "did not run";
-	return t->not_clean[0] ? t->not_clean : "clean";
+		return _("did not run");
+	return t->not_clean[0] ? t->not_clean : _("clean");
 }
 
 /* "1 data race at lost_update.c:26, 1 thread leak at x.c:9" into out. */
@@ -87,26 +88,26 @@ static void describe_findings(const struct tsan_report *r, char *out, size_t cap
 			snprintf(title, sizeof(title), "%s", f->crash.message);
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", title);
 		if (f->where.line && len < cap)
-			len += (size_t)snprintf(out + len, cap - len, " at %s:%d", file,
+			len += (size_t)snprintf(out + len, cap - len, _(" at %s:%d"), file,
 			                        f->where.line);
 	}
 	if (r->n_findings > 3 && len < cap)
-		snprintf(out + len, cap - len, " and %zu more", r->n_findings - 3);
+		snprintf(out + len, cap - len, _(" and %zu more"), r->n_findings - 3);
 }
 
 /* "18/20 runs showed it (2 hung)" for the plain series. */
 static void describe_runs(const struct series *s, char *out, size_t cap)
 {
 	size_t len =
-	    (size_t)snprintf(out, cap, "%zu/%zu runs went wrong", series_bad_runs(s), s->n_runs);
+	    (size_t)snprintf(out, cap, _("%zu/%zu runs went wrong"), series_bad_runs(s), s->n_runs);
 	static const enum run_class shown[] = {RUN_SYMPTOM, RUN_HANG, RUN_CRASH};
-	static const char *const words[] = {"wrong result", "hung", "crashed"};
+	static const char *const words[] = {N_("wrong result"), N_("hung"), N_("crashed")};
 	const char *sep = " (";
 	for (int i = 0; i < 3 && len < cap; i++) {
 		if (!s->counts[shown[i]])
 			continue;
 		len += (size_t)snprintf(out + len, cap - len, "%s%zu %s", sep, s->counts[shown[i]],
-		                        words[i]);
+		                        _(words[i]));
 		sep = ", ";
 	}
 	if (*sep == ',' && len < cap)
@@ -130,7 +131,7 @@ static void judge_cannot(struct experiment *ex)
 {
 	ex->verdict = VERDICT_NOT_PROVEN;
 	snprintf(ex->evidence, sizeof(ex->evidence),
-	         "cannot judge here: every run said so (a timing lab needs 2 CPUs or more)");
+	         _("cannot judge here: every run said so (a timing lab needs 2 CPUs or more)"));
 }
 
 static void judge_bug(struct experiment *ex)
@@ -140,11 +141,11 @@ static void judge_bug(struct experiment *ex)
 	describe_findings(&ex->tsan.report, findings, sizeof(findings));
 	bool found = ex->tsan.ran && ex->tsan.report.n_findings > 0;
 	ex->verdict = VERDICT_BUG_SHOWN;
-	snprintf(ex->evidence, sizeof(ex->evidence), "%s; TSan: %s", runs,
+	snprintf(ex->evidence, sizeof(ex->evidence), _("%s; TSan: %s"), runs,
 	         found ? findings : tsan_quiet_words(ex));
 	if (ex->plain.counts[RUN_ERROR]) {
 		size_t len = strlen(ex->evidence);
-		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
+		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, _("; %zu runs failed: %s"),
 		         ex->plain.counts[RUN_ERROR], first_detail(&ex->plain, RUN_ERROR));
 	}
 }
@@ -156,7 +157,7 @@ static void judge_quiet(struct experiment *ex)
 		judge_cannot(ex);
 	} else if (s->counts[RUN_ERROR] == s->n_runs) {
 		ex->verdict = VERDICT_ERROR;
-		snprintf(ex->evidence, sizeof(ex->evidence), "every run failed: %s",
+		snprintf(ex->evidence, sizeof(ex->evidence), _("every run failed: %s"),
 		         first_detail(s, RUN_ERROR));
 	} else if (((ex->lab && ex->machine_too_busy) || s->counts[RUN_BUSY]) &&
 	           (tsan_fine(ex) || tsan_starved(&ex->tsan))) {
@@ -164,28 +165,28 @@ static void judge_quiet(struct experiment *ex)
 		busy_describe(&s->load, load, sizeof(load));
 		ex->verdict = VERDICT_INCONCLUSIVE;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu judged runs, but %s%s: a bug may not show on a "
-		         "machine this busy; run again when it is quieter",
+		         _("no bug seen in %zu judged runs, but %s%s: a bug may not show on a "
+		           "machine this busy; run again when it is quieter"),
 		         s->n_runs - s->counts[RUN_BUSY], load,
-		         tsan_starved(&ex->tsan) ? "; the TSan run was starved too" : "");
+		         tsan_starved(&ex->tsan) ? _("; the TSan run was starved too") : "");
 	} else if (tsan_fine(ex)) {
 		ex->verdict = VERDICT_LOOKS_FIXED;
-		snprintf(ex->evidence, sizeof(ex->evidence), "no bug seen in %zu runs and %s",
+		snprintf(ex->evidence, sizeof(ex->evidence), _("no bug seen in %zu runs and %s"),
 		         s->n_runs, tsan_fine_words(ex));
 	} else if (ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu runs, but TSan is not clean: %s", s->n_runs,
+		         _("no bug seen in %zu runs, but TSan is not clean: %s"), s->n_runs,
 		         ex->tsan.not_clean);
 	} else {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "no bug seen in %zu runs, but TSan did not run (%s)", s->n_runs,
+		         _("no bug seen in %zu runs, but TSan did not run (%s)"), s->n_runs,
 		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	}
 	if (s->counts[RUN_ERROR] && ex->verdict != VERDICT_ERROR) {
 		size_t len = strlen(ex->evidence);
-		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, "; %zu runs failed: %s",
+		snprintf(ex->evidence + len, sizeof(ex->evidence) - len, _("; %zu runs failed: %s"),
 		         s->counts[RUN_ERROR], first_detail(s, RUN_ERROR));
 	}
 }
@@ -206,7 +207,7 @@ static void judge_solution(struct experiment *ex)
 		judge_cannot(ex);
 	} else if (correct && tsan_fine(ex)) {
 		ex->verdict = VERDICT_SOLUTION_OK;
-		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs and %s",
+		snprintf(ex->evidence, sizeof(ex->evidence), _("correct in %zu/%zu runs and %s"),
 		         s->n_runs, s->n_runs, tsan_fine_words(ex));
 	} else if ((unfinished_for_load(s) || (correct && tsan_starved(&ex->tsan))) &&
 	           !(ex->tsan.ran && ex->tsan.report.n_findings)) {
@@ -215,28 +216,28 @@ static void judge_solution(struct experiment *ex)
 		ex->verdict = VERDICT_INCONCLUSIVE;
 		snprintf(
 		    ex->evidence, sizeof(ex->evidence),
-		    "correct in %zu/%zu runs; %zu not judged%s, the machine being too busy: %s",
+		    _("correct in %zu/%zu runs; %zu not judged%s, the machine being too busy: %s"),
 		    s->counts[RUN_OK], s->n_runs, s->counts[RUN_BUSY],
-		    tsan_starved(&ex->tsan) ? ", nor the TSan run" : "", load);
+		    tsan_starved(&ex->tsan) ? _(", nor the TSan run") : "", load);
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "correct in %zu/%zu runs, but TSan did not run (%s)", s->n_runs, s->n_runs,
+		         _("correct in %zu/%zu runs, but TSan did not run (%s)"), s->n_runs, s->n_runs,
 		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	} else if (correct && ex->tsan.report.n_findings == 0) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         "correct in %zu/%zu runs, but TSan is not clean: %s", s->n_runs, s->n_runs,
+		         _("correct in %zu/%zu runs, but TSan is not clean: %s"), s->n_runs, s->n_runs,
 		         ex->tsan.not_clean);
 	} else {
 		ex->verdict = VERDICT_SOLUTION_BAD;
-		snprintf(ex->evidence, sizeof(ex->evidence), "correct in %zu/%zu runs; TSan: %s",
+		snprintf(ex->evidence, sizeof(ex->evidence), _("correct in %zu/%zu runs; TSan: %s"),
 		         s->counts[RUN_OK], s->n_runs,
 		         ex->tsan.report.n_findings ? findings : tsan_quiet_words(ex));
 	}
 }
 
-void verdict_judge(struct experiment *ex)
+static void judge(struct experiment *ex)
 {
 	ex->cannot_judge = ex->plain.n_runs && ex->plain.inconclusive_runs == ex->plain.n_runs;
 	ex->machine_too_busy = busy_too_busy(&ex->plain.load) || tsan_starved(&ex->tsan);
@@ -264,6 +265,25 @@ void verdict_judge(struct experiment *ex)
 	if (ex->plain.counts[RUN_BUSY] && (double)ex->plain.symptom_runs < rate * (double)judged)
 		ex->symptom_rate_holds = false;
 	judge_tsan_kinds(ex);
+}
+
+/* Judged twice when the reader's language is not English: the evidence in English for
+ * the JSON and JUnit reports, then in that language for the text. Judging is pure. */
+void verdict_judge(struct experiment *ex)
+{
+	bool was = i18n_force_english(true);
+	judge(ex);
+	i18n_force_english(was);
+	if (strcmp(i18n_lang_code(), "en") == 0) {
+		snprintf(ex->evidence_text, sizeof(ex->evidence_text), "%s", ex->evidence);
+		return;
+	}
+	char english[sizeof(ex->evidence)];
+	memcpy(english, ex->evidence, sizeof(english));
+	judge(ex);
+	_Static_assert(sizeof(ex->evidence_text) >= sizeof(ex->evidence), "room for the text");
+	memcpy(ex->evidence_text, ex->evidence, sizeof(ex->evidence));
+	memcpy(ex->evidence, english, sizeof(english));
 }
 
 bool verdict_check_holds(const struct experiment *ex)

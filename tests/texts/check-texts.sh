@@ -57,7 +57,8 @@ function to_regex(f,    r) {
 	gsub(/%s/, ".*", r)
 	return "^" r "$"
 }
-/return "[^"?]+";/ { s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s); print "name\t" s }
+# (a name may be marked for translation: return N_("bug shown");)
+/return (N_\()?"[^"?]+"\)?;/ { s = $0; sub(/^[^"]*"/, "", s); sub(/".*/, "", s); print "name\t" s }
 /snprintf\(/ { stmt = ""; collecting = 1 }
 collecting { stmt = stmt " " $0 }
 collecting && /\);/ {
