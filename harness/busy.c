@@ -76,7 +76,8 @@ void busy_describe(const struct busy_load *load, char *out, size_t cap)
 		len += (size_t)snprintf(out + len, cap - len, _("; load average %.2f %.2f %.2f"),
 		                        load->loadavg[0], load->loadavg[1], load->loadavg[2]);
 	if (load->extended_runs && len < cap)
-		len += (size_t)snprintf(out + len, cap - len, ngettext("; %zu run given more time",
+		len += (size_t)snprintf(out + len, cap - len,
+		                        ngettext("; %zu run given more time",
 		                                 "; %zu runs given more time", load->extended_runs),
 		                        load->extended_runs);
 	if (load->busy_runs && len < cap)

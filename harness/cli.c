@@ -7,78 +7,78 @@
 #include "detector.h"
 #include "i18n.h"
 
-const char cli_usage[] = N_(
-    "usage: racelab list\n"
-    "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
-    "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
-    "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
-    "                       [--program PATH] [--python]\n"
-    "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
-    "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
-    "                     [--no-sched] [--python]\n"
-    "       racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
-    "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
-    "                       [--args \"ARGS\"] [--json FILE]\n"
-    "       racelab replay LAB SCHEDULE [--solution=NAME] [--json FILE] [--hash]\n"
-    "       racelab step LAB [--solution=NAME]\n"
-    "       racelab labs [--quiet]\n"
-    "       racelab manifest LAB [KEY]\n"
-    "       racelab help COMMAND\n"
-    "       racelab run ... [--detector tsan|tsan-gcc|helgrind|drd|all] [--sarif FILE]\n"
-    "       racelab check ... [--sarif FILE]\n"
-    "       racelab labs --detector all\n"
-    "       racelab doctor [--quick]\n"
-    "       racelab --help | --version\n"
-    "\n"
-    "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
-    "`make lab3`, which builds and then runs `racelab run lab3`.\n"
-    "\n"
-    "run      runs the lab's plain build N times and shows how the result varies, runs\n"
-    "         its ThreadSanitizer build and explains each finding, compares the cost of\n"
-    "         the solutions, and says whether the bug showed.\n"
-    "         --solution[=NAME]  run a solution (all of them without NAME)\n"
-    "         --args, --tsan-args  arguments instead of the manifest's (e.g. grading)\n"
-    "         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
-    "         --wrap WORD  start each run as WORD... PROGRAM ARGS, one word per --wrap\n"
-    "                    (WORD 1 a path): a box around the program (scripts/sandbox)\n"
-    "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
-    "                    no TSan run then (grading: a hostile program costs one timeout)\n"
-    "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
-    "         --program PATH  judge PATH (and PATH-tsan) as the lab's program: another\n"
-    "                    build of the lab, e.g. a variant kept beside it\n"
-    "         --python   run the lab's Python twin (labs/DIR/python/) instead; no TSan\n"
-    "check    exit 0 only if every lab still shows its declared symptom and every\n"
-    "         solution is correct in every run and TSan-clean; prints a table\n"
-    "         --python   check the labs' Python twins and their solutions instead\n"
-    "explore  runs the lab's -sched build (threads one at a time) under seeded\n"
-    "         schedules until one shows the bug; prints its id and the interleaving\n"
-    "replay   the same schedule again, exactly; step: you choose who runs\n"
-    "         (check: each solution, every schedule with <= 2 preemptions;\n"
-    "         --no-sched leaves that out)\n"
-    "labs     one table of every lab for your current code: how often the bug\n"
-    "         showed, what TSan found, the verdict\n"
-    "list     the labs this build knows\n"
-    "doctor   what this machine gives racelab (compilers with TSan, symbolizer, ASLR,\n"
-    "         gdb, valgrind, CPUs, sandbox) and what to do about each gap; exit 1 when\n"
-    "         something make labN needs is missing (--quick: only those)\n"
-    "--detector  which race detector reads the program: tsan (clang's, the default),\n"
-    "         tsan-gcc (gcc's build), helgrind, drd (valgrind), or all of them, with one\n"
-    "         table of which saw each finding and the time each took\n"
-    "--sarif FILE  the findings as SARIF 2.1.0 (GitHub/GitLab code scanning)\n"
-    "\n"
-    "A command refuses options it does not take; `racelab help COMMAND` lists those it\n"
-    "takes. `racelab manifest LAB [KEY]` prints the lab's manifest as racelab reads it.\n"
-    "\n"
-    "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
-    "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
-    "(not built, build older than its sources, program missing); 4 no bug seen but\n"
-    "TSan could not run; 5 inconclusive: the machine was too busy to judge (other\n"
-    "programs took the CPUs). `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
-    "only failure status): after the compiler's errors when the build failed, else\n"
-    "with racelab's status in make's last line (\"Error 1\": the bug showed).\n"
-    "Colour only on a terminal and never when NO_COLOR is set.\n"
-    "--lang ru|en (any command; or RACELAB_LANG): the language of what racelab prints;\n"
-    "by default the locale's (LANG); JSON stays English.\n");
+const char cli_usage[] =
+    N_("usage: racelab list\n"
+       "       racelab run LAB [--solution[=NAME]] [--runs N] [--threads T] [--timeout S]\n"
+       "                       [--args \"ARGS\"] [--tsan-args \"ARGS\"] [--no-tsan]\n"
+       "                       [--json FILE] [--quiet] [--wrap WORD]... [--fail-fast] [--no-cost]\n"
+       "                       [--program PATH] [--python]\n"
+       "       racelab run --exec [--runs N] [--timeout S] [--json FILE] -- PROGRAM [ARGS...]\n"
+       "       racelab check [LAB...] [--runs N] [--json FILE] [--junit FILE] [--quiet]\n"
+       "                     [--no-sched] [--python]\n"
+       "       racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+       "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
+       "                       [--args \"ARGS\"] [--json FILE]\n"
+       "       racelab replay LAB SCHEDULE [--solution=NAME] [--json FILE] [--hash]\n"
+       "       racelab step LAB [--solution=NAME]\n"
+       "       racelab labs [--quiet]\n"
+       "       racelab manifest LAB [KEY]\n"
+       "       racelab help COMMAND\n"
+       "       racelab run ... [--detector tsan|tsan-gcc|helgrind|drd|all] [--sarif FILE]\n"
+       "       racelab check ... [--sarif FILE]\n"
+       "       racelab labs --detector all\n"
+       "       racelab doctor [--quick]\n"
+       "       racelab --help | --version\n"
+       "\n"
+       "LAB is lab3, 3, lab03 or the lab's slug (lost-update). `run` builds nothing: use\n"
+       "`make lab3`, which builds and then runs `racelab run lab3`.\n"
+       "\n"
+       "run      runs the lab's plain build N times and shows how the result varies, runs\n"
+       "         its ThreadSanitizer build and explains each finding, compares the cost of\n"
+       "         the solutions, and says whether the bug showed.\n"
+       "         --solution[=NAME]  run a solution (all of them without NAME)\n"
+       "         --args, --tsan-args  arguments instead of the manifest's (e.g. grading)\n"
+       "         --exec -- PROGRAM  run any program; a TSan build also gets its findings\n"
+       "         --wrap WORD  start each run as WORD... PROGRAM ARGS, one word per --wrap\n"
+       "                    (WORD 1 a path): a box around the program (scripts/sandbox)\n"
+       "         --fail-fast  stop at the first run that hangs or is killed by a limit;\n"
+       "                    no TSan run then (grading: a hostile program costs one timeout)\n"
+       "         --no-cost  no cost table (grading reads none: its runs are saved)\n"
+       "         --program PATH  judge PATH (and PATH-tsan) as the lab's program: another\n"
+       "                    build of the lab, e.g. a variant kept beside it\n"
+       "         --python   run the lab's Python twin (labs/DIR/python/) instead; no TSan\n"
+       "check    exit 0 only if every lab still shows its declared symptom and every\n"
+       "         solution is correct in every run and TSan-clean; prints a table\n"
+       "         --python   check the labs' Python twins and their solutions instead\n"
+       "explore  runs the lab's -sched build (threads one at a time) under seeded\n"
+       "         schedules until one shows the bug; prints its id and the interleaving\n"
+       "replay   the same schedule again, exactly; step: you choose who runs\n"
+       "         (check: each solution, every schedule with <= 2 preemptions;\n"
+       "         --no-sched leaves that out)\n"
+       "labs     one table of every lab for your current code: how often the bug\n"
+       "         showed, what TSan found, the verdict\n"
+       "list     the labs this build knows\n"
+       "doctor   what this machine gives racelab (compilers with TSan, symbolizer, ASLR,\n"
+       "         gdb, valgrind, CPUs, sandbox) and what to do about each gap; exit 1 when\n"
+       "         something make labN needs is missing (--quick: only those)\n"
+       "--detector  which race detector reads the program: tsan (clang's, the default),\n"
+       "         tsan-gcc (gcc's build), helgrind, drd (valgrind), or all of them, with one\n"
+       "         table of which saw each finding and the time each took\n"
+       "--sarif FILE  the findings as SARIF 2.1.0 (GitHub/GitLab code scanning)\n"
+       "\n"
+       "A command refuses options it does not take; `racelab help COMMAND` lists those it\n"
+       "takes. `racelab manifest LAB [KEY]` prints the lab's manifest as racelab reads it.\n"
+       "\n"
+       "exit status: 0 no bug seen and TSan clean (check: all held); 1 bug shown or\n"
+       "solution broken (check: something did not hold); 2 usage error; 3 cannot run\n"
+       "(not built, build older than its sources, program missing); 4 no bug seen but\n"
+       "TSan could not run; 5 inconclusive: the machine was too busy to judge (other\n"
+       "programs took the CPUs). `make labN` exits 0 when racelab does, otherwise 2 (make's\n"
+       "only failure status): after the compiler's errors when the build failed, else\n"
+       "with racelab's status in make's last line (\"Error 1\": the bug showed).\n"
+       "Colour only on a terminal and never when NO_COLOR is set.\n"
+       "--lang ru|en (any command; or RACELAB_LANG): the language of what racelab prints;\n"
+       "by default the locale's (LANG); JSON stays English.\n");
 
 /* The options, one bit each, so each command can say which it takes. */
 enum cli_option {
@@ -146,7 +146,8 @@ static unsigned command_options(enum cli_command command, bool exec, bool python
 			       OPT_NO_COST | OPT_PYTHON;
 		return OPT_SOLUTION | OPT_RUNS | OPT_THREADS | OPT_TIMEOUT | OPT_ARGS |
 		       OPT_TSAN_ARGS | OPT_NO_TSAN | OPT_QUIET | OPT_JSON | OPT_WRAP |
-		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM | OPT_PYTHON | OPT_DETECTOR | OPT_SARIF;
+		       OPT_FAIL_FAST | OPT_NO_COST | OPT_PROGRAM | OPT_PYTHON | OPT_DETECTOR |
+		       OPT_SARIF;
 	case CMD_CHECK:
 		return OPT_RUNS | OPT_JSON | OPT_JUNIT | OPT_QUIET | OPT_NO_SCHED | OPT_PYTHON |
 		       OPT_SARIF;
@@ -239,8 +240,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *out, unsigned
 	                   is_option(arg, "--timeout") || is_option(arg, "--json") ||
 	                   is_option(arg, "--junit") || is_option(arg, "--args") ||
 	                   is_option(arg, "--tsan-args") || is_option(arg, "--wrap") ||
-	                   is_option(arg, "--program") ||
-	                   is_option(arg, "--detector") || is_option(arg, "--sarif");
+	                   is_option(arg, "--program") || is_option(arg, "--detector") ||
+	                   is_option(arg, "--sarif");
 	if (!takes_value)
 		return fail(err, cap, arg, "unknown option (see racelab --help)");
 	if ((v = option_value(argc, argv, i, "--runs")))
@@ -330,12 +331,9 @@ static int help_topic(const char *word, struct cli *out, char *err, size_t cap)
 
 static const char *command_name(const struct cli *c)
 {
-	static const char *names[] = {[CMD_LIST] = "list",
-	                              [CMD_RUN] = "run",
-	                              [CMD_CHECK] = "check",
-	                              [CMD_LABS] = "labs",
-	                              [CMD_MANIFEST] = "manifest",
-	                              [CMD_DOCTOR] = "doctor"};
+	static const char *names[] = {
+	    [CMD_LIST] = "list", [CMD_RUN] = "run",           [CMD_CHECK] = "check",
+	    [CMD_LABS] = "labs", [CMD_MANIFEST] = "manifest", [CMD_DOCTOR] = "doctor"};
 	if (c->command == CMD_RUN && c->python && !c->exec)
 		return "run --python";
 	return c->command == CMD_RUN && c->exec ? "run --exec" : names[c->command];

@@ -16,8 +16,16 @@ enum racelab_exit {
 	                        * something could not be judged) */
 };
 
-enum cli_command { CMD_HELP, CMD_VERSION, CMD_LIST, CMD_RUN, CMD_CHECK, CMD_LABS, CMD_MANIFEST,
-                  CMD_DOCTOR };
+enum cli_command {
+	CMD_HELP,
+	CMD_VERSION,
+	CMD_LIST,
+	CMD_RUN,
+	CMD_CHECK,
+	CMD_LABS,
+	CMD_MANIFEST,
+	CMD_DOCTOR
+};
 
 #define CLI_MAX_LABS 64
 #define CLI_MAX_WRAP 64 /* words of --wrap */
@@ -44,12 +52,12 @@ struct cli {
 	char *wrap[CLI_MAX_WRAP + 1]; /* --wrap WORD, repeated: each run of the program starts
 	                               * as WRAP... PROGRAM ARGS; NULL-terminated */
 	int n_wrap;
-	bool fail_fast; /* --fail-fast: a series stops at its first hang or limit kill */
-	bool no_cost;   /* --no-cost: no cost table (grading reads none; saves its runs) */
+	bool fail_fast;      /* --fail-fast: a series stops at its first hang or limit kill */
+	bool no_cost;        /* --no-cost: no cost table (grading reads none; saves its runs) */
 	const char *program; /* --program PATH: judged as the lab's program (PATH-tsan for TSan) */
-	bool no_sched;  /* check --no-sched: no schedules section (labkit/sched) */
-	bool python;    /* --python: the labs' Python twins instead of the C programs */
-	unsigned detectors;     /* --detector NAME: bits of enum detector (detector.h); 0: TSan */
+	bool no_sched;       /* check --no-sched: no schedules section (labkit/sched) */
+	bool python;         /* --python: the labs' Python twins instead of the C programs */
+	unsigned detectors;  /* --detector NAME: bits of enum detector (detector.h); 0: TSan */
 	const char *sarif_path; /* --sarif FILE: the findings as SARIF 2.1.0 */
 	bool quick;             /* doctor --quick: only what make labN needs */
 };

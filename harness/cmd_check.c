@@ -19,7 +19,7 @@ struct check_state {
 	const struct catalogue *cat;
 	struct term term;
 	struct progress progress; /* the line while a lab or solution runs */
-	struct experiment *exs; /* every experiment run, for JSON and JUnit */
+	struct experiment *exs;   /* every experiment run, for JSON and JUnit */
 	int n_exs, cap_exs;
 	int failures;
 	int inconclusive; /* labs that did not fail, but could not all be judged: too busy */

@@ -41,11 +41,11 @@ static int row(const struct catalogue *cat, const struct lab_entry *lab, const s
 	bool fixed = ex.verdict == VERDICT_LOOKS_FIXED;
 	char topic[128], went[64], found[128];
 	printf("%-3d %-26s %s %s %s %s%s%s\n", lab->manifest.id, lab->manifest.slug,
-	       i18n_cell(topic, sizeof(topic), ex.text.topic[0] ? ex.text.topic : lab->manifest.topic,
-	                 30, true),
+	       i18n_cell(topic, sizeof(topic),
+	                 ex.text.topic[0] ? ex.text.topic : lab->manifest.topic, 30, true),
 	       i18n_cell(went, sizeof(went), ex.cannot_judge ? _("n/a") : rate, 10, false),
-	       i18n_cell(found, sizeof(found), tsan, 28, true), term_on(t, fixed ? TERM_GREEN : TERM_RED),
-	       _(verdict_name(ex.verdict)), term_off(t));
+	       i18n_cell(found, sizeof(found), tsan, 28, true),
+	       term_on(t, fixed ? TERM_GREEN : TERM_RED), _(verdict_name(ex.verdict)), term_off(t));
 	fflush(stdout);
 	experiment_free(&ex);
 	return 0;

@@ -116,7 +116,8 @@ int cmd_run_lab(const struct cli *cli)
 	}
 	const char *names[MANIFEST_MAX_SOLUTIONS];
 	int n = subjects(cli, &lab->manifest, names), status = EXIT_CLEAN;
-	if (!cli->program && !cli->python && !builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
+	if (!cli->program && !cli->python &&
+	    !builds_are_fresh(&cat, lab, names, n, !cli->no_tsan)) {
 		catalogue_free(&cat);
 		return EXIT_ENV;
 	}

@@ -36,12 +36,12 @@ struct experiment {
 	struct tsan_outcome tsan;
 	struct lab_advice advice;      /* the lab's own advice per TSan kind, English (JSON) */
 	struct lab_advice advice_text; /* the same in the reader's language (advice.ru.txt) */
-	struct lab_text text; /* title and topic in the reader's language; "" in English */
+	struct lab_text text;          /* title and topic in the reader's language; "" in English */
 	struct comparison *comparisons;
 	int n_comparisons;
 	enum verdict verdict;
-	char evidence[1200]; /* one or two lines saying why, in English (JSON, JUnit); room
-	                     * for the reader's language while verdict.c judges in it */
+	char evidence[1200];      /* one or two lines saying why, in English (JSON, JUnit); room
+	                           * for the reader's language while verdict.c judges in it */
 	char evidence_text[1200]; /* the same in the reader's language (i18n.h) */
 	/* For `check`: did the lab show what its manifest declares? */
 	bool symptom_rate_holds;

@@ -62,13 +62,13 @@ enum hang_wait_kind {
 struct hang_wait {
 	int tid;
 	enum hang_wait_kind kind;
-	char name[96];      /* the variable it waits on ("lock_a"); "" when unknown */
+	char name[96];             /* the variable it waits on ("lock_a"); "" when unknown */
 	unsigned long object_size; /* that variable's size (0: unknown): an array's, to name
 	                            * an element accounts[1] rather than accounts+48 */
 	bool is_main;              /* the process's first thread (its tid is the pid) */
-	unsigned long addr; /* the futex word */
-	int holder;         /* the mutex's owner, or the joined thread; 0 when unknown */
-	char function[96];  /* where it waits, in the program's own code; "" unknown */
+	unsigned long addr;        /* the futex word */
+	int holder;                /* the mutex's owner, or the joined thread; 0 when unknown */
+	char function[96];         /* where it waits, in the program's own code; "" unknown */
 	char file[256];
 	int line;
 };

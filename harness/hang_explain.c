@@ -162,9 +162,11 @@ static void print_wait(FILE *out, const struct hang_wait *w, int n, int i, const
 		print_object(out, _(what[t->kind]), t);
 	}
 	if (t->kind == HANG_MUTEX && t->holder && alive(w, n, t->holder))
-		fprintf(out, _(" (held by %s)"), thread_label(w, n, t->holder, other, sizeof(other)));
+		fprintf(out, _(" (held by %s)"),
+		        thread_label(w, n, t->holder, other, sizeof(other)));
 	else if (t->kind == HANG_MUTEX && t->holder)
-		fprintf(out, _(" (held by thread %d, which ended without unlocking it)"), t->holder);
+		fprintf(out, _(" (held by thread %d, which ended without unlocking it)"),
+		        t->holder);
 	if (t->line)
 		fprintf(out, _(" in %s() at %s:%d"), t->function, relative(t->file, source_dir),
 		        t->line);
@@ -238,25 +240,28 @@ static void print_shape(FILE *out, const struct hang_wait *w, int n)
 	if (cycle >= 0) {
 		print_cycle(out, w, n, cycle);
 	} else if (on_condition && on_condition + on_join == n) {
-		fprintf(out,
-		        ngettext("  lost or missing wake-up: %d thread waits on condition %s%s%s and "
-		                 "every other thread waits too, so no thread is left to signal it: a "
-		                 "signal sent while nobody waited was lost, or none was ever sent.\n"
-		                 "    Fix: wait in a loop on a flag the signalling thread sets under "
-		                 "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
-		                 "  lost or missing wake-up: %d threads wait on condition %s%s%s and "
-		                 "every other thread waits too, so no thread is left to signal it: a "
-		                 "signal sent while nobody waited was lost, or none was ever sent.\n"
-		                 "    Fix: wait in a loop on a flag the signalling thread sets under "
-		                 "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
-		                 (unsigned long)on_condition),
-		        on_condition, cond_name[0] ? "'" : "", cond_name[0] ? cond_name : _("variable"),
-		        cond_name[0] ? "'" : "");
+		fprintf(
+		    out,
+		    ngettext("  lost or missing wake-up: %d thread waits on condition %s%s%s and "
+		             "every other thread waits too, so no thread is left to signal it: a "
+		             "signal sent while nobody waited was lost, or none was ever sent.\n"
+		             "    Fix: wait in a loop on a flag the signalling thread sets under "
+		             "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		             "  lost or missing wake-up: %d threads wait on condition %s%s%s and "
+		             "every other thread waits too, so no thread is left to signal it: a "
+		             "signal sent while nobody waited was lost, or none was ever sent.\n"
+		             "    Fix: wait in a loop on a flag the signalling thread sets under "
+		             "the mutex: while (!ready) pthread_cond_wait(&cond, &lock);\n",
+		             (unsigned long)on_condition),
+		    on_condition, cond_name[0] ? "'" : "", cond_name[0] ? cond_name : _("variable"),
+		    cond_name[0] ? "'" : "");
 	} else if (dead_owner) {
-		fprintf(out, _("  deadlock: a thread ended while holding a mutex; whoever waits for "
-		               "it waits for ever. Fix: unlock on every path out of the thread.\n"));
+		fprintf(out,
+		        _("  deadlock: a thread ended while holding a mutex; whoever waits for "
+		          "it waits for ever. Fix: unlock on every path out of the thread.\n"));
 	} else {
-		fprintf(out, _("  deadlock: every thread waits for another one and none can run.\n"));
+		fprintf(out,
+		        _("  deadlock: every thread waits for another one and none can run.\n"));
 	}
 }
 

@@ -96,8 +96,8 @@ int i18n_pick(const char *option, i18n_getenv_fn get, enum i18n_lang *out, char 
 	if (forced) {
 		if (i18n_parse_lang(forced, out) == 0)
 			return 0;
-		snprintf(err, err_cap, "%s: no catalogue for '%s' (racelab speaks en and ru)",
-		         what, forced);
+		snprintf(err, err_cap, "%s: no catalogue for '%s' (racelab speaks en and ru)", what,
+		         forced);
 		return -1;
 	}
 	*out = from_locale(get);

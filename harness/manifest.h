@@ -69,12 +69,12 @@ struct manifest {
 	int n_solutions;
 	bool solutions_clean;
 	/* Controlled schedules (racelab explore; labkit/sched): */
-	bool sched;                     /* "sched = yes": a -sched build exists */
+	bool sched;                       /* "sched = yes": a -sched build exists */
 	char sched_reason[MANIFEST_TEXT]; /* "sched = no: why" (I/O, the network, timing) */
 	char sched_args[MANIFEST_TEXT];   /* small sizes for schedules: 2 threads x 3 */
 	int sched_budget;                 /* schedules explore may take to find the bug */
 	int sched_depth;                  /* PCT depth explore uses by default (2) */
-	struct manifest_python python; /* keys python, python_args, ... (python_twin.h) */
+	struct manifest_python python;    /* keys python, python_args, ... (python_twin.h) */
 };
 
 /* Parses text into *out. Returns 0, or -1 with a one-line reason in err, prefixed with

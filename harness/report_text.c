@@ -14,16 +14,17 @@ static void header(FILE *out, const struct term *t, const struct experiment *ex)
 	if (!ex->lab) {
 		fprintf(out, "%sracelab: %s%s\n", term_on(t, TERM_BOLD), ex->source, term_off(t));
 		fprintf(out, _("  built by: %s%s\n"),
-		        ex->compiler[0] ? ex->compiler : _("unknown compiler (no .comment section)"),
+		        ex->compiler[0] ? ex->compiler
+		                        : _("unknown compiler (no .comment section)"),
 		        ex->tsan_available ? _(", with ThreadSanitizer") : "");
 		return;
 	}
 	const struct manifest *m = &ex->lab->manifest;
 	fprintf(out, _("%sLab %d (%s)%s%s: %s%s\n"), term_on(t, TERM_BOLD), m->id, m->slug,
-	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "", ex->text.title[0] ? ex->text.title : m->title,
-	        term_off(t));
-	fprintf(out, _("  topic: %s\n  source: %s\n"), ex->text.topic[0] ? ex->text.topic : m->topic,
-	        ex->source);
+	        ex->solution ? _(", solution ") : "", ex->solution ? ex->solution : "",
+	        ex->text.title[0] ? ex->text.title : m->title, term_off(t));
+	fprintf(out, _("  topic: %s\n  source: %s\n"),
+	        ex->text.topic[0] ? ex->text.topic : m->topic, ex->source);
 	if (ex->python)
 		fprintf(out, _("  interpreter: %s\n"), ex->compiler);
 }
@@ -56,9 +57,12 @@ static void value_block(FILE *out, const struct term *t, const struct series *s)
 {
 	const struct stats *v = &s->values;
 	fprintf(out, _("  %s: expected %.15g\n"), s->what, s->expected);
-	fprintf(out, _("    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n"),
+	fprintf(out,
+	        _("    observed  min %.15g  max %.15g  mean %.1f  median %.15g  stddev %.1f\n"),
 	        v->min, v->max, v->mean, v->median, v->stddev);
-	fprintf(out, ngettext("    %ld distinct value:", "    %ld distinct values:", (unsigned long)s->n_distinct),
+	fprintf(out,
+	        ngettext("    %ld distinct value:", "    %ld distinct values:",
+	                 (unsigned long)s->n_distinct),
 	        s->n_distinct);
 	for (long i = 0; i < s->n_distinct && i < 5; i++)
 		fprintf(out, "%s %.15g x%zu", i ? "," : "", s->distinct[i].value,
@@ -131,8 +135,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 {
 	const struct series *s = &ex->plain;
 	const char *name = strrchr(s->program, '/');
-	fprintf(out, _("\n%sPlain runs%s: %zu x %s %s\n"), term_on(t, TERM_BOLD), term_off(t), s->n_runs,
-	        name ? name + 1 : s->program, s->args);
+	fprintf(out, _("\n%sPlain runs%s: %zu x %s %s\n"), term_on(t, TERM_BOLD), term_off(t),
+	        s->n_runs, name ? name + 1 : s->program, s->args);
 	if (ex->sizing_note[0])
 		fprintf(out, "  (%s)\n", ex->sizing_note);
 	class_counts(out, t, s);
@@ -148,7 +152,8 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 		        s->same_hangs, s->runs_planned - s->n_runs);
 	if (s->hang_diagnosis)
 		fprintf(out, _("  %sthe first stuck run, seen live:%s\n%s"), term_on(t, TERM_BOLD),
-		        term_off(t), s->hang_diagnosis_text ? s->hang_diagnosis_text : s->hang_diagnosis);
+		        term_off(t),
+		        s->hang_diagnosis_text ? s->hang_diagnosis_text : s->hang_diagnosis);
 	if (s->hang_note[0])
 		fprintf(out, "  (%s)\n", s->hang_note);
 	if (s->have_values)

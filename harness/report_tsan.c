@@ -69,8 +69,8 @@ static void access_line(FILE *out, const struct experiment *ex, const struct tsa
 		fprintf(out, _("      %s%s freed it "), when, who);
 	else
 		fprintf(out, _("      %s%s %s %s%d bytes "), when, who,
-		        a->is_write ? _("writes") : _("reads"), a->is_atomic ? _("atomically ") : "",
-		        a->size);
+		        a->is_write ? _("writes") : _("reads"),
+		        a->is_atomic ? _("atomically ") : "", a->size);
 	place(out, ex, &a->where);
 	if (a->mutexes[0])
 		fprintf(out, _(" holding %s"), a->mutexes);
@@ -164,10 +164,12 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 {
 	char title[160];
 	tsan_finding_title(f, title, sizeof(title));
-	fprintf(out, ngettext("  %s[%zu] %s%s, seen %d time", "  %s[%zu] %s%s, seen %d times", f->count),
+	fprintf(out,
+	        ngettext("  %s[%zu] %s%s, seen %d time", "  %s[%zu] %s%s, seen %d times", f->count),
 	        term_on(t, TERM_RED), index + 1, title, term_off(t), f->count);
 	if (f->where.line)
-		fprintf(out, _(" at %s:%d"), catalogue_relative(ex->cat, f->where.file), f->where.line);
+		fprintf(out, _(" at %s:%d"), catalogue_relative(ex->cat, f->where.file),
+		        f->where.line);
 	fputc('\n', out);
 	if (tsan_kind_has_accesses(f->kind))
 		race_details(out, ex, f);
@@ -182,15 +184,16 @@ static void finding(FILE *out, const struct term *t, const struct experiment *ex
 	        _(tsan_kind_explanation(f->kind)));
 	const char *here = lab_advice_for(&ex->advice_text, f->kind);
 	if (here)
-		fprintf(out, _("      %swhat it means here:%s %s\n"), term_on(t, TERM_BOLD), term_off(t),
-		        here);
+		fprintf(out, _("      %swhat it means here:%s %s\n"), term_on(t, TERM_BOLD),
+		        term_off(t), here);
 }
 
 void report_text_tsan(FILE *out, const struct term *t, const struct experiment *ex)
 {
 	if (ex->python) {
-		fprintf(out, _("\nThreadSanitizer: not applicable: it checks C built with "
-		               "-fsanitize=thread; this twin's races are between Python bytecodes\n"));
+		fprintf(out,
+		        _("\nThreadSanitizer: not applicable: it checks C built with "
+		          "-fsanitize=thread; this twin's races are between Python bytecodes\n"));
 		return;
 	}
 	if (!ex->tsan_wanted) {
@@ -202,14 +205,16 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 	const char *compiler = ex->cat           ? ex->cat->tsan_compiler
 	                       : ex->compiler[0] ? ex->compiler
 	                                         : _("compiler unknown");
-	fprintf(out, _("\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n"), term_on(t, TERM_BOLD),
-	        term_off(t), compiler, ex->tsan_args[0] ? ex->tsan_args : _("no arguments"),
-	        ts->run.wall_s);
+	fprintf(out, _("\n%sThreadSanitizer%s (%s): 1 run with %s, %.2f s\n"),
+	        term_on(t, TERM_BOLD), term_off(t), compiler,
+	        ex->tsan_args[0] ? ex->tsan_args : _("no arguments"), ts->run.wall_s);
 	if (ts->retried_without_aslr)
-		fprintf(out, _("  note: TSan hit \"unexpected memory mapping\"; retried with address "
-		               "randomisation off\n"));
+		fprintf(out,
+		        _("  note: TSan hit \"unexpected memory mapping\"; retried with address "
+		          "randomisation off\n"));
 	if (!ts->ran) {
-		fprintf(out, _("  %snot run:%s %s\n"), term_on(t, TERM_YELLOW), term_off(t), ts->error);
+		fprintf(out, _("  %snot run:%s %s\n"), term_on(t, TERM_YELLOW), term_off(t),
+		        ts->error);
 		return;
 	}
 	if (ts->run.cls == RUN_HANG && ts->hang_diagnosis)
@@ -225,8 +230,8 @@ void report_text_tsan(FILE *out, const struct term *t, const struct experiment *
 		fprintf(out, "  (%s)\n", ts->hang_note);
 	if (ts->report.n_findings == 0 && ts->not_clean[0]) {
 		if (ts->run.cls != RUN_HANG)
-			fprintf(out, _("  %snot clean:%s %s\n"), term_on(t, TERM_YELLOW), term_off(t),
-			        ts->not_clean);
+			fprintf(out, _("  %snot clean:%s %s\n"), term_on(t, TERM_YELLOW),
+			        term_off(t), ts->not_clean);
 		return;
 	}
 	if (ts->report.n_findings == 0) {

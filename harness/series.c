@@ -214,9 +214,8 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 	double named_at = 0;
 	if (s->hang_diagnosis)
 		return;
-	s->hang_diagnosis =
-	    hang_diagnose(pid, snap, sc->source_dir, s->hang_note, sizeof(s->hang_note), &named_at,
-	                  &s->hang_diagnosis_text);
+	s->hang_diagnosis = hang_diagnose(pid, snap, sc->source_dir, s->hang_note,
+	                                  sizeof(s->hang_note), &named_at, &s->hang_diagnosis_text);
 	s->hang_named_after_s = named_at - snap->seen_at;
 }
 

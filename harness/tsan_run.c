@@ -83,9 +83,9 @@ static void diagnose_stall(pid_t pid, const struct stall_snapshot *snap, void *c
 	struct tsan_stall *ts = ctx;
 	free(ts->out->hang_diagnosis);
 	free(ts->out->hang_diagnosis_text);
-	ts->out->hang_diagnosis = hang_diagnose(pid, snap, ts->source_dir, ts->out->hang_note,
-	                                        sizeof(ts->out->hang_note), NULL,
-	                                        &ts->out->hang_diagnosis_text);
+	ts->out->hang_diagnosis =
+	    hang_diagnose(pid, snap, ts->source_dir, ts->out->hang_note, sizeof(ts->out->hang_note),
+	                  NULL, &ts->out->hang_diagnosis_text);
 }
 
 static void discard_logs(const char *dir)

@@ -222,13 +222,13 @@ static void judge_solution(struct experiment *ex)
 	} else if (correct && !ex->tsan.ran) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         _("correct in %zu/%zu runs, but TSan did not run (%s)"), s->n_runs, s->n_runs,
-		         ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
+		         _("correct in %zu/%zu runs, but TSan did not run (%s)"), s->n_runs,
+		         s->n_runs, ex->tsan_wanted ? ex->tsan.error : "--no-tsan");
 	} else if (correct && ex->tsan.report.n_findings == 0) {
 		ex->verdict = VERDICT_NOT_PROVEN;
 		snprintf(ex->evidence, sizeof(ex->evidence),
-		         _("correct in %zu/%zu runs, but TSan is not clean: %s"), s->n_runs, s->n_runs,
-		         ex->tsan.not_clean);
+		         _("correct in %zu/%zu runs, but TSan is not clean: %s"), s->n_runs,
+		         s->n_runs, ex->tsan.not_clean);
 	} else {
 		ex->verdict = VERDICT_SOLUTION_BAD;
 		snprintf(ex->evidence, sizeof(ex->evidence), _("correct in %zu/%zu runs; TSan: %s"),

@@ -41,7 +41,7 @@ static bool withdraw(void)
 static void *teller(void *arg)
 {
 	long *paid_out = arg; /* this teller's own total: only it writes, main reads after join */
-	rl_gate_wait(&gate); /* all tellers start together, so they compete for the account */
+	rl_gate_wait(&gate);  /* all tellers start together, so they compete for the account */
 	while (withdraw())
 		*paid_out += amount;
 	return NULL;
@@ -53,21 +53,21 @@ int main(int argc, char **argv)
 	long iterations = 2500;
 	amount = 100;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "amount", &amount, 1, 1000000, "money taken by one withdrawal" },
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"amount", &amount, 1, 1000000, "money taken by one withdrawal"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv,
-		      "Lab 4: tellers withdraw from one account: check the balance, then subtract.",
-		      knobs);
+	              "Lab 4: tellers withdraw from one account: check the balance, then subtract.",
+	              knobs);
 
 	/* Enough money for `iterations` withdrawals per teller, not one more. */
 	long opening = threads * iterations * amount;
 	balance = opening;
 
 	pthread_t tellers[MAX_THREADS];
-	long paid_out[MAX_THREADS] = { 0 };
+	long paid_out[MAX_THREADS] = {0};
 	rl_gate_init(&gate, (int)threads);
 	long long start = rl_clock_ns();
 	for (long t = 0; t < threads; t++)
@@ -84,12 +84,12 @@ int main(int argc, char **argv)
 	 * the account never goes below zero. Correct tellers empty it exactly: paid out ==
 	 * opening balance, final balance 0. */
 	struct rl_result result = {
-		.what = "paid out",
-		.observed = (double)total_paid,
-		.expected = (double)opening,
-		.symptom = total_paid + balance != opening || balance < 0,
-		.ops = threads * iterations,
-		.work_ns = elapsed,
+	    .what = "paid out",
+	    .observed = (double)total_paid,
+	    .expected = (double)opening,
+	    .symptom = total_paid + balance != opening || balance < 0,
+	    .ops = threads * iterations,
+	    .work_ns = elapsed,
 	};
 	rl_result_metric("final_balance", (double)balance);
 	rl_result_report(&result);

@@ -22,7 +22,7 @@
 
 #include "labkit.h"
 
-#define MAX_PAIRS 512 /* producers (and as many consumers) at most */
+#define MAX_PAIRS    512 /* producers (and as many consumers) at most */
 #define MAX_CAPACITY 64
 
 /* The buffer: a ring of `capacity` slots. lock must be held to use any of it. */
@@ -83,13 +83,13 @@ int main(int argc, char **argv)
 	iterations = 200;
 	capacity = 1;
 	struct rl_knob knobs[] = {
-		{ "threads", &pairs, 1, MAX_PAIRS, "producers, and as many consumers" },
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "capacity", &capacity, 1, MAX_CAPACITY, "slots in the buffer" },
-		RL_KNOB_END,
+	    {"threads", &pairs, 1, MAX_PAIRS, "producers, and as many consumers"},
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"capacity", &capacity, 1, MAX_CAPACITY, "slots in the buffer"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 6: producers and consumers share one condition variable.",
-		      knobs);
+	              knobs);
 
 	static pthread_t producers[MAX_PAIRS], consumers[MAX_PAIRS];
 	static long sums[MAX_PAIRS];
@@ -112,12 +112,12 @@ int main(int argc, char **argv)
 	long n = pairs * iterations;
 	long expected = n * (n + 1) / 2; /* 1 + 2 + ... + n: each item taken exactly once */
 	struct rl_result result = {
-		.what = "sum of items taken",
-		.observed = (double)total,
-		.expected = (double)expected,
-		.symptom = total != expected,
-		.ops = n,
-		.work_ns = elapsed,
+	    .what = "sum of items taken",
+	    .observed = (double)total,
+	    .expected = (double)expected,
+	    .symptom = total != expected,
+	    .ops = n,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

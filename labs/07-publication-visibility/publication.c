@@ -22,7 +22,7 @@
 #include "labkit.h"
 
 #define MAX_THREADS 1024 /* RL_KNOB_THREADS accepts at most this many */
-#define ANSWER 42        /* the message main gives the writer to publish */
+#define ANSWER      42   /* the message main gives the writer to publish */
 
 static long message; /* written by the writer before ready is set */
 static int ready;    /* 1 once message is complete; plain int, synchronises nothing */
@@ -40,7 +40,7 @@ static long got[MAX_THREADS]; /* the message each reader read; main reads it aft
 
 static void pause_us(long us)
 {
-	struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000 };
+	struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000};
 	nanosleep(&ts, NULL);
 }
 
@@ -50,7 +50,7 @@ static void *writer(void *arg)
 	while (atomic_load(&readers_waiting) < readers)
 		rl_yield();
 	pause_us(prepare_us); /* preparing the message takes a while: readers wait meanwhile */
-	message = answer; /* RACE: the data... */
+	message = answer;     /* RACE: the data... */
 	ready = 1; /* RACE: ...and the flag: plain stores; nothing orders them for readers */
 	return NULL;
 }
@@ -120,13 +120,13 @@ int main(int argc, char **argv)
 	prepare_us = 1000;
 	long stuck_ms = 20;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&readers),
-		{ "prepare-us", &prepare_us, 0, 1000000, "time the writer takes to prepare (us)" },
-		{ "stuck-ms", &stuck_ms, 1, 1000, "CPU ms a reader may spin after ready is set" },
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&readers),
+	    {"prepare-us", &prepare_us, 0, 1000000, "time the writer takes to prepare (us)"},
+	    {"stuck-ms", &stuck_ms, 1, 1000, "CPU ms a reader may spin after ready is set"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 7: a writer publishes a message through a plain flag.",
-		      knobs);
+	              knobs);
 
 	pthread_t writer_thread, reader_threads[MAX_THREADS];
 	for (long r = 0; r < readers; r++)
@@ -137,10 +137,10 @@ int main(int argc, char **argv)
 	long correct = collect_readers(reader_threads, stuck_ms, &stuck);
 
 	struct rl_result result = {
-		.what = "readers that got the message",
-		.observed = (double)correct,
-		.expected = (double)readers,
-		.symptom = correct != readers,
+	    .what = "readers that got the message",
+	    .observed = (double)correct,
+	    .expected = (double)readers,
+	    .symptom = correct != readers,
 	};
 	rl_result_metric("readers_stuck", (double)stuck);
 	rl_result_report(&result);

@@ -32,15 +32,15 @@
 
 #ifdef LOOP_UNDER_TSAN
 #include <sanitizer/tsan_interface.h>
-#define fiber_current() __tsan_get_current_fiber()
-#define fiber_create() __tsan_create_fiber(0)
+#define fiber_current()  __tsan_get_current_fiber()
+#define fiber_create()   __tsan_create_fiber(0)
 #define fiber_destroy(f) __tsan_destroy_fiber(f)
-#define fiber_switch(f) __tsan_switch_to_fiber((f), 0)
+#define fiber_switch(f)  __tsan_switch_to_fiber((f), 0)
 #else
-#define fiber_current() NULL
-#define fiber_create() NULL
+#define fiber_current()  NULL
+#define fiber_create()   NULL
 #define fiber_destroy(f) ((void)(f))
-#define fiber_switch(f) ((void)(f))
+#define fiber_switch(f)  ((void)(f))
 #endif
 
 enum task_state {
@@ -50,9 +50,9 @@ enum task_state {
 };
 
 struct aio_task {
-	ucontext_t context;           /* its registers and stack pointer while suspended */
-	void *stack;                  /* TASK_STACK_BYTES from malloc */
-	void (*fn)(void *arg);        /* what it runs, once */
+	ucontext_t context;    /* its registers and stack pointer while suspended */
+	void *stack;           /* TASK_STACK_BYTES from malloc */
+	void (*fn)(void *arg); /* what it runs, once */
 	void *arg;
 	enum task_state state;
 	long long due_ns;             /* TASK_DUE: when, on the loop's clock */
@@ -66,8 +66,8 @@ static int n_tasks;
 static struct aio_task *current; /* the running task; NULL while the loop runs */
 static ucontext_t loop_context;  /* where the loop was when it resumed a task */
 static void *loop_fiber;
-static long long loop_clock_ns;  /* the loop's clock: due time of the task last resumed */
-static long long loop_start_ns;  /* rl_clock_ns() when aio_run started */
+static long long loop_clock_ns; /* the loop's clock: due time of the task last resumed */
+static long long loop_start_ns; /* rl_clock_ns() when aio_run started */
 static long long next_order;
 
 static _Noreturn void die(const char *why)
@@ -149,7 +149,7 @@ static void wait_until(long long due_ns)
 	long long ahead = loop_start_ns + due_ns - rl_clock_ns();
 	if (ahead <= 0)
 		return;
-	struct timespec ts = { ahead / 1000000000, ahead % 1000000000 };
+	struct timespec ts = {ahead / 1000000000, ahead % 1000000000};
 	nanosleep(&ts, NULL);
 }
 

@@ -19,7 +19,7 @@
 #include "tiny_http.h"
 
 #define MAX_REQUESTS 256
-#define CHUNK 512 /* read at most this much at a time, as a client streaming a download */
+#define CHUNK        512 /* read at most this much at a time, as a client streaming a download */
 
 struct totals {
 	long bytes;     /* body bytes received */
@@ -27,7 +27,7 @@ struct totals {
 	long responses; /* responses received completely */
 };
 
-static struct totals totals; /* shared by every client thread, guarded by nothing */
+static struct totals totals;     /* shared by every client thread, guarded by nothing */
 static long sizes[MAX_REQUESTS]; /* request i asks for /bytes/sizes[i] */
 static struct http_server server;
 static struct rl_gate gate;
@@ -60,7 +60,7 @@ static void fetch(long size, struct totals *t)
 static void *worker(void *arg)
 {
 	long i = (long)(intptr_t)arg; /* this thread's request */
-	rl_gate_wait(&gate); /* all requests leave together, so the downloads overlap */
+	rl_gate_wait(&gate);          /* all requests leave together, so the downloads overlap */
 	fetch(sizes[i], &totals);
 	return NULL;
 }
@@ -69,19 +69,19 @@ int main(int argc, char **argv)
 {
 	long requests = 32, delay_ms = 2, expected = 0;
 	struct rl_knob knobs[] = {
-		{ "requests", &requests, 1, MAX_REQUESTS, "URLs to fetch" },
-		{ "delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms" },
-		RL_KNOB_END,
+	    {"requests", &requests, 1, MAX_REQUESTS, "URLs to fetch"},
+	    {"delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 9: HTTP requests one by one, then a thread per request.",
-		      knobs);
+	              knobs);
 	http_server_start(&server, delay_ms);
 	for (long i = 0; i < requests; i++) {
 		sizes[i] = HTTP_LINE * (256 + i * 97 % 768); /* 16 to 64 KiB of whole lines */
 		expected += sizes[i];
 	}
 
-	struct totals sequential = { 0 }; /* only main touches it */
+	struct totals sequential = {0}; /* only main touches it */
 	long long start = rl_clock_ns();
 	for (long i = 0; i < requests; i++)
 		fetch(sizes[i], &sequential);
@@ -106,13 +106,13 @@ int main(int argc, char **argv)
 	rl_result_metric("responses_counted", (double)totals.responses);
 	rl_result_metric("responses_expected", (double)requests);
 	struct rl_result result = {
-		.what = "bytes counted by the threads",
-		.observed = (double)totals.bytes,
-		.expected = (double)expected,
-		.symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
-			   totals.responses != requests,
-		.ops = requests,
-		.work_ns = threaded_ns,
+	    .what = "bytes counted by the threads",
+	    .observed = (double)totals.bytes,
+	    .expected = (double)expected,
+	    .symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
+	               totals.responses != requests,
+	    .ops = requests,
+	    .work_ns = threaded_ns,
 	};
 	rl_result_report(&result);
 	return 0;

@@ -14,30 +14,30 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#define HTTP_MAX_CONNECTIONS 256 /* served at once; more wait in the listen queue */
-#define HTTP_MAX_BODY (1L << 20) /* largest N in /bytes/N */
-#define HTTP_HEAD_MAX 1024       /* longest request or response head */
-#define HTTP_LINE 64             /* bytes per line of a body, '\n' included */
+#define HTTP_MAX_CONNECTIONS 256        /* served at once; more wait in the listen queue */
+#define HTTP_MAX_BODY        (1L << 20) /* largest N in /bytes/N */
+#define HTTP_HEAD_MAX        1024       /* longest request or response head */
+#define HTTP_LINE            64         /* bytes per line of a body, '\n' included */
 
 /* One connection, as the server sees it. */
 struct http_connection {
-	int fd;                      /* -1: this slot is free */
+	int fd; /* -1: this slot is free */
 	enum { HTTP_READING, HTTP_THINKING, HTTP_SENDING } state;
 	char request[HTTP_HEAD_MAX]; /* READING: the request so far */
 	size_t request_len;
-	long long due_ns;            /* THINKING: when the answer is due (rl_clock_ns) */
-	char reply[256];             /* the response head */
+	long long due_ns; /* THINKING: when the answer is due (rl_clock_ns) */
+	char reply[256];  /* the response head */
 	size_t reply_len;
-	long body_len;               /* body bytes after the head */
-	long sent;                   /* SENDING: bytes of head and body sent so far */
+	long body_len; /* body bytes after the head */
+	long sent;     /* SENDING: bytes of head and body sent so far */
 };
 
 struct http_server {
-	int listen_fd;               /* bound to 127.0.0.1:port, non-blocking */
-	int wake_pipe[2];            /* http_server_stop writes here to end the loop */
-	int port;                    /* the free port the kernel chose */
-	long delay_ms;               /* every request waits this long before the answer */
-	pthread_t thread;            /* runs the event loop; the only one to touch: */
+	int listen_fd;    /* bound to 127.0.0.1:port, non-blocking */
+	int wake_pipe[2]; /* http_server_stop writes here to end the loop */
+	int port;         /* the free port the kernel chose */
+	long delay_ms;    /* every request waits this long before the answer */
+	pthread_t thread; /* runs the event loop; the only one to touch: */
 	struct http_connection connections[HTTP_MAX_CONNECTIONS];
 };
 
@@ -50,12 +50,12 @@ void http_server_start(struct http_server *s, long delay_ms);
 void http_server_stop(struct http_server *s);
 
 struct http_response {
-	int fd;                      /* the connection; http_close closes it */
-	int status;                  /* 200 */
-	long content_length;         /* body bytes the server announced */
-	long body_read;              /* body bytes handed out so far */
-	char head[HTTP_HEAD_MAX];    /* the head as received, maybe with the body's start */
-	size_t early, early_len;     /* head[early..early+early_len): body that came early */
+	int fd;                   /* the connection; http_close closes it */
+	int status;               /* 200 */
+	long content_length;      /* body bytes the server announced */
+	long body_read;           /* body bytes handed out so far */
+	char head[HTTP_HEAD_MAX]; /* the head as received, maybe with the body's start */
+	size_t early, early_len;  /* head[early..early+early_len): body that came early */
 };
 
 /* GETs path from 127.0.0.1:port and reads the response head into r. Aborts on any

@@ -29,8 +29,8 @@
 static pthread_mutex_t forks[MAX_PHILOSOPHERS];
 static long meals[MAX_PHILOSOPHERS]; /* meals[p] is written only by philosopher p */
 static long philosophers;
-static atomic_long servings;          /* left in the pot */
-static long think_us;                 /* longest thinking time; 0: no thinking */
+static atomic_long servings; /* left in the pot */
+static long think_us;        /* longest thinking time; 0: no thinking */
 static struct rl_gate gate;
 
 static void think(unsigned *seed)
@@ -68,13 +68,13 @@ int main(int argc, char **argv)
 	long each = 200;
 	philosophers = 5;
 	struct rl_knob knobs[] = {
-		{ "threads", &philosophers, 2, MAX_PHILOSOPHERS, "philosophers (one thread each)" },
-		{ "iterations", &each, 1, 1000000, "servings in the pot per philosopher" },
-		{ "think-us", &think_us, 0, 1000000, "longest thinking time, microseconds" },
-		RL_KNOB_END,
+	    {"threads", &philosophers, 2, MAX_PHILOSOPHERS, "philosophers (one thread each)"},
+	    {"iterations", &each, 1, 1000000, "servings in the pot per philosopher"},
+	    {"think-us", &think_us, 0, 1000000, "longest thinking time, microseconds"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 10: philosophers take the left fork, then the right.",
-		      knobs);
+	              knobs);
 
 	for (long p = 0; p < philosophers; p++)
 		pthread_mutex_init(&forks[p], NULL);
@@ -96,12 +96,12 @@ int main(int argc, char **argv)
 		total += meals[p];
 	}
 	struct rl_result result = {
-		.what = "meals eaten",
-		.observed = (double)total,
-		.expected = (double)(philosophers * each),
-		.symptom = total != philosophers * each,
-		.ops = total,
-		.work_ns = elapsed,
+	    .what = "meals eaten",
+	    .observed = (double)total,
+	    .expected = (double)(philosophers * each),
+	    .symptom = total != philosophers * each,
+	    .ops = total,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 {
 	threads = 8;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 11: workers read their id through a pointer to i.", knobs);
 
@@ -77,10 +77,10 @@ int main(int argc, char **argv)
 
 	long once = print_ids();
 	struct rl_result result = {
-		.what = "ids read exactly once",
-		.observed = (double)once,
-		.expected = (double)threads,
-		.symptom = once != threads,
+	    .what = "ids read exactly once",
+	    .observed = (double)once,
+	    .expected = (double)threads,
+	    .symptom = once != threads,
 	};
 	rl_result_metric("ids_outside_range", (double)atomic_load(&n_strays));
 	rl_result_report(&result);

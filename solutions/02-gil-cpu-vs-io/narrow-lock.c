@@ -59,7 +59,7 @@ static unsigned long compute(long job)
 /* An I/O job: waiting for a reply that takes wait_us to come. */
 static void wait_for_server(void)
 {
-	struct timespec wait = { wait_us / 1000000, wait_us % 1000000 * 1000 };
+	struct timespec wait = {wait_us / 1000000, wait_us % 1000000 * 1000};
 	while (nanosleep(&wait, &wait) != 0)
 		; /* interrupted by a signal: sleep the rest */
 }
@@ -163,16 +163,16 @@ int main(int argc, char **argv)
 	work = 30000;
 	wait_us = 200;
 	struct rl_knob knobs[] = {
-		{ "threads", &threads, 1, MAX_THREADS, "worker threads" },
-		{ "cpu-jobs", &cpu_jobs, 1, 4096, "CPU jobs in a batch" },
-		{ "work", &work, 1, 1000000000L, "steps of computation in one CPU job" },
-		{ "io-jobs", &io_jobs, 1, 100000, "I/O jobs (waits) in a batch" },
-		{ "wait-us", &wait_us, 1, 1000000, "microseconds one I/O job waits" },
-		{ "repeats", &repeats, 1, MAX_REPEATS, "timings of each batch; the fastest counts" },
-		RL_KNOB_END,
+	    {"threads", &threads, 1, MAX_THREADS, "worker threads"},
+	    {"cpu-jobs", &cpu_jobs, 1, 4096, "CPU jobs in a batch"},
+	    {"work", &work, 1, 1000000000L, "steps of computation in one CPU job"},
+	    {"io-jobs", &io_jobs, 1, 100000, "I/O jobs (waits) in a batch"},
+	    {"wait-us", &wait_us, 1, 1000000, "microseconds one I/O job waits"},
+	    {"repeats", &repeats, 1, MAX_REPEATS, "timings of each batch; the fastest counts"},
+	    RL_KNOB_END,
 	};
-	rl_args_parse(argc, argv, "Lab 2 (narrow-lock solution): the lock only around shared state.",
-		      knobs);
+	rl_args_parse(argc, argv,
+	              "Lab 2 (narrow-lock solution): the lock only around shared state.", knobs);
 
 	for (long r = 0; r < repeats; r++) { /* 1 and N take turns: noise hits both alike */
 		add_batch(true, 1, cpu_jobs);
@@ -207,13 +207,13 @@ int main(int argc, char **argv)
 	rl_result_metric("io_ms_1_thread", io_1_ns / 1e6);
 	rl_result_metric("io_ms_n_threads", io_n_ns / 1e6);
 	struct rl_result result = {
-		.what = "CPU speedup (time with 1 thread / time with N)",
-		.observed = cpu_speedup,
-		.expected = ideal,
-		.symptom = cpu_speedup < needed,
-		.timing = true, /* other programs taking the CPUs also slow N threads */
-		.ops = cpu_jobs,
-		.work_ns = cpu_n_ns,
+	    .what = "CPU speedup (time with 1 thread / time with N)",
+	    .observed = cpu_speedup,
+	    .expected = ideal,
+	    .symptom = cpu_speedup < needed,
+	    .timing = true, /* other programs taking the CPUs also slow N threads */
+	    .ops = cpu_jobs,
+	    .work_ns = cpu_n_ns,
 	};
 	if (ideal < 2) {
 		printf("cannot judge: a speedup needs 2 threads and 2 CPUs (here %ld and %d)\n",

@@ -29,9 +29,9 @@ int main(int argc, char **argv)
 	long threads = 2;
 	iterations = 100000;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_ITERATIONS(&iterations),
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 3 (atomic solution): threads increment one atomic counter.",
 	              knobs);
@@ -48,12 +48,12 @@ int main(int argc, char **argv)
 	long expected = threads * iterations;
 	long total = atomic_load(&counter);
 	struct rl_result result = {
-		.what = "counter",
-		.observed = (double)total,
-		.expected = (double)expected,
-		.symptom = total != expected,
-		.ops = expected,
-		.work_ns = elapsed,
+	    .what = "counter",
+	    .observed = (double)total,
+	    .expected = (double)expected,
+	    .symptom = total != expected,
+	    .ops = expected,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

@@ -32,9 +32,9 @@ int main(int argc, char **argv)
 	long threads = 2;
 	iterations = 100000;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_ITERATIONS(&iterations),
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv,
 	              "Lab 3 (mutex solution): threads increment one counter under a lock.", knobs);
@@ -50,12 +50,12 @@ int main(int argc, char **argv)
 
 	long expected = threads * iterations;
 	struct rl_result result = {
-		.what = "counter",
-		.observed = (double)counter,
-		.expected = (double)expected,
-		.symptom = counter != expected,
-		.ops = expected,
-		.work_ns = elapsed,
+	    .what = "counter",
+	    .observed = (double)counter,
+	    .expected = (double)expected,
+	    .symptom = counter != expected,
+	    .ops = expected,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

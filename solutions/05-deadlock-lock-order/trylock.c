@@ -10,8 +10,8 @@
 
 #include "labkit.h"
 
-#define MAX_THREADS 1024 /* RL_KNOB_THREADS accepts at most this many */
-#define MAX_ACCOUNTS 64
+#define MAX_THREADS     1024 /* RL_KNOB_THREADS accepts at most this many */
+#define MAX_ACCOUNTS    64
 #define OPENING_BALANCE 1000
 
 struct account {
@@ -70,14 +70,14 @@ int main(int argc, char **argv)
 	iterations = 1000;
 	check_us = 10;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "accounts", &n_accounts, 2, MAX_ACCOUNTS, "bank accounts" },
-		{ "check-us", &check_us, 0, 1000000, "checks between the two locks, microseconds" },
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"accounts", &n_accounts, 2, MAX_ACCOUNTS, "bank accounts"},
+	    {"check-us", &check_us, 0, 1000000, "checks between the two locks, microseconds"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 5 (trylock): a teller backs off if its second lock is busy.",
-		      knobs);
+	              knobs);
 
 	for (long a = 0; a < n_accounts; a++) {
 		pthread_mutex_init(&accounts[a].lock, NULL);
@@ -97,12 +97,12 @@ int main(int argc, char **argv)
 		total += accounts[a].balance;
 	long expected = n_accounts * OPENING_BALANCE;
 	struct rl_result result = {
-		.what = "total balance",
-		.observed = (double)total,
-		.expected = (double)expected,
-		.symptom = total != expected,
-		.ops = threads * iterations,
-		.work_ns = elapsed,
+	    .what = "total balance",
+	    .observed = (double)total,
+	    .expected = (double)expected,
+	    .symptom = total != expected,
+	    .ops = threads * iterations,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

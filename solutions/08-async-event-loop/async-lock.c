@@ -43,14 +43,14 @@ int main(int argc, char **argv)
 	iterations = 20;
 	max_io_us = 1000;
 	struct rl_knob knobs[] = {
-		{ "tasks", &tasks, 1, AIO_MAX_TASKS, "tasks on the event loop" },
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "io-us", &max_io_us, 0, 100000, "longest simulated I/O wait, microseconds" },
-		{ "seed", &seed, 0, 1000000000, "seed for the I/O times (0: a new one each run)" },
-		RL_KNOB_END,
+	    {"tasks", &tasks, 1, AIO_MAX_TASKS, "tasks on the event loop"},
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"io-us", &max_io_us, 0, 100000, "longest simulated I/O wait, microseconds"},
+	    {"seed", &seed, 0, 1000000000, "seed for the I/O times (0: a new one each run)"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 8 (async-lock solution): an async lock around the update.",
-		      knobs);
+	              knobs);
 	if (seed == 0)
 		seed = (rl_clock_ns() ^ getpid()) % 1000000000 + 1;
 	srandom((unsigned)seed);
@@ -58,18 +58,18 @@ int main(int argc, char **argv)
 	long long start = rl_clock_ns();
 	for (long t = 0; t < tasks; t++)
 		aio_create_task(count_requests, NULL); /* asyncio.create_task(count_requests()) */
-	aio_run();                              /* asyncio.run(): until every task is done */
+	aio_run();                                     /* asyncio.run(): until every task is done */
 	long long elapsed = rl_clock_ns() - start;
 
 	long expected = tasks * iterations;
 	printf("seed: %ld (--seed %ld runs this interleaving again)\n", seed, seed);
 	struct rl_result result = {
-		.what = "counter",
-		.observed = (double)counter,
-		.expected = (double)expected,
-		.symptom = counter != expected,
-		.ops = expected,
-		.work_ns = elapsed,
+	    .what = "counter",
+	    .observed = (double)counter,
+	    .expected = (double)expected,
+	    .symptom = counter != expected,
+	    .ops = expected,
+	    .work_ns = elapsed,
 	};
 	rl_result_report(&result);
 	return 0;

@@ -18,8 +18,8 @@
 #include "../../labs/09-http-clients/tiny_http.h"
 
 #define MAX_REQUESTS 256
-#define MAX_WORKERS 64
-#define CHUNK 512 /* read at most this much at a time, as a client streaming a download */
+#define MAX_WORKERS  64
+#define CHUNK        512 /* read at most this much at a time, as a client streaming a download */
 
 struct totals {
 	long bytes;     /* body bytes received */
@@ -27,7 +27,7 @@ struct totals {
 	long responses; /* responses received completely */
 };
 
-static struct totals totals; /* the sum of the workers' totals, made by main */
+static struct totals totals;     /* the sum of the workers' totals, made by main */
 static long sizes[MAX_REQUESTS]; /* request i asks for /bytes/sizes[i] */
 static struct http_server server;
 static struct rl_gate gate;
@@ -62,7 +62,7 @@ static void fetch(long size, struct totals *t)
 static void *worker(void *arg)
 {
 	struct totals *mine = arg; /* FIXED: this worker's own totals */
-	rl_gate_wait(&gate); /* all workers start together, so the downloads overlap */
+	rl_gate_wait(&gate);       /* all workers start together, so the downloads overlap */
 	for (;;) {
 		long i = atomic_fetch_add(&next_request, 1); /* FIXED: each request taken once */
 		if (i >= requests)
@@ -75,27 +75,27 @@ int main(int argc, char **argv)
 {
 	long workers = 8, delay_ms = 2, expected = 0;
 	struct rl_knob knobs[] = {
-		{ "requests", &requests, 1, MAX_REQUESTS, "URLs to fetch" },
-		{ "delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms" },
-		{ "workers", &workers, 1, MAX_WORKERS, "worker threads in the pool" },
-		RL_KNOB_END,
+	    {"requests", &requests, 1, MAX_REQUESTS, "URLs to fetch"},
+	    {"delay-ms", &delay_ms, 0, 1000, "server's delay per request, ms"},
+	    {"workers", &workers, 1, MAX_WORKERS, "worker threads in the pool"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 9 (pool solution): a pool of workers, totals of their own.",
-		      knobs);
+	              knobs);
 	http_server_start(&server, delay_ms);
 	for (long i = 0; i < requests; i++) {
 		sizes[i] = HTTP_LINE * (256 + i * 97 % 768); /* 16 to 64 KiB of whole lines */
 		expected += sizes[i];
 	}
 
-	struct totals sequential = { 0 }; /* only main touches it */
+	struct totals sequential = {0}; /* only main touches it */
 	long long start = rl_clock_ns();
 	for (long i = 0; i < requests; i++)
 		fetch(sizes[i], &sequential);
 	long long sequential_ns = rl_clock_ns() - start;
 
 	pthread_t threads[MAX_WORKERS];
-	struct totals counted[MAX_WORKERS] = { { 0 } }; /* counted[w]: only worker w's */
+	struct totals counted[MAX_WORKERS] = {{0}}; /* counted[w]: only worker w's */
 	if (workers > requests)
 		workers = requests;
 	rl_gate_init(&gate, (int)workers);
@@ -121,13 +121,13 @@ int main(int argc, char **argv)
 	rl_result_metric("responses_counted", (double)totals.responses);
 	rl_result_metric("responses_expected", (double)requests);
 	struct rl_result result = {
-		.what = "bytes counted by the threads",
-		.observed = (double)totals.bytes,
-		.expected = (double)expected,
-		.symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
-			   totals.responses != requests,
-		.ops = requests,
-		.work_ns = threaded_ns,
+	    .what = "bytes counted by the threads",
+	    .observed = (double)totals.bytes,
+	    .expected = (double)expected,
+	    .symptom = totals.bytes != expected || totals.lines != expected / HTTP_LINE ||
+	               totals.responses != requests,
+	    .ops = requests,
+	    .work_ns = threaded_ns,
 	};
 	rl_result_report(&result);
 	return 0;

@@ -24,7 +24,7 @@ static long strays[MAX_THREADS];
 static void *worker(void *arg)
 {
 	long id = *(long *)arg; /* its own heap copy: nobody else has it */
-	free(arg); /* FIXED: the worker owns its argument, so it frees it */
+	free(arg);              /* FIXED: the worker owns its argument, so it frees it */
 	if (id >= 0 && id < threads)
 		atomic_fetch_add(&seen[id], 1);
 	else
@@ -69,8 +69,8 @@ int main(int argc, char **argv)
 {
 	threads = 8;
 	struct rl_knob knobs[] = {
-		RL_KNOB_THREADS(&threads),
-		RL_KNOB_END,
+	    RL_KNOB_THREADS(&threads),
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 11 (heap solution): each worker frees its copy.", knobs);
 
@@ -81,10 +81,10 @@ int main(int argc, char **argv)
 
 	long once = print_ids();
 	struct rl_result result = {
-		.what = "ids read exactly once",
-		.observed = (double)once,
-		.expected = (double)threads,
-		.symptom = once != threads,
+	    .what = "ids read exactly once",
+	    .observed = (double)once,
+	    .expected = (double)threads,
+	    .symptom = once != threads,
 	};
 	rl_result_metric("ids_outside_range", (double)atomic_load(&n_strays));
 	rl_result_report(&result);

@@ -13,10 +13,10 @@
 
 #include "labkit.h"
 
-#define MAX_THREADS 64
-#define MAX_REPEATS 25
-#define MAX_PHASES (2 * MAX_REPEATS + 2)
-#define CACHE_LINE 64      /* bytes; the unit a core owns when it writes */
+#define MAX_THREADS    64
+#define MAX_REPEATS    25
+#define MAX_PHASES     (2 * MAX_REPEATS + 2)
+#define CACHE_LINE     64  /* bytes; the unit a core owns when it writes */
 #define SLOWDOWN_LIMIT 2.0 /* packed / padded above this: the bug showed */
 
 struct slot {
@@ -62,10 +62,10 @@ static void count_atomic(long id, long n)
 		atomic_fetch_add_explicit(&atomic_count, 1, memory_order_relaxed);
 }
 
-struct phase {                       /* one timing: every worker counts one way */
+struct phase {                          /* one timing: every worker counts one way */
 	void (*count)(long id, long n); /* the way */
 	long n;                         /* increments per worker */
-	struct rl_gate start; /* its workers meet here and start it together */
+	struct rl_gate start;           /* its workers meet here and start it together */
 };
 
 static struct phase phases[MAX_PHASES]; /* set up before the workers start */
@@ -73,7 +73,7 @@ static int n_phases;
 static long n_threads;
 static struct rl_gate gate; /* the first start: each worker takes a CPU of its own */
 
-struct worker {                  /* a line of its own: the stopwatch must not share */
+struct worker { /* a line of its own: the stopwatch must not share */
 	alignas(CACHE_LINE) pthread_t thread;
 	long id;                        /* 0 .. threads-1: which slot is mine */
 	long long started[MAX_PHASES];  /* [p]: when my loop of phase p began, in ns */
@@ -142,12 +142,12 @@ int main(int argc, char **argv)
 {
 	long threads = 2, iterations = 200000, shared_iterations = 20000, repeats = 15;
 	struct rl_knob knobs[] = {
-		{ "threads", &threads, 1, MAX_THREADS, "worker threads" },
-		RL_KNOB_ITERATIONS(&iterations),
-		{ "shared-iterations", &shared_iterations, 1, 100000000L,
-		  "increments per worker on the mutex and atomic counters (slower)" },
-		{ "repeats", &repeats, 1, MAX_REPEATS, "timings of each layout; the median counts" },
-		RL_KNOB_END,
+	    {"threads", &threads, 1, MAX_THREADS, "worker threads"},
+	    RL_KNOB_ITERATIONS(&iterations),
+	    {"shared-iterations", &shared_iterations, 1, 100000000L,
+	     "increments per worker on the mutex and atomic counters (slower)"},
+	    {"repeats", &repeats, 1, MAX_REPEATS, "timings of each layout; the median counts"},
+	    RL_KNOB_END,
 	};
 	rl_args_parse(argc, argv, "Lab 12 (padded solution): one cache line per counter.", knobs);
 
@@ -202,13 +202,13 @@ int main(int argc, char **argv)
 	rl_result_metric("ns_per_increment_atomic", atomic_ns / shared_increments);
 
 	struct rl_result result = {
-		.what = "slowdown (packed time / padded time)",
-		.observed = slowdown,
-		.expected = 1.0,
-		.symptom = slowdown > SLOWDOWN_LIMIT,
-		.timing = true, /* other programs taking the CPUs also slow it down */
-		.ops = threads * iterations,
-		.work_ns = packed_ns,
+	    .what = "slowdown (packed time / padded time)",
+	    .observed = slowdown,
+	    .expected = 1.0,
+	    .symptom = slowdown > SLOWDOWN_LIMIT,
+	    .timing = true, /* other programs taking the CPUs also slow it down */
+	    .ops = threads * iterations,
+	    .work_ns = packed_ns,
 	};
 	if (cpus_allowed() < 2 || threads < 2) {
 		printf("cannot judge: false sharing needs two threads on two CPUs at once\n");

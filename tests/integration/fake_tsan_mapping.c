@@ -15,6 +15,6 @@ int main(void)
 		return 0;
 	}
 	fprintf(stderr, "FATAL: ThreadSanitizer: unexpected memory mapping 0x%s\n",
-		tsan_marker[0] ? "5d0a0a5f3000-5d0a0a5f4000" : "");
+	        tsan_marker[0] ? "5d0a0a5f3000-5d0a0a5f4000" : "");
 	return 66;
 }

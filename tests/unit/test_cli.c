@@ -103,15 +103,17 @@ static void test_options_table(void)
 static void test_every_option_every_command(void)
 {
 	static const char *const options[] = {
-	    "--solution",    "--runs 2",    "--threads 2", "--timeout 2", "--args x",
-	    "--tsan-args x", "--no-tsan",   "--quiet",     "--json f",    "--junit f",
-	    "--wrap /w",     "--fail-fast", "--no-cost", "--program p", "--no-sched", "--python", "--detector all", "--sarif f", "--quick"};
+	    "--solution",    "--runs 2",       "--threads 2", "--timeout 2", "--args x",
+	    "--tsan-args x", "--no-tsan",      "--quiet",     "--json f",    "--junit f",
+	    "--wrap /w",     "--fail-fast",    "--no-cost",   "--program p", "--no-sched",
+	    "--python",      "--detector all", "--sarif f",   "--quick"};
 	static const struct {
 		const char *line;  /* %s: the option */
 		const char *taken; /* the options (their first word) it takes, space-separated */
 	} commands[] = {
-	    {"run lab3 %s", "--solution --runs --threads --timeout --args --tsan-args --no-tsan "
-	                    "--quiet --json --wrap --fail-fast --no-cost --program --python --detector --sarif"},
+	    {"run lab3 %s",
+	     "--solution --runs --threads --timeout --args --tsan-args --no-tsan "
+	     "--quiet --json --wrap --fail-fast --no-cost --program --python --detector --sarif"},
 	    {"run --exec %s -- prog",
 	     "--runs --timeout --no-tsan --quiet --json --wrap --fail-fast --detector --sarif"},
 	    {"check %s", "--runs --quiet --json --junit --no-sched --python --sarif"},
@@ -146,8 +148,9 @@ static void test_command_help(void)
 {
 	char help[1024];
 	cli_command_help(CMD_CHECK, help, sizeof(help));
-	CU_ASSERT_STRING_EQUAL(help, "usage: racelab check [LAB...] [--runs N] [--quiet] "
-	                             "[--json FILE] [--junit FILE] [--no-sched] [--python] [--sarif FILE]\n");
+	CU_ASSERT_STRING_EQUAL(
+	    help, "usage: racelab check [LAB...] [--runs N] [--quiet] "
+	          "[--json FILE] [--junit FILE] [--no-sched] [--python] [--sarif FILE]\n");
 	cli_command_help(CMD_LABS, help, sizeof(help));
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab labs [--quiet] "
 	                             "[--detector tsan|tsan-gcc|helgrind|drd|all]\n");
@@ -155,10 +158,11 @@ static void test_command_help(void)
 	CU_ASSERT_STRING_EQUAL(help, "usage: racelab list\n(no options)\n");
 	cli_command_help(CMD_RUN, help, sizeof(help));
 	CU_ASSERT_PTR_NOT_NULL(strstr(help, "racelab run LAB [--solution[=NAME]] [--runs N]"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(help, "\n       racelab run --exec [--runs N] [--timeout S] "
-	                                    "[--no-tsan] [--quiet] [--json FILE] [--wrap WORD] "
-	                                    "[--fail-fast] [--detector tsan|tsan-gcc|helgrind|drd|all] "
-	                                    "[--sarif FILE] -- PROGRAM [ARGS...]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(help,
+	                              "\n       racelab run --exec [--runs N] [--timeout S] "
+	                              "[--no-tsan] [--quiet] [--json FILE] [--wrap WORD] "
+	                              "[--fail-fast] [--detector tsan|tsan-gcc|helgrind|drd|all] "
+	                              "[--sarif FILE] -- PROGRAM [ARGS...]\n"));
 	CU_ASSERT_PTR_NULL(strstr(strstr(help, "--exec"), "--threads"));
 }
 

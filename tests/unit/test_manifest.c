@@ -56,7 +56,7 @@ static void test_errors_table(void)
 	    {MINIMAL "solutions_clean = maybe\n", "'maybe' is not yes or no"},
 	    {MINIMAL "= 3\n", "line 6: unknown key ''"},
 	    {MINIMAL "runs = 3 # many\n", "not a whole number"}, /* no comments after values */
-	    	    {MINIMAL "size_knob = --iterations\nwork_ms = 40\n", NULL},
+	    {MINIMAL "size_knob = --iterations\nwork_ms = 40\n", NULL},
 	    {MINIMAL "work_ms = 0\n", "not a whole number in range"},
 	    {"# only a comment\n", "missing key 'id'"},
 	    {MINIMAL "colour = red\n", "line 6: unknown key 'colour'"},
@@ -94,7 +94,8 @@ static void test_sizing_keys(void)
 	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, text, strlen(text), &m, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(m.size_knob, "--iterations");
 	CU_ASSERT_EQUAL(m.work_ms, 40);
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)),
+	                      0);
 	CU_ASSERT_STRING_EQUAL(m.size_knob, "");
 	CU_ASSERT_EQUAL(m.work_ms, 0);
 }
@@ -171,7 +172,8 @@ static void test_cost_unit(void)
 	char err[256] = "";
 	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, with, strlen(with), &m, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(m.cost_unit, "requests");
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)),
+	                      0);
 	CU_ASSERT_STRING_EQUAL(m.cost_unit, "");
 }
 
@@ -193,7 +195,8 @@ static void test_sched_keys(void)
 	CU_ASSERT_STRING_EQUAL(m.sched_reason, "it talks to the network");
 	CU_ASSERT_EQUAL(m.sched_budget, 200); /* the default */
 	const char *absent = MINIMAL;
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, absent, strlen(absent), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, absent, strlen(absent), &m, err, sizeof(err)),
+	                      0);
 	CU_ASSERT_FALSE(m.sched);
 	const char *bad = MINIMAL "sched = maybe\n";
 	CU_ASSERT_EQUAL(manifest_parse(NULL, bad, strlen(bad), &m, err, sizeof(err)), -1);
@@ -222,7 +225,8 @@ static void test_python_twin_keys(void)
 	CU_ASSERT_STRING_EQUAL(m.python.solutions[1], "pool");
 	CU_ASSERT_EQUAL(m.n_solutions, 0); /* the C solutions are apart */
 
-	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)),
+	                      0);
 	CU_ASSERT_STRING_EQUAL(m.python.program, ""); /* no twin */
 	CU_ASSERT_DOUBLE_EQUAL(m.python.symptom_rate, 0.95, 0);
 
@@ -230,7 +234,8 @@ static void test_python_twin_keys(void)
 	                                  MINIMAL "python_symptom_rate = 2\n",
 	                                  MINIMAL "python_solutions = a b c d e f g h i\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(manifest_parse(NULL, bad[i], strlen(bad[i]), &m, err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(manifest_parse(NULL, bad[i], strlen(bad[i]), &m, err, sizeof(err)),
+		                -1);
 }
 
 static void test_find_lab_by_any_name(void)

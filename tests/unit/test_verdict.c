@@ -111,7 +111,8 @@ static void test_python_twin(void)
 	ex.tsan_wanted = ex.tsan_available = ex.tsan.ran = false;
 	verdict_judge(&ex);
 	CU_ASSERT_EQUAL(ex.verdict, VERDICT_LOOKS_FIXED);
-	CU_ASSERT_STRING_EQUAL(ex.evidence, "no bug seen in 4 runs and TSan not applicable (Python)");
+	CU_ASSERT_STRING_EQUAL(ex.evidence,
+	                       "no bug seen in 4 runs and TSan not applicable (Python)");
 	CU_ASSERT_FALSE(ex.symptom_rate_holds); /* 0 of 4 against the twin's 0.95, not 0 */
 	CU_ASSERT_TRUE(ex.tsan_kinds_found);
 	experiment_free(&ex);
