@@ -77,7 +77,7 @@ lab%: $(CONFIGURED) FORCE
 		$(RACELAB) doctor --quick >&2 || true; \
 	fi; \
 	if [ "$$($(RACELAB) manifest lab$$n sched 2>/dev/null)" = yes ]; then \
-		echo "See the threads take turns, step by step: ./racelab explore lab$$n"; fi; \
+		echo "See the threads take turns, step by step: ./racelab explore lab$*"; fi; \
 	exit $$status
 
 # make labs: the build is quiet (its log in $(BUILD)/labs-build.log) unless it fails.

@@ -48,8 +48,15 @@ lacks broken err "^\\[[0-9]+/[0-9]+\\]|^FAILED:|-o [^ ]+\\.o -c " "no build-syst
 # 2. A correct fix.
 cp "$src/solutions/03-lost-update/mutex.c" "$work/tree/$lab"
 make_lab3 fixed
-[ "$status" = 0 ] && pass "a fixed lab: exit 0" || { fail "a fixed lab: exit $status"; show fixed; }
-has fixed out "^Verdict: looks fixed" "a fixed lab: looks fixed"
+if [ "$status" = 2 ] && grep -q '^Verdict: inconclusive: the machine is too busy' "$work/fixed.out"; then
+	# Honest on a busy machine: a fix is never called "looks fixed" while others take the
+	# CPUs (a bug may hide); what must not happen is "bug shown".
+	has fixed err "Error 5$" "a fixed lab on a busy machine: make names racelab's status 5"
+	lacks fixed out "^Verdict: bug shown" "a fixed lab on a busy machine: no bug claimed"
+else
+	[ "$status" = 0 ] && pass "a fixed lab: exit 0" || { fail "a fixed lab: exit $status"; show fixed; }
+	has fixed out "^Verdict: looks fixed" "a fixed lab: looks fixed"
+fi
 
 # 3. The racy lab.
 cp "$work/racy.c" "$work/tree/$lab"
