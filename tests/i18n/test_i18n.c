@@ -137,8 +137,24 @@ static void test_russian_catalogue(void)
 	                                    "transfer(), x.c:49\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    T1 ждёт мьютекс 'b' (его держит главный поток) в "
 	                                    "transfer(), x.c:50\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  взаимная блокировка: главный поток ждёт мьютекс 'a', "
-	                                    "его держит T1, который ждёт мьютекс 'b'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	                              "  взаимная блокировка: главный поток ждёт мьютекс 'a', "
+	                              "его держит T1, который ждёт мьютекс 'b'"));
+	free(text);
+
+	/* A lost or missing wake-up: the main thread joins T1; T1 and T2 wait on 'ready'. */
+	struct hang_wait c[3] = {{.tid = 30, .kind = HANG_JOIN, .holder = 31},
+	                         {.tid = 31, .kind = HANG_CONDITION, .name = "ready"},
+	                         {.tid = 32, .kind = HANG_CONDITION, .name = "ready"}};
+	text = hang_explain(c, 3, "/src");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(text, "    главный поток ждёт, пока завершится T1 (pthread_join)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    T2 ждёт на условной переменной 'ready'\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	                              "  потерянное или не поданное пробуждение: 2 потока ждут "
+	                              "на условной переменной 'ready', и все остальные"));
+	CU_ASSERT_PTR_NULL(strstr(text, "wake-up"));
 	free(text);
 }
 
