@@ -11,6 +11,7 @@
 #include "hang_diagnosis.h"
 #include "i18n.h"
 #include "lab_text.h"
+#include "series.h"
 
 /* A fake environment: "NAME=value" entries, NULL-terminated. */
 static const char *const *fake_env;
@@ -156,6 +157,18 @@ static void test_russian_catalogue(void)
 	                              "на условной переменной 'ready', и все остальные"));
 	CU_ASSERT_PTR_NULL(strstr(text, "wake-up"));
 	free(text);
+
+	/* A note that is also data: English for the JSON, Russian for the text report. */
+	struct run_record runs[2] = {{.cls = RUN_BUSY}, {.cls = RUN_BUSY}};
+	struct series s;
+	memset(&s, 0, sizeof(s));
+	s.runs = runs;
+	s.n_runs = 2;
+	CU_ASSERT_TRUE(series_too_busy_to_go_on(&s));
+	CU_ASSERT_STRING_EQUAL(s.stopped_note,
+	                       "stopped after 2 of the runs: 2 were too busy to judge");
+	CU_ASSERT_STRING_EQUAL(s.stopped_note_text, "остановлено после 2-го запуска: в 2 из них "
+	                                            "машина была слишком загружена, чтобы судить");
 }
 
 /* Table cells count characters, not bytes, and never cut one in half. */
