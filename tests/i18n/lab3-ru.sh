@@ -59,6 +59,21 @@ has "$tmp/r.json" '"verdict_text": "bug shown"' '"evidence": "[0-3]/3 runs went 
 	'"explanation_text": "Два потока' '"lab_advice_text": "Здесь гонка данных' \
 	'"wall_s": [0-9]+\.[0-9]'
 
+# A wrong fix of lab 3 (one lock per step, the sum split): wrong results, TSan clean, and
+# the atomicity note in Russian. The sized runs' note: a locked program always costs more.
+if [ -x "$build/bin/lab03-wrong-split-lock" ]; then
+	LANG=C "$racelab" run lab3 --lang ru --program "$build/bin/lab03-wrong-split-lock" \
+		--no-cost --runs 3 >"$tmp/split" 2>&1
+	has "$tmp/split" \
+		'^Результаты неверны, но TSan ничего не нашёл: каждое обращение защищено' \
+		'^  секции, и между ними выполняется другой поток\. Это нарушение атомарности' \
+		'^  \(размер подобран по стоимости кода: --iterations [0-9]+, а не 5000000: ' \
+		'^  racelab explore lab3 покажет такое чередование потоков шаг за шагом\.$' \
+		'^Вердикт: ошибка проявилась: '
+	hasnt "$tmp/split" 'Wrong results|sized to|Verdict:'
+	[ $fail = 0 ] || { echo "--- the split lock's report:"; cat "$tmp/split"; }
+fi
+
 for how in "RACELAB_LANG=ru LANG=C" "LANG=ru_RU.UTF-8" "LANG=C.UTF-8 LANGUAGE=ru"; do
 	env $how "$racelab" run lab3 --runs 2 --no-cost --no-tsan >"$tmp/env" 2>&1
 	has "$tmp/env" '^Обычные запуски: 2 x lab03' '^Вердикт: ' '^ThreadSanitizer: не запускался'
