@@ -155,11 +155,19 @@ static int size_runs(struct experiment *ex, const char *program, int threads,
 	long size = sizing_scaled(full, full / SIZING_PROBE_DIVISOR, ns, m->work_ms);
 	if (size >= full || sizing_set_knob(m->args, m->size_knob, size, out, cap))
 		return -1;
-	snprintf(ex->sizing_note, sizeof(ex->sizing_note),
-	         "sized to the code's cost: %s %ld, not %ld: a run of %ld would use about %.1f s "
-	         "of CPU; each run works about %d ms, as long as the lab's own runs",
-	         m->size_knob, size, full, full, (double)ns * SIZING_PROBE_DIVISOR / 1e9,
-	         m->work_ms);
+	/* English for the JSON, then the reader's language for the text report. */
+	for (int local = 0; local < 2; local++) {
+		bool was = local ? false : i18n_force_english(true);
+		snprintf(
+		    local ? ex->sizing_note_text : ex->sizing_note,
+		    local ? sizeof(ex->sizing_note_text) : sizeof(ex->sizing_note),
+		    _("sized to the code's cost: %s %ld, not %ld: a run of %ld would use about "
+		      "%.1f s of CPU; each run works about %d ms, as long as the lab's own runs"),
+		    m->size_knob, size, full, full, (double)ns * SIZING_PROBE_DIVISOR / 1e9,
+		    m->work_ms);
+		if (!local)
+			i18n_force_english(was);
+	}
 	return 0;
 }
 

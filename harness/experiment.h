@@ -30,6 +30,7 @@ struct experiment {
 	struct series plain;
 	char sizing_note[240]; /* why the plain runs are smaller than the manifest's (sizing.h);
 	                        * "" when they are not */
+	char sizing_note_text[600]; /* the same in the reader's language (the text report) */
 	bool tsan_wanted;
 	bool tsan_available; /* a TSan build exists for this program */
 	char tsan_args[256];

@@ -138,11 +138,13 @@ static void plain_section(FILE *out, const struct term *t, const struct experime
 	fprintf(out, _("\n%sPlain runs%s: %zu x %s %s\n"), term_on(t, TERM_BOLD), term_off(t),
 	        s->n_runs, name ? name + 1 : s->program, s->args);
 	if (ex->sizing_note[0])
-		fprintf(out, "  (%s)\n", ex->sizing_note);
+		fprintf(out, "  (%s)\n",
+		        ex->sizing_note_text[0] ? ex->sizing_note_text : ex->sizing_note);
 	class_counts(out, t, s);
 	run_strip(out, s);
 	if (s->stopped_note[0])
-		fprintf(out, "  (%s)\n", s->stopped_note);
+		fprintf(out, "  (%s)\n",
+		        s->stopped_note_text[0] ? s->stopped_note_text : s->stopped_note);
 	failures(out, s);
 	if (s->same_hangs && s->n_runs < s->runs_planned)
 		fprintf(out,
@@ -214,15 +216,16 @@ static void atomicity_note(FILE *out, const struct term *t, const struct experim
 	if (!wrong_but_tsan_clean(ex))
 		return;
 	fprintf(out,
-	        "\n%sWrong results, yet TSan is clean%s: each access is guarded (a lock or an "
-	        "atomic),\n  but a read-modify-write is split into separate critical sections, "
-	        "and another\n  thread runs between them. That is an atomicity violation, which "
-	        "TSan cannot\n  see: the critical section must cover the whole read-modify-write "
-	        "(read, compute\n  and write under one lock).\n",
+	        _("\n%sWrong results, yet TSan is clean%s: each access is guarded (a lock or an "
+	          "atomic),\n  but a read-modify-write is split into separate critical sections, "
+	          "and another\n  thread runs between them. That is an atomicity violation, which "
+	          "TSan cannot\n  see: the critical section must cover the whole read-modify-write "
+	          "(read, compute\n  and write under one lock).\n"),
 	        term_on(t, TERM_BOLD), term_off(t));
 	/* `racelab explore` replays the interleaving, in builds that have it */
 	if (ex->lab && strstr(cli_usage, "racelab explore"))
-		fprintf(out, "  racelab explore lab%d shows such an interleaving, step by step.\n",
+		fprintf(out,
+		        _("  racelab explore lab%d shows such an interleaving, step by step.\n"),
 		        ex->lab->manifest.id);
 }
 

@@ -241,10 +241,18 @@ bool series_settled(struct series *s, const struct series_options *opts, double 
 		shown += is_symptom(s->runs[i].cls, opts->symptoms);
 	if (shown < (size_t)opts->settle_symptoms)
 		return false;
-	snprintf(
-	    s->stopped_note, sizeof(s->stopped_note),
-	    "stopped after %zu of %zu runs: the bug had shown in %zu; --runs %zu runs them all",
-	    s->n_runs, s->runs_planned, shown, s->runs_planned);
+	/* English for the JSON, then the reader's language for the text report. */
+	for (int local = 0; local < 2; local++) {
+		bool was = local ? false : i18n_force_english(true);
+		snprintf(
+		    local ? s->stopped_note_text : s->stopped_note,
+		    local ? sizeof(s->stopped_note_text) : sizeof(s->stopped_note),
+		    _("stopped after %zu of %zu runs: the bug had shown in %zu; --runs %zu runs "
+		      "them all"),
+		    s->n_runs, s->runs_planned, shown, s->runs_planned);
+		if (!local)
+			i18n_force_english(was);
+	}
 	return true;
 }
 
@@ -255,8 +263,15 @@ bool series_too_busy_to_go_on(struct series *s)
 		busy += s->runs[i].cls == RUN_BUSY;
 	if (busy < SERIES_BUSY_STOP)
 		return false;
-	snprintf(s->stopped_note, sizeof(s->stopped_note),
-	         "stopped after %zu of the runs: %zu were too busy to judge", s->n_runs, busy);
+	for (int local = 0; local < 2; local++) {
+		bool was = local ? false : i18n_force_english(true);
+		snprintf(local ? s->stopped_note_text : s->stopped_note,
+		         local ? sizeof(s->stopped_note_text) : sizeof(s->stopped_note),
+		         _("stopped after %zu of the runs: %zu were too busy to judge"), s->n_runs,
+		         busy);
+		if (!local)
+			i18n_force_english(was);
+	}
 	return true;
 }
 

@@ -78,6 +78,7 @@ struct series {
 	                         * killed by a limit (perhaps its last) */
 	struct busy_load load;  /* how busy the machine was while the runs ran */
 	char stopped_note[120]; /* why the series ran fewer runs than asked; "" when it did not */
+	char stopped_note_text[240]; /* the same in the reader's language (the text report) */
 };
 
 typedef void series_progress_fn(void *ctx, const struct series *s, size_t done, size_t total);

@@ -11,6 +11,7 @@
 #include "hang_diagnosis.h"
 #include "i18n.h"
 #include "lab_text.h"
+#include "series.h"
 
 /* A fake environment: "NAME=value" entries, NULL-terminated. */
 static const char *const *fake_env;
@@ -132,11 +133,42 @@ static void test_russian_catalogue(void)
 	                          .line = 50}};
 	char *text = hang_explain(w, 2, "/src");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    поток 11 ждёт мьютекс 'a' (его держит поток 12) в "
+	/* Threads are named as the English names them: the main thread, then T1, T2, ... */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    главный поток ждёт мьютекс 'a' (его держит T1) в "
 	                                    "transfer(), x.c:49\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  взаимная блокировка: поток 11 ждёт мьютекс 'a', его "
-	                                    "держит поток 12, который ждёт мьютекс 'b'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    T1 ждёт мьютекс 'b' (его держит главный поток) в "
+	                                    "transfer(), x.c:50\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	                              "  взаимная блокировка: главный поток ждёт мьютекс 'a', "
+	                              "его держит T1, который ждёт мьютекс 'b'"));
 	free(text);
+
+	/* A lost or missing wake-up: the main thread joins T1; T1 and T2 wait on 'ready'. */
+	struct hang_wait c[3] = {{.tid = 30, .kind = HANG_JOIN, .holder = 31},
+	                         {.tid = 31, .kind = HANG_CONDITION, .name = "ready"},
+	                         {.tid = 32, .kind = HANG_CONDITION, .name = "ready"}};
+	text = hang_explain(c, 3, "/src");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(text, "    главный поток ждёт, пока завершится T1 (pthread_join)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "    T2 ждёт на условной переменной 'ready'\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	                              "  потерянное или не поданное пробуждение: 2 потока ждут "
+	                              "на условной переменной 'ready', и все остальные"));
+	CU_ASSERT_PTR_NULL(strstr(text, "wake-up"));
+	free(text);
+
+	/* A note that is also data: English for the JSON, Russian for the text report. */
+	struct run_record runs[2] = {{.cls = RUN_BUSY}, {.cls = RUN_BUSY}};
+	struct series s;
+	memset(&s, 0, sizeof(s));
+	s.runs = runs;
+	s.n_runs = 2;
+	CU_ASSERT_TRUE(series_too_busy_to_go_on(&s));
+	CU_ASSERT_STRING_EQUAL(s.stopped_note,
+	                       "stopped after 2 of the runs: 2 were too busy to judge");
+	CU_ASSERT_STRING_EQUAL(s.stopped_note_text, "остановлено после 2-го запуска: в 2 из них "
+	                                            "машина была слишком загружена, чтобы судить");
 }
 
 /* Table cells count characters, not bytes, and never cut one in half. */
