@@ -94,7 +94,8 @@ int check_schedules(const struct catalogue *cat, const struct lab_entry *const *
 			printf("\nSchedules (racelab explore; sched_args of each manifest):\n");
 		char program[4200];
 		sched_program(cat, labs[i], NULL, program, sizeof(program));
-		if (access(program, X_OK) != 0) { /* a build without the flavour: say so, judge none */
+		if (access(program, X_OK) !=
+		    0) { /* a build without the flavour: say so, judge none */
 			printf("%-3d %-24s not checked: %s is not built (no -sched flavour in this "
 			       "build)\n",
 			       m->id, m->slug, program);
