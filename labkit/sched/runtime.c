@@ -174,6 +174,34 @@ static uint64_t runnable_mask(void)
 	return mask;
 }
 
+/* Whether t, runnable, would block at its very next step: it is about to lock a mutex
+ * another thread holds, or to join a thread still running. Running it changes nothing
+ * but its own state, so every schedule that picks it there is the same as one that does
+ * not: not offering it is a reduction that loses no behaviour (and the exhaustive search
+ * has far fewer schedules to run). */
+static bool blocks_at_once(const struct sthread *t)
+{
+	if (t->next_op == SCHED_OP_LOCK) {
+		int owner = sync_mutex_owner(t->next_addr);
+		return owner >= 0 && owner != t->id;
+	}
+	if (t->next_op == SCHED_OP_JOIN)
+		return ((const struct sthread *)t->next_addr)->state != ST_DONE;
+	return false;
+}
+
+/* The threads a decision may pick: the runnable ones that would not block at once, or
+ * all runnable ones when every one would (one of them runs, blocks, and the deadlock is
+ * found with its cycle). */
+static uint64_t choosable_mask(void)
+{
+	uint64_t mask = runnable_mask(), useful = mask;
+	for (uint64_t m = mask; m; m &= m - 1)
+		if (blocks_at_once(&rt.threads[__builtin_ctzll(m)]))
+			useful &= ~(m & -m);
+	return useful ? useful : mask;
+}
+
 /* Nobody can run. A timed wait times out first; otherwise it is a deadlock. */
 static int wake_a_timed_waiter(void)
 {
@@ -216,9 +244,9 @@ static _Noreturn void stop_here(void)
  * stop (step mode) or the step limit. */
 static int choose(struct sthread *me, bool yielding)
 {
-	uint64_t mask = runnable_mask();
+	uint64_t mask = choosable_mask();
 	if (!mask && wake_a_timed_waiter() >= 0)
-		mask = runnable_mask();
+		mask = choosable_mask();
 	if (!mask)
 		deadlock();
 	uint64_t others = mask & ~(1ull << me->id);
