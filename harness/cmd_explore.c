@@ -22,6 +22,32 @@ struct explore_options {
 	bool hash;        /* replay --hash: print only the trace's hash */
 };
 
+/* Each command's usage, as racelab --help gives it. */
+static const char *const helps[][2] = {
+    {"explore", "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+                "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
+                "                       [--args \"ARGS\"] [--json FILE]\n"},
+    {"replay", "usage: racelab replay LAB SCHEDULE [--solution=NAME] [--args \"ARGS\"] [--json FILE]\n"
+               "                      [--hash]\n"},
+    {"step", "usage: racelab step LAB [--solution=NAME] [--args \"ARGS\"]\n"},
+};
+
+bool cmd_sched_is_command(const char *word)
+{
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (strcmp(word, helps[i][0]) == 0)
+			return true;
+	return false;
+}
+
+int cmd_sched_help(const char *command)
+{
+	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+		if (strcmp(command, helps[i][0]) == 0)
+			fputs(helps[i][1], stdout); /* syntax: the same in every language */
+	return EXIT_CLEAN;
+}
+
 static int usage(const char *what, const char *why)
 {
 	fprintf(stderr, "racelab: %s: %s (see racelab --help)\n", what, why);
@@ -57,6 +83,7 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 	memset(o, 0, sizeof(*o));
 	o->spec.strategy = EXPLORE_PCT;
 	o->spec.seed = 1;
+	o->spec.preemptions = -1; /* not given: 2 */
 	long v;
 	bool explore = strcmp(command, "explore") == 0;
 	for (int i = 2; i < argc; i++) {
@@ -151,7 +178,7 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 		o->spec.depth = m->sched_depth;
 	if (!o->spec.budget) /* exhaustive: until the search ends (a bound, not a budget) */
 		o->spec.budget = o->spec.strategy == EXPLORE_EXHAUSTIVE ? 1000000 : m->sched_budget;
-	if (!o->spec.preemptions)
+	if (o->spec.preemptions < 0)
 		o->spec.preemptions = 2;
 	o->spec.program = program;
 	o->spec.args = o->args;
@@ -384,6 +411,8 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 int cmd_sched(int argc, char **argv)
 {
 	const char *command = argv[1];
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+		return cmd_sched_help(command);
 	struct explore_options o;
 	int rc = parse(command, argc, argv, &o);
 	if (rc)

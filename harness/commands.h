@@ -16,6 +16,8 @@ int cmd_labs(const struct cli *cli);
 int cmd_manifest(const struct cli *cli);
 /* explore, replay, step (cmd_explore.c): argv[1] is the command; parse their own options. */
 int cmd_sched(int argc, char **argv);
+bool cmd_sched_is_command(const char *word);
+int cmd_sched_help(const char *command); /* prints its usage; EXIT_CLEAN */
 int cmd_doctor(const struct cli *cli); /* cmd_doctor.c: 0 the student's path works, else 1 */
 
 /* Loads the catalogue beside the racelab binary (or $RACELAB_CATALOGUE). Prints why not

@@ -37,9 +37,10 @@ int main(int argc, char **argv)
 	char err[512];
 	if (choose_language(&argc, argv))
 		return EXIT_USAGE;
-	if (argc > 1 && (strcmp(argv[1], "explore") == 0 || strcmp(argv[1], "replay") == 0 ||
-	                 strcmp(argv[1], "step") == 0))
+	if (argc > 1 && cmd_sched_is_command(argv[1]))
 		return cmd_sched(argc, argv);
+	if (argc == 3 && strcmp(argv[1], "help") == 0 && cmd_sched_is_command(argv[2]))
+		return cmd_sched_help(argv[2]);
 	if (cli_parse(argc, argv, &cli, err, sizeof(err))) {
 		fprintf(stderr, "racelab: %s\n", err);
 		return EXIT_USAGE;

@@ -175,12 +175,17 @@ static uint64_t runnable_mask(void)
 }
 
 /* Whether t, runnable, would block at its very next step: it is about to lock a mutex
- * another thread holds, or to join a thread still running. Running it changes nothing
- * but its own state, so every schedule that picks it there is the same as one that does
- * not: not offering it is a reduction that loses no behaviour (and the exhaustive search
- * has far fewer schedules to run). */
+ * another thread holds (or, woken from a condition wait, to take its mutex again), or to
+ * join a thread still running. Running it changes nothing but its own state, so every
+ * schedule that picks it there is the same as one that does not: not offering it is a
+ * reduction that loses no behaviour (and the exhaustive search has far fewer schedules
+ * to run). */
 static bool blocks_at_once(const struct sthread *t)
 {
+	if (t->relock) {
+		int owner = sync_mutex_owner(t->relock);
+		return owner >= 0 && owner != t->id;
+	}
 	if (t->next_op == SCHED_OP_LOCK) {
 		int owner = sync_mutex_owner(t->next_addr);
 		return owner >= 0 && owner != t->id;

@@ -33,6 +33,7 @@ struct sthread {
 	long wait_ticket;         /* condition waits: signal wakes the oldest */
 	bool timed_wait;          /* a timed wait: when nobody else can run, it times out */
 	bool timed_out;           /* ...and did */
+	const void *relock;       /* a condition wait's mutex, to take again once woken */
 	bool spinning;            /* its last atomic load or trylock changed nothing: its next
 	                           * point is a yield, so a spin loop lets the others run */
 	void *(*fn)(void *);

@@ -202,9 +202,11 @@ static int wait_on(struct sthread *me, pthread_cond_t *c, pthread_mutex_t *m, ui
 	me->wait_ticket = rt.ticket++;
 	me->timed_wait = timed;
 	me->timed_out = false;
+	me->relock = m;
 	sched_block(me, SCHED_OP_WAIT, c);
 	me->timed_wait = false;
 	acquire(me, m);
+	me->relock = NULL;
 	trace_event(me->id, SCHED_OP_LOCK, pc, m, 0, 0, 1);
 	return me->timed_out ? ETIMEDOUT : 0;
 }
