@@ -9,7 +9,7 @@
 #include "cmd_check_sched.h"
 #include "sched_explore.h"
 
-#define CHECK_PREEMPTIONS       2
+#define CHECK_PREEMPTIONS 2
 /* Schedules; beyond this the search did not finish (about 20 s on 2 quiet cores). Lab 6's
  * five threads have tens of thousands of schedules even without a preemption: each time
  * one blocks, any other may go on. */

@@ -24,11 +24,13 @@ struct explore_options {
 
 /* Each command's usage, as racelab --help gives it. */
 static const char *const helps[][2] = {
-    {"explore", "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
-                "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
-                "                       [--args \"ARGS\"] [--json FILE]\n"},
-    {"replay", "usage: racelab replay LAB SCHEDULE [--solution=NAME] [--args \"ARGS\"] [--json FILE]\n"
-               "                      [--hash]\n"},
+    {"explore",
+     "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+     "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
+     "                       [--args \"ARGS\"] [--json FILE]\n"},
+    {"replay",
+     "usage: racelab replay LAB SCHEDULE [--solution=NAME] [--args \"ARGS\"] [--json FILE]\n"
+     "                      [--hash]\n"},
     {"step", "usage: racelab step LAB [--solution=NAME] [--args \"ARGS\"]\n"},
 };
 

@@ -18,7 +18,7 @@ int cmd_manifest(const struct cli *cli);
 int cmd_sched(int argc, char **argv);
 bool cmd_sched_is_command(const char *word);
 int cmd_sched_help(const char *command); /* prints its usage; EXIT_CLEAN */
-int cmd_doctor(const struct cli *cli); /* cmd_doctor.c: 0 the student's path works, else 1 */
+int cmd_doctor(const struct cli *cli);   /* cmd_doctor.c: 0 the student's path works, else 1 */
 
 /* Loads the catalogue beside the racelab binary (or $RACELAB_CATALOGUE). Prints why not
  * and returns -1 when it cannot. */

@@ -104,7 +104,7 @@ static void start(void)
 	main_thread->id = 0;
 	main_thread->handle = pthread_self();
 	main_thread->state = ST_RUNNABLE;
-	sem_init(&main_thread->go, 0, 0);
+	baton_init(&main_thread->go);
 	rt.n_threads = 1;
 	rt.alive = 1;
 	strategy_thread_created(&rt.strategy, 0);
@@ -125,8 +125,7 @@ struct sthread *sched_self(void)
 void sched_adopt(struct sthread *t)
 {
 	self = t;
-	while (sem_wait(&t->go) != 0 && errno == EINTR)
-		;
+	baton_take(&t->go);
 	uintptr_t lo, hi;
 	stack_of_caller(&lo, &hi);
 	trace_thread(t->id, -2, lo, hi);
@@ -237,11 +236,11 @@ static _Noreturn void deadlock(void)
 	trace_finish_and_exit(SCHED_END_DEADLOCK, SCHED_EXIT_DEADLOCK);
 }
 
-static _Noreturn void stop_here(void)
+static _Noreturn void stop_here(uint64_t choosable)
 {
 	for (int i = 0; i < rt.n_threads; i++)
 		if (rt.threads[i].state != ST_DONE)
-			trace_next(&rt.threads[i]);
+			trace_next(&rt.threads[i], choosable >> i & 1);
 	trace_finish_and_exit(SCHED_END_STOPPED, SCHED_EXIT_STOPPED);
 }
 
@@ -260,7 +259,7 @@ static int choose(struct sthread *me, bool yielding)
 		return __builtin_ctzll(mask);
 	struct strategy *s = &rt.strategy;
 	if (s->kind == STRATEGY_CHOICES && s->stop && s->decision >= s->n_choices)
-		stop_here();
+		stop_here(mask);
 	int next = strategy_pick(s, mask, me->id, yielding && others);
 	if (next < 0) {
 		static const char msg[] = "racelab: the schedule does not fit this program\n";
@@ -278,11 +277,10 @@ static void switch_to(struct sthread *me, int next)
 {
 	if (next == me->id)
 		return;
-	sem_post(&rt.threads[next].go);
+	baton_give(&rt.threads[next].go);
 	if (me->state == ST_DONE)
 		return;
-	while (sem_wait(&me->go) != 0 && errno == EINTR)
-		;
+	baton_take(&me->go);
 }
 
 void sched_point(struct sthread *me, enum sched_op op, const void *addr, uintptr_t pc,

@@ -4,8 +4,8 @@
  * a call before every shared access (tsan_entry.c), and linked with --wrap for the pthread
  * calls that create, join, lock, wait and sleep (sync_model.c, time_model.c), but without
  * TSan's runtime: this one stands in. Every managed thread is a real pthread, yet only one
- * runs at a time: each has a semaphore, and the running thread, at a scheduling point,
- * asks the strategy who runs next, posts that thread's semaphore and waits on its own.
+ * runs at a time: each has a baton (baton.h), and the running thread, at a scheduling
+ * point, asks the strategy who runs next, gives it the baton and waits for its own.
  * Locks, condition variables and joins are modelled here, never handed to the kernel, so
  * a thread that would block is simply not runnable; when nobody is runnable the program
  * is deadlocked and the runtime says so at once (trace.c writes who waits for whom).
@@ -14,10 +14,10 @@
 #define RACELAB_SCHED_RUNTIME_H
 
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "baton.h"
 #include "protocol.h"
 #include "strategy.h"
 
@@ -26,7 +26,7 @@ enum sthread_state { ST_RUNNABLE, ST_BLOCKED, ST_DONE };
 struct sthread {
 	int id;                   /* 0: main, then 1, 2, ... in creation order */
 	pthread_t handle;         /* the real thread */
-	sem_t go;                 /* posted when this thread may run */
+	struct baton go;          /* given when this thread may run */
 	enum sthread_state state; /* ST_BLOCKED: wait_op on wait_obj */
 	enum sched_op wait_op;    /* SCHED_OP_LOCK, _WAIT or _JOIN */
 	const void *wait_obj;     /* the mutex, the condition, or the struct sthread joined */
@@ -102,7 +102,8 @@ void trace_thread(int tid, int parent, uintptr_t stack_lo, uintptr_t stack_hi);
 void trace_decision(int current, uint64_t runnable, bool yielding, int chosen);
 void trace_event(int tid, enum sched_op op, uintptr_t pc, const void *addr, int size,
                  int64_t old_value, int64_t new_value);
-void trace_next(const struct sthread *t);
+/* t's next operation at a stop; can_run: it may be picked now. */
+void trace_next(const struct sthread *t, bool can_run);
 void trace_deadlock_line(const struct sthread *t, int owner);
 void trace_end(enum sched_end how);
 _Noreturn void trace_finish_and_exit(enum sched_end how, int status);

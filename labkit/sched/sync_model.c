@@ -87,7 +87,7 @@ int __wrap_pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*fn
 	t->state = ST_RUNNABLE;
 	t->fn = fn;
 	t->arg = arg;
-	sem_init(&t->go, 0, 0);
+	baton_init(&t->go);
 	int rc = __real_pthread_create(&t->handle, attr, trampoline, t);
 	if (rc)
 		return rc;

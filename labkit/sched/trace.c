@@ -109,13 +109,12 @@ void trace_event(int tid, enum sched_op op, uintptr_t pc, const void *addr, int 
 		trace_finish_and_exit(SCHED_END_STEPLIMIT, SCHED_EXIT_STEPLIMIT);
 }
 
-void trace_next(const struct sthread *t)
+void trace_next(const struct sthread *t, bool can_run)
 {
 	char pcs[32], addrs[32];
 	format_addr(pcs, sizeof(pcs), t->next_pc ? t->next_pc - 1 : 0);
 	format_addr(addrs, sizeof(addrs), (uintptr_t)t->next_addr);
-	emit("n %d %s %s %s %d\n", t->id, op_names[t->next_op], pcs, addrs,
-	     t->state == ST_RUNNABLE);
+	emit("n %d %s %s %s %d\n", t->id, op_names[t->next_op], pcs, addrs, can_run);
 }
 
 void trace_deadlock_line(const struct sthread *t, int owner)
