@@ -19,7 +19,8 @@ struct explore_options {
 	struct sched_explore_spec spec;
 	const char *json_path;
 	const char *args; /* --args: instead of sched_args */
-	bool hash;        /* replay --hash: print only the trace's hash */
+	bool args_given;
+	bool hash; /* replay --hash: print only the trace's hash */
 };
 
 /* Each command's usage, as racelab --help gives it. */
@@ -107,6 +108,7 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 			o->json_path = val;
 		} else if ((val = value_of(argc, argv, &i, "--args"))) {
 			o->args = val;
+			o->args_given = true;
 		} else if (explore && (val = value_of(argc, argv, &i, "--strategy"))) {
 			if (strcmp(val, "random") == 0)
 				o->spec.strategy = EXPLORE_RANDOM;
@@ -185,6 +187,14 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 	o->spec.program = program;
 	o->spec.args = o->args;
 	return EXIT_CLEAN;
+}
+
+/* Ends a replay hint: --args when they were given (the schedule fits only those). */
+static void print_args_given(const struct explore_options *o)
+{
+	if (o->args_given)
+		printf(" --args \"%s\"", o->args);
+	printf("\n");
 }
 
 static void print_outcome(const struct sched_outcome *out)
@@ -290,8 +300,9 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 	       r.schedules == 1 ? "" : "s", r.seconds,
 	       r.schedules / (r.seconds > 0 ? r.seconds : 1));
 	print_outcome(&r.outcome);
-	printf("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s\n", r.id, m->id, r.id,
+	printf("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s", r.id, m->id, r.id,
 	       o->solution ? " --solution=" : "", o->solution ? o->solution : "");
+	print_args_given(o);
 	show(o->spec.program, &r.outcome, r.id, r.schedules, o->json_path);
 	sched_explore_free(&r);
 	return EXIT_BUG;
@@ -367,7 +378,8 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 			printf(bug ? "  goal reached: the bug showed. Schedule: %s\n"
 			           : "  the program ended without the bug. Schedule: %s\n",
 			       id);
-			printf("  replay it: racelab replay lab%d %s\n", m->id, id);
+			printf("  replay it: racelab replay lab%d %s", m->id, id);
+			print_args_given(o);
 			show(o->spec.program, &out, id, 1, o->json_path);
 			sched_outcome_free(&out);
 			return bug ? EXIT_BUG : EXIT_CLEAN;
