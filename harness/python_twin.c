@@ -5,27 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "path_lookup.h"
 #include "python_twin.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
 #define CAPTURE_LIMIT (64u << 10) /* output kept per run, as for C labs */
 #define DEBIAN_PYTHON "/usr/bin/python3"
-
-static int on_path(const char *name, char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
-	char *save_dir;
-	for (char *dir = strtok_r(dirs, ":", &save_dir); dir;
-	     dir = strtok_r(NULL, ":", &save_dir)) {
-		snprintf(out, cap, "%s/%s", dir, name);
-		if (access(out, X_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
 
 /* Debian's interpreter comes before PATH's: a version manager's shim on PATH (pyenv) is
  * a shell script that costs seconds per start, and the twins teach Debian 12's 3.11. */
@@ -34,13 +20,15 @@ int python_twin_interpreter(char *out, size_t cap)
 	const char *chosen = getenv("RACELAB_PYTHON");
 	if (chosen && *chosen) {
 		snprintf(out, cap, "%s", chosen);
-		return strchr(chosen, '/') ? access(out, X_OK) : on_path(chosen, out, cap);
+		if (strchr(chosen, '/'))
+			return access(out, X_OK);
+		return path_lookup(chosen, out, cap) ? 0 : -1;
 	}
 	if (access(DEBIAN_PYTHON, X_OK) == 0) {
 		snprintf(out, cap, "%s", DEBIAN_PYTHON);
 		return 0;
 	}
-	return on_path("python3", out, cap);
+	return path_lookup("python3", out, cap) ? 0 : -1;
 }
 
 void python_twin_source(const struct lab_entry *lab, const char *solution, char *out, size_t cap)
