@@ -47,6 +47,19 @@ bool python_twin_has_solution(const struct manifest *m, const char *name)
 	return false;
 }
 
+bool python_twin_solutions_text(const struct manifest *m, char *out, size_t cap)
+{
+	size_t used = 0;
+	if (cap)
+		out[0] = '\0';
+	for (int i = 0; m->python.program[0] && i < m->python.n_solutions && used < cap; i++) {
+		int n =
+		    snprintf(out + used, cap - used, "%s%s", i ? ", " : "", m->python.solutions[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	return m->python.program[0] != '\0';
+}
+
 /* "Python 3.11.2 (/usr/bin/python3)" into out: what the header names as the runtime. */
 static void describe_interpreter(const char *interp, char *out, size_t cap)
 {
