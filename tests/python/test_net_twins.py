@@ -1,5 +1,6 @@
 """Unit tests of the network labs' Python twins, on the parts that do not race: lab 13's
-API answers (routes, errors) on one connection, and lab 14's count of pending requests."""
+API answers (routes, errors) on one connection, lab 14's count of pending requests, lab
+15's URLs and site."""
 import http.client
 import importlib.util
 import pathlib
@@ -19,6 +20,7 @@ def load(relpath, name):
 api = load("labs/13-api-server/python/api_server.py", "api_server")
 api_fixed = load("solutions/13-api-server/python/lock.py", "api_lock")
 loop = load("labs/14-event-loop-blocking-call/python/event_loop.py", "event_loop")
+crawl = load("labs/15-link-crawler/python/crawler.py", "crawler")
 
 
 class ApiTest(unittest.TestCase):
@@ -75,6 +77,34 @@ class PendingTest(unittest.TestCase):
         self.assertEqual(loop.percentile_ms([0.001, 0.002, 0.010], 0.5), 2)
         self.assertEqual(loop.percentile_ms([0.001, 0.002, 0.010], 0.99), 10)
         self.assertEqual(loop.percentile_ms([], 0.99), 0)
+
+
+class CrawlerTest(unittest.TestCase):
+    def test_page_of(self):
+        self.assertEqual(crawl.page_of("/", 10), 0)
+        self.assertEqual(crawl.page_of("/page/7", 10), 7)
+        self.assertEqual(crawl.page_of("/page/10", 10), -1)  # out of range
+        self.assertEqual(crawl.page_of("/pages/1", 10), -1)
+        self.assertEqual(crawl.page_of("/page/-1", 10), -1)
+        self.assertEqual(crawl.page_of("http://elsewhere/", 10), -1)
+        self.assertEqual([crawl.page_of(crawl.url_of(p), 10) for p in range(10)],
+                         list(range(10)))
+
+    def test_every_page_reachable_from_root(self):
+        site = crawl.Site(50)
+        try:
+            seen, todo = {0}, [0]
+            while todo:
+                html = site.html(todo.pop()).decode()
+                for url in crawl.LINK.findall(html):
+                    page = crawl.page_of(url, 50)
+                    self.assertGreaterEqual(page, 0, url)
+                    if page not in seen:
+                        seen.add(page)
+                        todo.append(page)
+            self.assertEqual(seen, set(range(50)))
+        finally:
+            site.server_close()
 
 
 if __name__ == "__main__":
