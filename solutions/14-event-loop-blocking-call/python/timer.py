@@ -105,7 +105,7 @@ class Clients:
         while not self.slow_done.is_set():
             due = self.start + i * period
             if due > time.monotonic():
-                time.sleep(due - time.monotonic())
+                time.sleep(max(0.0, due - time.monotonic()))  # now may pass due meanwhile
             sent = time.monotonic()
             sock.sendall(b"GET " + path + b" HTTP/1.1\r\n\r\n")
             read_answer(sock)
