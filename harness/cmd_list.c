@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "i18n.h"
+#include "python_twin.h"
 
 /* The widest slug and symptom text of the labs, so that no column runs into the next. */
 static void column_widths(const struct catalogue *cat, int *slug_w, int *symptom_w)
@@ -46,6 +48,10 @@ int cmd_list(const struct cli *cli)
 			printf("%s%s", s ? ", " : "", m->solutions[s]);
 		printf("%s\n", access(program, X_OK) == 0 ? "" : "  (not built)");
 		printf("     %s\n", m->topic);
+		char twin[MANIFEST_MAX_SOLUTIONS * 34];
+		if (python_twin_solutions_text(m, twin, sizeof(twin)))
+			printf(_("     Python twin: %s; its solutions: %s\n"), m->python.program,
+			       twin[0] ? twin : _("none"));
 	}
 	printf("\nTSan compiler: %s\n", cat.tsan_compiler);
 	catalogue_free(&cat);

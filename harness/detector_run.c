@@ -8,6 +8,7 @@
 
 #include "detector_run.h"
 #include "file_util.h"
+#include "path_lookup.h"
 #include "runner.h"
 #include "tsan_run.h"
 #include "valgrind_parse.h"
@@ -31,20 +32,6 @@ static int run_tsan(char *const *argv, double timeout_s, struct detector_outcome
 	tsan_outcome_free(&t);
 	out->ran = rc == 0;
 	return rc;
-}
-
-/* valgrind on PATH, or Debian's place for it. */
-static bool find_valgrind(char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-		snprintf(out, cap, "%.*s/valgrind", (int)len, path);
-		if (len && access(out, X_OK) == 0)
-			return true;
-		path += len + (path[len] == ':');
-	}
-	return false;
 }
 
 /* Reads and parses the XML report, then removes it and its directory. */
@@ -92,7 +79,7 @@ static int run_valgrind(enum detector d, char *const *argv, double timeout_s,
 {
 	char valgrind[PATH_MAX], tool[32], xml_opt[PATH_MAX + 16], xml[PATH_MAX];
 	char *full[MAX_ARGV + 8];
-	if (!find_valgrind(valgrind, sizeof(valgrind))) {
+	if (!path_lookup("valgrind", valgrind, sizeof(valgrind))) {
 		snprintf(out->error, sizeof(out->error),
 		         "valgrind is not installed (apt-get install valgrind; racelab doctor)");
 		return -1;

@@ -19,6 +19,7 @@
 #include "busy_probe.h"
 #include "doctor.h"
 #include "file_util.h"
+#include "path_lookup.h"
 #include "ptrace_scope.h"
 
 #define PROBE_TIMEOUT_S 30
@@ -32,26 +33,10 @@ static const char probe_source[] =
     "int main(void) { pthread_t t; if (pthread_create(&t, 0, work, 0)) return 1;"
     " work(0); pthread_join(t, 0); return n == 2 ? 0 : 1; }\n";
 
-/* The full path of name on $PATH into out; false when it is not there. */
-static bool find_on_path(const char *name, char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	if (!path)
-		return false;
-	while (*path) {
-		size_t len = strcspn(path, ":");
-		snprintf(out, cap, "%.*s/%s", (int)len, len ? path : ".", name);
-		if (access(out, X_OK) == 0)
-			return true;
-		path += len + (path[len] == ':');
-	}
-	return false;
-}
-
 static bool on_path(const char *name)
 {
 	char path[PATH_MAX];
-	return find_on_path(name, path, sizeof(path));
+	return path_lookup(name, path, sizeof(path));
 }
 
 /* Runs argv (argv[0] a full path) with stdout and stderr to log (or /dev/null), at most
@@ -122,7 +107,7 @@ static void probe_compiler(const char *name, const char *dir, struct doctor_comp
 {
 	char compiler[PATH_MAX], source[PATH_MAX], program[PATH_MAX], log[PATH_MAX];
 	memset(c, 0, sizeof(*c));
-	if (!find_on_path(name, compiler, sizeof(compiler)))
+	if (!path_lookup(name, compiler, sizeof(compiler)))
 		return;
 	c->present = true;
 	compiler_version(compiler, dir, c->version, sizeof(c->version));
@@ -181,7 +166,7 @@ static bool symbolizer_found(void)
 static bool bwrap_box_works(void)
 {
 	char bwrap[PATH_MAX];
-	if (!find_on_path("bwrap", bwrap, sizeof(bwrap)))
+	if (!path_lookup("bwrap", bwrap, sizeof(bwrap)))
 		return false;
 	char *argv[] = {
 	    bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "/bin/true", NULL};

@@ -7,6 +7,7 @@
 
 #include "binary_info.h"
 #include "experiment.h"
+#include "path_lookup.h"
 #include "sizing.h"
 #include "python_twin.h"
 #include "i18n.h"
@@ -270,16 +271,8 @@ static int resolve_program(const char *name, char *out, size_t cap)
 		snprintf(out, cap, "%s", name);
 		return 0;
 	}
-	const char *path = getenv("PATH");
-	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
-	char *save_dir;
-	for (char *dir = strtok_r(dirs, ":", &save_dir); dir;
-	     dir = strtok_r(NULL, ":", &save_dir)) {
-		snprintf(out, cap, "%s/%s", dir, name);
-		if (access(out, X_OK) == 0)
-			return 0;
-	}
+	if (path_lookup(name, out, cap))
+		return 0;
 	errno = ENOENT;
 	return -1;
 }

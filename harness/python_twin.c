@@ -5,27 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "path_lookup.h"
 #include "python_twin.h"
 #include "verdict.h"
 
 #define MAX_ARGS      64
 #define CAPTURE_LIMIT (64u << 10) /* output kept per run, as for C labs */
 #define DEBIAN_PYTHON "/usr/bin/python3"
-
-static int on_path(const char *name, char *out, size_t cap)
-{
-	const char *path = getenv("PATH");
-	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
-	char *save_dir;
-	for (char *dir = strtok_r(dirs, ":", &save_dir); dir;
-	     dir = strtok_r(NULL, ":", &save_dir)) {
-		snprintf(out, cap, "%s/%s", dir, name);
-		if (access(out, X_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
 
 /* Debian's interpreter comes before PATH's: a version manager's shim on PATH (pyenv) is
  * a shell script that costs seconds per start, and the twins teach Debian 12's 3.11. */
@@ -34,13 +20,15 @@ int python_twin_interpreter(char *out, size_t cap)
 	const char *chosen = getenv("RACELAB_PYTHON");
 	if (chosen && *chosen) {
 		snprintf(out, cap, "%s", chosen);
-		return strchr(chosen, '/') ? access(out, X_OK) : on_path(chosen, out, cap);
+		if (strchr(chosen, '/'))
+			return access(out, X_OK);
+		return path_lookup(chosen, out, cap) ? 0 : -1;
 	}
 	if (access(DEBIAN_PYTHON, X_OK) == 0) {
 		snprintf(out, cap, "%s", DEBIAN_PYTHON);
 		return 0;
 	}
-	return on_path("python3", out, cap);
+	return path_lookup("python3", out, cap) ? 0 : -1;
 }
 
 void python_twin_source(const struct lab_entry *lab, const char *solution, char *out, size_t cap)
@@ -57,6 +45,19 @@ bool python_twin_has_solution(const struct manifest *m, const char *name)
 		if (strcmp(m->python.solutions[i], name) == 0)
 			return true;
 	return false;
+}
+
+bool python_twin_solutions_text(const struct manifest *m, char *out, size_t cap)
+{
+	size_t used = 0;
+	if (cap)
+		out[0] = '\0';
+	for (int i = 0; m->python.program[0] && i < m->python.n_solutions && used < cap; i++) {
+		int n =
+		    snprintf(out + used, cap - used, "%s%s", i ? ", " : "", m->python.solutions[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	return m->python.program[0] != '\0';
 }
 
 /* "Python 3.11.2 (/usr/bin/python3)" into out: what the header names as the runtime. */

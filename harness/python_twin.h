@@ -26,6 +26,10 @@ void python_twin_source(const struct lab_entry *lab, const char *solution, char 
 /* Does the lab have a Python solution of that name? Pure. */
 bool python_twin_has_solution(const struct manifest *m, const char *name);
 
+/* The twin's Python solutions as one list into out: "no-await, async-lock" ("" when it has
+ * none). Returns false (out "") when the lab has no twin. Pure. */
+bool python_twin_solutions_text(const struct manifest *m, char *out, size_t cap);
+
 /* Runs the twin (solution NULL) or one of its Python solutions: plain runs, no TSan, and
  * the cost table when opts->compare_runs. Returns 0 when it could be judged, -1 with a
  * reason in err when it could not run at all (no twin, no interpreter, no such solution). */

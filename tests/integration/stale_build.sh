@@ -67,6 +67,8 @@ else
 	has labs out '^3 .* clean .*looks fixed' "labs: TSan found: clean, verdict: looks fixed"
 fi
 lacks labs out 'data-race' "labs: no data-race claimed"
+has labs out '^3   lost-update  *py ' "labs: the py column marks lab 3's Python twin"
+has labs out '^  lab3   lock$' "labs: the key under the table names its Python solutions"
 
 run_racelab check check lab3 --runs 3
 lacks check out 'data-race' "check: no data-race claimed"

@@ -7,6 +7,7 @@
 #include "catalogue.h"
 #include "cunit_main.h"
 #include "manifest.h"
+#include "python_twin.h"
 
 static void test_lab3_manifest(void)
 {
@@ -224,10 +225,20 @@ static void test_python_twin_keys(void)
 	CU_ASSERT_EQUAL_FATAL(m.python.n_solutions, 2);
 	CU_ASSERT_STRING_EQUAL(m.python.solutions[1], "pool");
 	CU_ASSERT_EQUAL(m.n_solutions, 0); /* the C solutions are apart */
+	char list[64], tiny[7];
+	CU_ASSERT_TRUE(python_twin_solutions_text(&m, list, sizeof(list))); /* racelab labs, list */
+	CU_ASSERT_STRING_EQUAL(list, "lock, pool");
+	CU_ASSERT_TRUE(python_twin_solutions_text(&m, tiny, sizeof(tiny))); /* cut, terminated */
+	CU_ASSERT_STRING_EQUAL(tiny, "lock, ");
+	m.python.n_solutions = 0;
+	CU_ASSERT_TRUE(python_twin_solutions_text(&m, list, sizeof(list)));
+	CU_ASSERT_STRING_EQUAL(list, "");
 
 	CU_ASSERT_EQUAL_FATAL(manifest_parse(NULL, MINIMAL, strlen(MINIMAL), &m, err, sizeof(err)),
 	                      0);
 	CU_ASSERT_STRING_EQUAL(m.python.program, ""); /* no twin */
+	CU_ASSERT_FALSE(python_twin_solutions_text(&m, list, sizeof(list)));
+	CU_ASSERT_STRING_EQUAL(list, "");
 	CU_ASSERT_DOUBLE_EQUAL(m.python.symptom_rate, 0.95, 0);
 
 	static const char *const bad[] = {MINIMAL "python_runs = 0\n",
