@@ -59,8 +59,8 @@ def fastest_speedup(serial, pooled, repeats):
 def main():
     k = kit.knobs("Lab 2 (Python): threads under the GIL, computing and waiting.", [
         kit.threads_knob(2),
-        kit.Knob("cpu-jobs", 4, "CPU jobs in a batch", 1, 100000),
-        kit.Knob("work", 100000, "steps of computation in one CPU job", 1, 10**9),
+        kit.Knob("cpu-jobs", 2, "CPU jobs in a batch", 1, 100000),
+        kit.Knob("work", 1000000, "steps of computation in one CPU job", 1, 10**9),
         kit.Knob("io-jobs", 10, "I/O jobs (waits) in a batch", 1, 100000),
         kit.Knob("io-threads", 10, "threads that run the I/O jobs", 1, 1024),
         kit.Knob("wait-us", 2000, "microseconds one I/O job waits", 1, 10**6),
