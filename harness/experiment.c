@@ -27,6 +27,13 @@
 #define SETTLE_SYMPTOMS 3
 #define SETTLE_HANGS    2
 
+void experiment_settle_options(const struct experiment_options *opts, struct series_options *s)
+{
+	s->settle_s = opts->settle ? SETTLE_S : 0;
+	s->settle_symptoms = SETTLE_SYMPTOMS;
+	s->stop_after_same_hangs = opts->settle ? SETTLE_HANGS : 0;
+}
+
 /* runs, or at most max when max > 0 (RACELAB_MAX_RUNS). */
 static int capped(int runs, int max)
 {
@@ -223,12 +230,10 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .hard_timeout = opts->timeout_s > 0,
 	    .source_dir = cat->source_dir,
 	    .stop_at_hang = opts->fail_fast,
-	    .settle_s = opts->settle ? SETTLE_S : 0,
-	    .settle_symptoms = SETTLE_SYMPTOMS,
-	    .stop_after_same_hangs = opts->settle ? SETTLE_HANGS : 0,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
+	experiment_settle_options(opts, &sopts);
 	if (access(program, X_OK) != 0) {
 		snprintf(err, err_cap, "%s: not built (%s); run: make lab%d", program,
 		         strerror(errno), m->id);

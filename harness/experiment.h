@@ -93,4 +93,8 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
 
 void experiment_free(struct experiment *ex);
 
+/* opts->settle's rule (see above) into a series' options: the C lab's and the Python
+ * twin's plain runs stop alike. */
+void experiment_settle_options(const struct experiment_options *opts, struct series_options *s);
+
 #endif
