@@ -15,6 +15,13 @@ enum { BATON_IDLE, BATON_GO, BATON_SLEEPING };
  * runner). */
 #define SPINS 500
 
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
 static void futex(uint32_t *word, int op, uint32_t value)
 {
 	syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, NULL, NULL, 0);
@@ -36,7 +43,7 @@ void baton_take(struct baton *b)
 	for (int i = 0; i < SPINS; i++) {
 		if (__atomic_load_n(&b->word, __ATOMIC_ACQUIRE) == BATON_GO)
 			goto taken;
-		__builtin_ia32_pause();
+		cpu_relax();
 	}
 	for (;;) {
 		uint32_t idle = BATON_IDLE;
