@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "i18n.h"
 #include "sched_explore.h"
 #include "sched_view.h"
 #include "strategy.h"
@@ -53,7 +54,7 @@ int cmd_sched_help(const char *command)
 
 static int usage(const char *what, const char *why)
 {
-	fprintf(stderr, "racelab: %s: %s (see racelab --help)\n", what, why);
+	fprintf(stderr, _("racelab: %s: %s (see racelab --help)\n"), what, _(why));
 	return EXIT_USAGE;
 }
 
@@ -97,7 +98,7 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 			else if (!o->schedule && strcmp(command, "replay") == 0)
 				o->schedule = a;
 			else
-				return usage(a, "unexpected argument");
+				return usage(a, N_("unexpected argument"));
 		} else if (strcmp(a, "--solution") == 0) {
 			o->solution = "";
 		} else if (strncmp(a, "--solution=", 11) == 0) {
@@ -117,31 +118,32 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 			else if (strcmp(val, "exhaustive") == 0)
 				o->spec.strategy = EXPLORE_EXHAUSTIVE;
 			else
-				return usage("--strategy", "expected random, pct or exhaustive");
+				return usage("--strategy",
+				             N_("expected random, pct or exhaustive"));
 		} else if (explore && (val = value_of(argc, argv, &i, "--depth"))) {
 			if (parse_number(val, 1, STRATEGY_MAX_DEPTH, &v))
-				return usage("--depth", "expected a depth from 1 to 8");
+				return usage("--depth", N_("expected a depth from 1 to 8"));
 			o->spec.depth = (int)v;
 		} else if (explore && (val = value_of(argc, argv, &i, "--preemptions"))) {
 			if (parse_number(val, 0, 10, &v))
-				return usage("--preemptions", "expected a number from 0 to 10");
+				return usage("--preemptions", N_("expected a number from 0 to 10"));
 			o->spec.preemptions = (int)v;
 		} else if (explore && (val = value_of(argc, argv, &i, "--budget"))) {
 			if (parse_number(val, 1, 10000000, &v))
-				return usage("--budget", "expected a number of schedules");
+				return usage("--budget", N_("expected a number of schedules"));
 			o->spec.budget = v;
 		} else if (explore && (val = value_of(argc, argv, &i, "--seed"))) {
 			if (parse_number(val, 0, 1L << 62, &v))
-				return usage("--seed", "expected a number");
+				return usage("--seed", N_("expected a number"));
 			o->spec.seed = (unsigned long long)v;
 		} else {
-			return usage(a, "not an option of this command");
+			return usage(a, N_("not an option of this command"));
 		}
 	}
 	if (!o->lab)
-		return usage(command, "needs a LAB");
+		return usage(command, N_("needs a LAB"));
 	if (strcmp(command, "replay") == 0 && !o->schedule)
-		return usage(command, "needs a SCHEDULE id (as explore prints it)");
+		return usage(command, N_("needs a SCHEDULE id (as explore prints it)"));
 	return 0;
 }
 
@@ -154,9 +156,9 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 		return EXIT_USAGE;
 	const struct manifest *m = &(*lab)->manifest;
 	if (!m->sched) {
-		fprintf(stderr, "racelab: lab%d: cannot be scheduled: %s\n", m->id,
+		fprintf(stderr, _("racelab: lab%d: cannot be scheduled: %s\n"), m->id,
 		        m->sched_reason[0] ? m->sched_reason
-		                           : "its manifest does not say sched = yes");
+		                           : _("its manifest does not say sched = yes"));
 		return EXIT_USAGE;
 	}
 	if (o->solution && !*o->solution)
@@ -165,14 +167,14 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 	for (int i = 0; o->solution && i < m->n_solutions; i++)
 		known |= strcmp(m->solutions[i], o->solution) == 0;
 	if (!known) {
-		fprintf(stderr, "racelab: lab%d: no solution '%s'\n", m->id, o->solution);
+		fprintf(stderr, _("racelab: lab%d: no solution '%s'\n"), m->id, o->solution);
 		return EXIT_USAGE;
 	}
 	char base[4096];
 	catalogue_program(cat, *lab, o->solution, false, base, sizeof(base));
 	snprintf(program, cap, "%s-sched", base);
 	if (access(program, X_OK) != 0) {
-		fprintf(stderr, "racelab: %s: not built: run make lab%d (or make)\n", program,
+		fprintf(stderr, _("racelab: %s: not built: run make lab%d (or make)\n"), program,
 		        m->id);
 		return EXIT_ENV;
 	}
@@ -199,9 +201,9 @@ static void print_args_given(const struct explore_options *o)
 
 static void print_outcome(const struct sched_outcome *out)
 {
-	printf("  outcome: %s", sched_outcome_name(out->kind));
+	printf("  %s", sched_view_outcome_text(out->kind));
 	if (out->have_result)
-		printf(" (%s: observed %.17g, expected %.17g)", out->result.what,
+		printf(_(" (%s: observed %.17g, expected %.17g)"), out->result.what,
 		       out->result.observed, out->result.expected);
 	if (out->kind == SCHED_ERROR)
 		printf(": %s", out->detail);
@@ -215,19 +217,20 @@ static void show(const char *program, const struct sched_outcome *out, const cha
 	struct sched_symbols *sym = sched_symbols_open(program, &out->trace);
 	static struct sched_view view;
 	sched_view_build(&out->trace, &view);
-	printf("\nInterleaving (%zu steps, %zu scheduling decisions):\n", out->trace.n_events,
+	printf(_("\nInterleaving (%zu steps, %zu scheduling decisions):\n"), out->trace.n_events,
 	       out->trace.n_decisions);
 	sched_view_print(stdout, &out->trace, &view, sym);
 	if (view.first_lost >= 0) {
 		char why[200];
 		sched_view_lost_text(&out->trace, sym, view.first_lost, why, sizeof(why));
-		printf("  the switch that loses an update: %s\n", why);
+		printf(_("  the switch that loses an update: %s\n"), why);
 	}
 	if (out->kind == SCHED_DEADLOCK) {
-		printf("\nNobody can run:\n");
+		printf(_("\nNobody can run:\n"));
 		sched_view_print_deadlock(stdout, &out->trace, sym);
 	}
 	if (json_path) {
+		bool was = i18n_force_english(true); /* the JSON's texts stay English */
 		FILE *f = strcmp(json_path, "-") == 0 ? stdout : fopen(json_path, "w");
 		if (!f) {
 			fprintf(stderr, "racelab: %s: %s\n", json_path, strerror(errno));
@@ -252,6 +255,7 @@ static void show(const char *program, const struct sched_outcome *out, const cha
 			if (f != stdout)
 				fclose(f);
 		}
+		i18n_force_english(was);
 	}
 	sched_symbols_close(sym);
 }
@@ -259,11 +263,11 @@ static void show(const char *program, const struct sched_outcome *out, const cha
 static const char *strategy_text(const struct sched_explore_spec *s, char *out, size_t cap)
 {
 	if (s->strategy == EXPLORE_EXHAUSTIVE)
-		snprintf(out, cap, "exhaustive, at most %d preemptions", s->preemptions);
+		snprintf(out, cap, _("exhaustive, at most %d preemptions"), s->preemptions);
 	else if (s->strategy == EXPLORE_PCT)
-		snprintf(out, cap, "pct, depth %d, seed %llu", s->depth, s->seed);
+		snprintf(out, cap, _("pct, depth %d, seed %llu"), s->depth, s->seed);
 	else
-		snprintf(out, cap, "random, seed %llu", s->seed);
+		snprintf(out, cap, _("random, seed %llu"), s->seed);
 	return out;
 }
 
@@ -271,36 +275,41 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 {
 	char how[96];
 	const struct manifest *m = &lab->manifest;
-	printf("Lab %d (%s)%s%s: explore, strategy %s, budget %ld schedules\n", m->id, m->slug,
-	       o->solution ? ", solution " : "", o->solution ? o->solution : "",
+	printf(_("Lab %d (%s)%s%s: explore, strategy %s, budget %ld schedules\n"), m->id, m->slug,
+	       o->solution ? _(", solution ") : "", o->solution ? o->solution : "",
 	       strategy_text(&o->spec, how, sizeof(how)), o->spec.budget);
-	printf("  program: %s %s\n", o->spec.program, o->spec.args);
+	printf(_("  program: %s %s\n"), o->spec.program, o->spec.args);
 	fflush(stdout);
 	static struct sched_explore_result r;
 	int rc = sched_explore(&o->spec, &r);
 	if (rc != 0) {
-		fprintf(stderr, "racelab: lab%d: a schedule could not run: %s\n", m->id,
+		fprintf(stderr, _("racelab: lab%d: a schedule could not run: %s\n"), m->id,
 		        r.outcome.detail);
 		sched_explore_free(&r);
 		return EXIT_ENV;
 	}
 	if (!r.found) {
 		if (r.complete)
-			printf("  no bug in any schedule with <= %d preemptions (%ld schedules, "
-			       "%.2f s)\n",
+			printf(_("  no bug in any schedule with <= %d preemptions (%ld schedules, "
+			         "%.2f s)\n"),
 			       o->spec.preemptions, r.schedules, r.seconds);
 		else
-			printf("  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n",
-			       r.schedules, r.seconds,
-			       r.schedules / (r.seconds > 0 ? r.seconds : 1));
+			/* TRANSLATORS: English says "schedules" even for 1 (its output stays as
+			 * it was); the plural forms are for the translation. */
+			printf(
+			    ngettext("  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n",
+			             "  no bug seen in %ld schedules (%.2f s, %.0f schedules/s)\n",
+			             (unsigned long)r.schedules),
+			    r.schedules, r.seconds, r.schedules / (r.seconds > 0 ? r.seconds : 1));
 		sched_explore_free(&r);
 		return EXIT_CLEAN;
 	}
-	printf("  found after %ld schedule%s, %.2f s (%.0f schedules/s)\n", r.schedules,
-	       r.schedules == 1 ? "" : "s", r.seconds,
-	       r.schedules / (r.seconds > 0 ? r.seconds : 1));
+	printf(ngettext("  found after %ld schedule, %.2f s (%.0f schedules/s)\n",
+	                "  found after %ld schedules, %.2f s (%.0f schedules/s)\n",
+	                (unsigned long)r.schedules),
+	       r.schedules, r.seconds, r.schedules / (r.seconds > 0 ? r.seconds : 1));
 	print_outcome(&r.outcome);
-	printf("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s", r.id, m->id, r.id,
+	printf(_("  schedule: %s\n  replay it: racelab replay lab%d %s%s%s"), r.id, m->id, r.id,
 	       o->solution ? " --solution=" : "", o->solution ? o->solution : "");
 	print_args_given(o);
 	show(o->spec.program, &r.outcome, r.id, r.schedules, o->json_path);
@@ -328,9 +337,9 @@ static int replay(struct explore_options *o, const struct lab_entry *lab)
 		printf("%016llx %s\n", (unsigned long long)sched_trace_hash(&out.trace),
 		       sched_outcome_name(out.kind));
 	} else {
-		printf("Lab %d (%s): replay %s\n", lab->manifest.id, lab->manifest.slug,
+		printf(_("Lab %d (%s): replay %s\n"), lab->manifest.id, lab->manifest.slug,
 		       o->schedule);
-		printf("  program: %s %s\n", o->spec.program, o->spec.args);
+		printf(_("  program: %s %s\n"), o->spec.program, o->spec.args);
 		print_outcome(&out);
 		show(o->spec.program, &out, o->schedule, 1, o->json_path);
 	}
@@ -358,16 +367,16 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 	int n = 0;
 	char id[STRATEGY_MAX_CHOICES * 4];
 	const struct manifest *m = &lab->manifest;
-	printf("Lab %d (%s): you are the scheduler.\n", m->id, m->title);
-	printf("  goal: make it show its bug (%s) by choosing who runs at each step.\n",
-	       manifest_symptom_text(m->symptoms));
-	printf("  program: %s %s\n", o->spec.program, o->spec.args);
+	printf(_("Lab %d (%s): you are the scheduler.\n"), m->id, m->title);
+	printf(_("  goal: make it show its bug (%s) by choosing who runs at each step.\n"),
+	       sched_view_symptom_text(m->symptoms));
+	printf(_("  program: %s %s\n"), o->spec.program, o->spec.args);
 	for (;;) {
 		struct sched_outcome out;
 		choices_id(choices, n, true, id, sizeof(id));
 		if (sched_run_one(o->spec.program, o->spec.args, id, 0, &out) != 0 ||
 		    out.kind == SCHED_ERROR) {
-			fprintf(stderr, "racelab: step: %s\n", out.detail);
+			fprintf(stderr, _("racelab: step: %s\n"), out.detail);
 			sched_outcome_free(&out);
 			return EXIT_ENV;
 		}
@@ -375,24 +384,24 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 			choices_id(choices, n, false, id, sizeof(id));
 			print_outcome(&out);
 			bool bug = sched_outcome_is_bug(&out);
-			printf(bug ? "  goal reached: the bug showed. Schedule: %s\n"
-			           : "  the program ended without the bug. Schedule: %s\n",
+			printf(bug ? _("  goal reached: the bug showed. Schedule: %s\n")
+			           : _("  the program ended without the bug. Schedule: %s\n"),
 			       id);
-			printf("  replay it: racelab replay lab%d %s", m->id, id);
+			printf(_("  replay it: racelab replay lab%d %s"), m->id, id);
 			print_args_given(o);
 			show(o->spec.program, &out, id, 1, o->json_path);
 			sched_outcome_free(&out);
 			return bug ? EXIT_BUG : EXIT_CLEAN;
 		}
 		struct sched_symbols *sym = sched_symbols_open(o->spec.program, &out.trace);
-		printf("\nstep %d: who runs next?\n", n + 1);
+		printf(_("\nstep %d: who runs next?\n"), n + 1);
 		uint64_t can = 0;
 		for (int i = 0; i < out.trace.n_next; i++) {
 			const struct sched_waiter *w = &out.trace.next[i];
 			char var[96];
 			sched_symbols_data(sym, &out.trace, w->addr, var, sizeof(var));
-			printf("  T%d %s next: %s %s at %s in %s()\n", w->tid,
-			       w->owner ? "       " : "(waits)", sched_op_name(w->op),
+			printf(_("  T%d %s next: %s %s at %s in %s()\n"), w->tid,
+			       w->owner ? "       " : _("(waits)"), sched_op_name(w->op),
 			       w->addr.value ? var : "", sched_symbols_line(sym, w->pc),
 			       sched_symbols_function(sym, w->pc));
 			if (w->owner)
@@ -402,7 +411,7 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 		sched_outcome_free(&out);
 		int pick = -1;
 		while (pick < 0) {
-			printf("thread number (q quits)> ");
+			printf(_("thread number (q quits)> "));
 			fflush(stdout);
 			char line[64];
 			if (!fgets(line, sizeof(line), stdin) || line[0] == 'q') {
@@ -414,7 +423,7 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 			if (end != line && t >= 0 && t < SCHED_MAX_THREADS && (can >> t & 1))
 				pick = (int)t;
 			else
-				printf("  not a thread that can run now\n");
+				printf(_("  not a thread that can run now\n"));
 		}
 		if (n == STRATEGY_MAX_CHOICES)
 			return EXIT_USAGE;
@@ -433,7 +442,7 @@ int cmd_sched(int argc, char **argv)
 		return rc;
 	if (strcmp(command, "step") == 0 && !isatty(STDIN_FILENO)) {
 		fprintf(stderr,
-		        "racelab: step: needs a terminal: you pick who runs at each step\n");
+		        _("racelab: step: needs a terminal: you pick who runs at each step\n"));
 		return EXIT_USAGE;
 	}
 	struct catalogue cat;

@@ -4,11 +4,25 @@
 
 #include "sched_view.h"
 
+#include "i18n.h"
+#include "manifest.h"
+
 #define MAX_VARS  1024
 #define COLLAPSE  8 /* a run of more shown steps than this is collapsed */
 #define KEEP_HEAD 4
 #define KEEP_TAIL 2
 #define COLUMN    34
+
+/* A message with a context (gettext's pgettext, which glibc's libintl.h lacks): the same
+ * English word can need another translation here ("wrong result" as a symptom).
+ * scripts/po-update extracts C_(context, msgid). */
+#define C_(context, msgid) context_text(context "\004" msgid)
+
+static const char *context_text(const char *key)
+{
+	const char *text = _(key);
+	return text == key ? strchr(key, '\004') + 1 : text;
+}
 
 static bool is_access(enum sched_op op)
 {
@@ -182,23 +196,23 @@ void sched_view_event_text(const struct sched_trace *trace, const struct sched_s
 		snprintf(out, cap, "rmw %s %lld -> %lld", var, e->old_value, e->new_value);
 		break;
 	case SCHED_OP_TRYLOCK:
-		snprintf(out, cap, "trylock %s: %s", var, e->new_value ? "taken" : "busy");
+		snprintf(out, cap, _("trylock %s: %s"), var, e->new_value ? _("taken") : _("busy"));
 		break;
 	case SCHED_OP_SIGNAL:
 		if (e->new_value >= 0)
-			snprintf(out, cap, "signal %s: wakes T%lld", var, e->new_value);
+			snprintf(out, cap, _("signal %s: wakes T%lld"), var, e->new_value);
 		else
-			snprintf(out, cap, "signal %s: nobody waits", var);
+			snprintf(out, cap, _("signal %s: nobody waits"), var);
 		break;
 	case SCHED_OP_BROADCAST:
-		snprintf(out, cap, "broadcast %s: wakes %lld", var, e->new_value);
+		snprintf(out, cap, _("broadcast %s: wakes %lld"), var, e->new_value);
 		break;
 	case SCHED_OP_CREATE:
 	case SCHED_OP_JOIN:
 		snprintf(out, cap, "%s T%lld", sched_op_name(e->op), e->new_value);
 		break;
 	case SCHED_OP_EXIT:
-		snprintf(out, cap, "exits");
+		snprintf(out, cap, "%s", _("exits"));
 		break;
 	default:
 		snprintf(out, cap, "%s %s", sched_op_name(e->op), var);
@@ -222,12 +236,12 @@ void sched_view_lost_text(const struct sched_trace *trace, const struct sched_sy
 		    trace->events[i].addr.value == e->addr.value)
 			loaded = trace->events[i].new_value, have_load = true;
 	if (e->new_value == e->old_value || !have_load)
-		snprintf(out, cap, "T%d stores %lld over T%d's %lld: one update lost (%s)", e->tid,
-		         e->new_value, writer, e->old_value, var);
+		snprintf(out, cap, _("T%d stores %lld over T%d's %lld: one update lost (%s)"),
+		         e->tid, e->new_value, writer, e->old_value, var);
 	else
 		snprintf(out, cap,
-		         "T%d stores %lld over T%d's %lld: T%d loaded %lld before T%d's stores, "
-		         "which are lost (%s)",
+		         _("T%d stores %lld over T%d's %lld: T%d loaded %lld before T%d's stores, "
+		           "which are lost (%s)"),
 		         e->tid, e->new_value, writer, e->old_value, e->tid, loaded, writer, var);
 }
 
@@ -237,9 +251,10 @@ static void cell(const struct sched_trace *trace, const struct sched_symbols *sy
 {
 	if (row->event < 0) {
 		if (row->iterations > 0)
-			snprintf(out, cap, "T%d: %ld more iterations", row->tid, row->iterations);
+			snprintf(out, cap, _("T%d: %ld more iterations"), row->tid,
+			         row->iterations);
 		else
-			snprintf(out, cap, "T%d: %ld more steps", row->tid, row->hidden);
+			snprintf(out, cap, _("T%d: %ld more steps"), row->tid, row->hidden);
 		return;
 	}
 	const struct sched_event *e = &trace->events[row->event];
@@ -258,11 +273,12 @@ void sched_view_print(FILE *out, const struct sched_trace *trace, const struct s
 	for (int i = 0; i < view->n_rows && !file; i++)
 		if (view->rows[i].event >= 0 && trace->events[view->rows[i].event].pc.value)
 			file = sched_symbols_line(sym, trace->events[view->rows[i].event].pc);
-	fprintf(out, "  %6s", "step");
+	char pad[512];
+	fprintf(out, "  %s", i18n_cell(pad, sizeof(pad), _("  step"), 6, false));
 	for (int t = 0; t < view->n_threads; t++) {
-		char head[32];
-		snprintf(head, sizeof(head), t ? "T%d" : "T%d (main)", t);
-		fprintf(out, "  %-*s", width, head);
+		char head[64];
+		snprintf(head, sizeof(head), t ? "T%d" : _("T%d (main)"), t);
+		fprintf(out, "  %s", i18n_cell(pad, sizeof(pad), head, width, false));
 	}
 	fprintf(out, "\n");
 	for (int i = 0; i < view->n_rows; i++) {
@@ -275,7 +291,7 @@ void sched_view_print(FILE *out, const struct sched_trace *trace, const struct s
 			fprintf(out, "  %6s", "...");
 		for (int t = 0; t < row->tid; t++)
 			fprintf(out, "  %-*s", width, "");
-		fprintf(out, "  %-*.*s", width, width, text);
+		fprintf(out, "  %s", i18n_cell(pad, sizeof(pad), text, width, true));
 		if (row->lost) {
 			char why[200];
 			sched_view_lost_text(trace, sym, row->event, why, sizeof(why));
@@ -289,9 +305,10 @@ void sched_view_print(FILE *out, const struct sched_trace *trace, const struct s
 		char *colon = strrchr(name, ':');
 		if (colon)
 			*colon = '\0';
-		fprintf(out,
-		        "  (:N is a line of %s; only shared variables and synchronisation shown)\n",
-		        name);
+		fprintf(
+		    out,
+		    _("  (:N is a line of %s; only shared variables and synchronisation shown)\n"),
+		    name);
 	}
 }
 
@@ -302,13 +319,13 @@ static void wait_text(const struct sched_trace *trace, const struct sched_symbol
 	char var[96];
 	sched_symbols_data(sym, trace, w->addr, var, sizeof(var));
 	if (w->op == SCHED_OP_JOIN)
-		snprintf(out, cap, "T%d to finish (pthread_join)", w->owner);
+		snprintf(out, cap, _("T%d to finish (pthread_join)"), w->owner);
 	else if (w->op == SCHED_OP_WAIT)
-		snprintf(out, cap, "a signal on '%s' (pthread_cond_wait)", var);
+		snprintf(out, cap, _("a signal on '%s' (pthread_cond_wait)"), var);
 	else if (w->owner >= 0)
-		snprintf(out, cap, "mutex '%s', held by T%d", var, w->owner);
+		snprintf(out, cap, _("mutex '%s', held by T%d"), var, w->owner);
 	else
-		snprintf(out, cap, "mutex '%s'", var);
+		snprintf(out, cap, _("mutex '%s'"), var);
 }
 
 static const struct sched_waiter *waiter_of(const struct sched_trace *trace, int tid)
@@ -328,7 +345,7 @@ void sched_view_print_deadlock(FILE *out, const struct sched_trace *trace,
 		const struct sched_waiter *w = &trace->waiters[i];
 		char what[160];
 		wait_text(trace, sym, w, what, sizeof(what));
-		fprintf(out, "    T%d waits for %s in %s() at %s\n", w->tid, what,
+		fprintf(out, _("    T%d waits for %s in %s() at %s\n"), w->tid, what,
 		        sched_symbols_function(sym, w->pc), sched_symbols_line(sym, w->pc));
 	}
 	/* The cycle: follow "waits for a mutex held by" from each locker until a repeat. */
@@ -342,21 +359,22 @@ void sched_view_print_deadlock(FILE *out, const struct sched_trace *trace,
 		}
 		if (!seen[tid] || tid != trace->waiters[i].tid)
 			continue;
-		fprintf(out, "  deadlock: ");
+		fprintf(out, "%s", _("  deadlock: "));
 		int start = tid;
 		do {
 			w = waiter_of(trace, tid);
 			char var[96];
 			sched_symbols_data(sym, trace, w->addr, var, sizeof(var));
-			fprintf(out, "%sT%d waits for mutex '%s', held by T%d",
+			fprintf(out, _("%sT%d waits for mutex '%s', held by T%d"),
 			        tid == start ? "" : ", ", tid, var, w->owner);
 			tid = w->owner;
 		} while (tid != start);
-		fprintf(out, ": each waits for the next, so none can go on.\n");
+		fprintf(out, "%s", _(": each waits for the next, so none can go on.\n"));
 		return;
 	}
-	fprintf(out, "  deadlock: every thread waits and nobody is left to wake them (a lost "
-	             "wake-up or a wait nobody signals).\n");
+	fprintf(out, "%s",
+	        _("  deadlock: every thread waits and nobody is left to wake them (a lost "
+	          "wake-up or a wait nobody signals).\n"));
 }
 
 void sched_view_json(struct json_writer *w, const struct sched_trace *trace,
@@ -405,4 +423,39 @@ void sched_view_json(struct json_writer *w, const struct sched_trace *trace,
 		json_end_object(w);
 	}
 	json_end_array(w);
+}
+
+const char *sched_view_outcome_text(enum sched_outcome_kind kind)
+{
+	switch (kind) {
+	case SCHED_OK:
+		return _("outcome: correct");
+	case SCHED_WRONG:
+		return _("outcome: wrong result");
+	case SCHED_DEADLOCK:
+		return _("outcome: deadlock");
+	case SCHED_CRASH:
+		return _("outcome: crash");
+	case SCHED_STEPLIMIT:
+		return _("outcome: step limit");
+	case SCHED_STOPPED:
+		return _("outcome: stopped");
+	default:
+		return _("outcome: error");
+	}
+}
+
+const char *sched_view_symptom_text(int symptoms)
+{
+	static char buf[160];
+	buf[0] = '\0';
+	if (symptoms & SYMPTOM_WRONG_RESULT)
+		snprintf(buf, sizeof(buf), "%s", C_("symptom", "wrong result"));
+	if (symptoms & SYMPTOM_HANG)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? " / " : "",
+		         C_("symptom", "hang"));
+	if (symptoms & SYMPTOM_CRASH)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? " / " : "",
+		         C_("symptom", "crash"));
+	return buf;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "json_writer.h"
+#include "sched_run.h"
 #include "sched_symbols.h"
 #include "sched_trace.h"
 
@@ -50,6 +51,16 @@ void sched_view_print(FILE *out, const struct sched_trace *trace, const struct s
  * for the next, so none can go on." Lines to out; nothing without deadlock lines. */
 void sched_view_print_deadlock(FILE *out, const struct sched_trace *trace,
                                const struct sched_symbols *sym);
+
+/* The texts below are in the reader's language (i18n.h); the caller forces English around
+ * sched_view_json, whose words are data. */
+
+/* "outcome: wrong result" for the text (sched_outcome_name is the JSON's word). */
+const char *sched_view_outcome_text(enum sched_outcome_kind kind);
+
+/* A lab's symptoms as manifest_symptom_text says them ("wrong result / hang"), translated.
+ * Returns a static buffer. */
+const char *sched_view_symptom_text(int symptoms);
 
 void sched_view_json(struct json_writer *w, const struct sched_trace *trace,
                      const struct sched_view *view, const struct sched_symbols *sym);
