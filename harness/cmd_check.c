@@ -8,6 +8,7 @@
 #include "busy.h"
 #include "commands.h"
 #include "experiment.h"
+#include "i18n.h"
 #include "progress.h"
 #include "junit.h"
 #include "cmd_check_sched.h"
@@ -78,7 +79,7 @@ static struct experiment *run_one(struct check_state *st, const struct lab_entry
 	progress_begin(&st->progress, st->term.progress);
 	if (!ex || experiment_run_lab(ex, st->cat, lab, solution, &opts, err, sizeof(err))) {
 		progress_end(&st->progress);
-		fprintf(stderr, "racelab: %s\n", ex ? err : "out of memory");
+		fprintf(stderr, "racelab: %s\n", ex ? err : _("out of memory"));
 		if (ex)
 			experiment_free(ex);
 		return NULL;
@@ -92,21 +93,22 @@ static void print_lab_cells(const struct check_state *st, const struct experimen
 {
 	const struct manifest *m = &ex->lab->manifest;
 	const struct term *t = &st->term;
-	char rate[64], found[96];
-	snprintf(rate, sizeof(rate), "%zu/%zu (need %.0f%%)", ex->plain.symptom_runs,
+	char rate[64], found[96], cell[2][160];
+	snprintf(rate, sizeof(rate), _("%zu/%zu (need %.0f%%)"), ex->plain.symptom_runs,
 	         ex->plain.n_runs, m->symptom_rate * 100);
 	if (ex->plain.counts[RUN_BUSY]) /* not judged: left out of the rate */
-		snprintf(rate, sizeof(rate), "%zu/%zu, %zu too busy", ex->plain.symptom_runs,
+		snprintf(rate, sizeof(rate), _("%zu/%zu, %zu too busy"), ex->plain.symptom_runs,
 		         ex->plain.n_runs - ex->plain.counts[RUN_BUSY], ex->plain.counts[RUN_BUSY]);
 	if (ex->cannot_judge)
-		snprintf(rate, sizeof(rate), "cannot judge here");
+		snprintf(rate, sizeof(rate), "%s", _("cannot judge here"));
 	commands_tsan_found(ex, found, sizeof(found));
-	printf("%-3d %-24s %s%-20s%s %s%-24s%s", m->id, m->slug,
+	printf("%-3d %-24s %s%s%s %s%s%s", m->id, m->slug,
 	       term_on(t, ex->symptom_rate_holds ? TERM_GREEN
 	                  : ex->machine_too_busy ? TERM_YELLOW
 	                                         : TERM_RED),
-	       rate, term_off(t), term_on(t, ex->tsan_kinds_found ? TERM_GREEN : TERM_RED), found,
-	       term_off(t));
+	       i18n_cell(cell[0], sizeof(cell[0]), rate, 20, false), term_off(t),
+	       term_on(t, ex->tsan_kinds_found ? TERM_GREEN : TERM_RED),
+	       i18n_cell(cell[1], sizeof(cell[1]), found, 24, false), term_off(t));
 }
 
 /* The solutions check runs: the C ones, or with --python the twin's. */
@@ -126,23 +128,25 @@ static void check_lab(struct check_state *st, const struct lab_entry *lab)
 	int n_solutions = solutions_of(st, m, solutions);
 	struct experiment *ex = run_one(st, lab, NULL);
 	enum check_outcome lab_outcome = outcome_of(ex);
+	char cell[160];
 	if (ex)
 		print_lab_cells(st, ex);
 	else
-		printf("%-3d %-24s %-20s %-24s", m->id, m->slug, "could not run", "");
+		printf("%-3d %-24s %s %-24s", m->id, m->slug,
+		       i18n_cell(cell, sizeof(cell), _("could not run"), 20, false), "");
 	fflush(stdout);
 	for (int s = 0; s < n_solutions; s++) {
 		struct experiment *sol = run_one(st, lab, solutions[s]);
 		enum check_outcome o = outcome_of(sol);
-		static const char *const words[] = {"ok", "INCONCLUSIVE", "FAILED"};
+		static const char *const words[] = {N_("ok"), N_("INCONCLUSIVE"), N_("FAILED")};
 		if (o > lab_outcome)
 			lab_outcome = o;
-		printf(" %s%s %s%s", term_on(&st->term, outcome_colour(o)), solutions[s], words[o],
-		       term_off(&st->term));
+		printf(" %s%s %s%s", term_on(&st->term, outcome_colour(o)), solutions[s],
+		       _(words[o]), term_off(&st->term));
 		fflush(stdout);
 	}
-	static const char *const words[] = {"PASS", "INCONCLUSIVE", "FAIL"};
-	printf("  %s%s%s\n", term_on(&st->term, outcome_colour(lab_outcome)), words[lab_outcome],
+	static const char *const words[] = {N_("PASS"), N_("INCONCLUSIVE"), N_("FAIL")};
+	printf("  %s%s%s\n", term_on(&st->term, outcome_colour(lab_outcome)), _(words[lab_outcome]),
 	       term_off(&st->term));
 	st->failures += lab_outcome == CHECK_FAIL;
 	st->inconclusive += lab_outcome == CHECK_INCONCLUSIVE;
@@ -161,7 +165,7 @@ static void print_failures(const struct check_state *st)
 			continue;
 		printf("  lab%d%s%s%s: %s%s\n", id, ex->python ? " python" : "",
 		       ex->solution ? " " : "", ex->solution ? ex->solution : "",
-		       o == CHECK_INCONCLUSIVE ? "inconclusive: the machine is too busy: " : "",
+		       o == CHECK_INCONCLUSIVE ? _("inconclusive: the machine is too busy: ") : "",
 		       ex->evidence_text);
 		if (o == CHECK_INCONCLUSIVE && ex->verdict != VERDICT_INCONCLUSIVE) {
 			char load[200];
@@ -170,9 +174,10 @@ static void print_failures(const struct check_state *st)
 		}
 		if (!ex->solution && ex->verdict == VERDICT_LOOKS_FIXED)
 			printf(
-			    "  lab%d no longer shows its bug: expected for a student's fixed copy; "
-			    "this gate is for the course repository, where every lab must show "
-			    "its bug\n",
+			    _("  lab%d no longer shows its bug: expected for a student's fixed "
+			      "copy; "
+			      "this gate is for the course repository, where every lab must show "
+			      "its bug\n"),
 			    id);
 	}
 }
@@ -220,7 +225,7 @@ static int check_all(struct check_state *st)
 	const struct lab_entry **labs =
 	    calloc(st->cat->n_labs + (size_t)st->cli->n_labs + 1, sizeof(*labs));
 	if (!labs) {
-		fprintf(stderr, "racelab: out of memory\n");
+		fprintf(stderr, "%s", _("racelab: out of memory\n"));
 		return EXIT_ENV;
 	}
 	int broken, n = labs_to_check(st, labs, &broken), status = EXIT_USAGE;
@@ -230,8 +235,13 @@ static int check_all(struct check_state *st)
 	if (!st->cli->python && !builds_are_fresh(st, labs, n))
 		goto out;
 	st->failures = broken;
-	printf("%-3s %-24s %-20s %-24s %s\n", "lab", "slug", "symptom runs", "TSan found",
-	       "solutions");
+	char head[4][160];
+	/* TRANSLATORS: the check table's column heads, padded to 3, 24, 20 and 24 characters
+	 * (keep "lab" to 3 letters, the other heads within their columns). */
+	printf("%s %s %s %s %s\n", i18n_cell(head[0], sizeof(head[0]), _("lab"), 3, false),
+	       i18n_cell(head[1], sizeof(head[1]), _("slug"), 24, false),
+	       i18n_cell(head[2], sizeof(head[2]), _("symptom runs"), 20, false),
+	       i18n_cell(head[3], sizeof(head[3]), _("TSan found"), 24, false), _("solutions"));
 	for (int i = 0; i < n; i++)
 		check_lab(st, labs[i]);
 	if (!st->cli->no_sched)
@@ -239,16 +249,19 @@ static int check_all(struct check_state *st)
 	if (st->failures || st->inconclusive)
 		print_failures(st);
 	if (!st->failures && st->inconclusive) {
-		printf("\nINCONCLUSIVE: the machine is too busy: %d lab%s could not be judged, "
-		       "none failed; run again when it is quieter\n",
-		       st->inconclusive, st->inconclusive == 1 ? "" : "s");
+		printf(ngettext("\nINCONCLUSIVE: the machine is too busy: %d lab could not be "
+		                "judged, none failed; run again when it is quieter\n",
+		                "\nINCONCLUSIVE: the machine is too busy: %d labs could not be "
+		                "judged, none failed; run again when it is quieter\n",
+		                (unsigned long)st->inconclusive),
+		       st->inconclusive);
 		status = EXIT_INCONCLUSIVE;
 		goto out;
 	}
-	printf("\n%s: %d lab%s failed", st->failures ? "FAIL" : "PASS", st->failures,
-	       st->failures == 1 ? "" : "s");
+	printf(ngettext("\n%s: %d lab failed", "\n%s: %d labs failed", (unsigned long)st->failures),
+	       st->failures ? _("FAIL") : _("PASS"), st->failures);
 	if (st->inconclusive)
-		printf(", %d inconclusive (the machine is too busy)", st->inconclusive);
+		printf(_(", %d inconclusive (the machine is too busy)"), st->inconclusive);
 	printf("\n");
 	status = st->failures ? EXIT_BUG : EXIT_CLEAN;
 out:
@@ -265,7 +278,7 @@ static int write_outputs(const struct check_state *st)
 	if (cli->sarif_path && commands_write_sarif(cli->sarif_path, st->exs, st->n_exs, NULL))
 		rc = -1;
 	if (cli->junit_path && junit_write_check(cli->junit_path, st->exs, st->n_exs)) {
-		fprintf(stderr, "racelab: %s: cannot write JUnit XML: %m\n", cli->junit_path);
+		fprintf(stderr, _("racelab: %s: cannot write JUnit XML: %m\n"), cli->junit_path);
 		rc = -1;
 	}
 	return rc;

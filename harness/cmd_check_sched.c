@@ -7,13 +7,23 @@
 #include <unistd.h>
 
 #include "cmd_check_sched.h"
+#include "i18n.h"
 #include "sched_explore.h"
+#include "sched_view.h"
 
 #define CHECK_PREEMPTIONS 2
 /* Schedules; beyond this the search did not finish (about 20 s on 2 quiet cores). Lab 6's
  * five threads have tens of thousands of schedules even without a preemption: each time
  * one blocks, any other may go on. */
 #define CHECK_EXHAUSTIVE_BUDGET 3000
+
+/* The outcome's name as the line says it ("wrong result"): English as before, translated
+ * through sched_view_outcome_text's "outcome: ..." (the same words, one translation). */
+static const char *check_outcome_text(enum sched_outcome_kind kind)
+{
+	const char *text = sched_view_outcome_text(kind), *colon = strstr(text, ": ");
+	return colon ? colon + 2 : text;
+}
 
 static void sched_program(const struct catalogue *cat, const struct lab_entry *lab,
                           const char *solution, char *out, size_t cap)
@@ -39,15 +49,17 @@ static int check_lab_explore(const struct catalogue *cat, const struct lab_entry
 	sched_explore(&spec, &r);
 	int failed = !r.found;
 	if (r.found)
-		printf("%-3d %-24s bug found: %s after %ld schedule%s (%.2f s), %s\n", m->id,
-		       m->slug, sched_outcome_name(r.outcome.kind), r.schedules,
-		       r.schedules == 1 ? "" : "s", r.seconds, r.id);
+		printf(ngettext("%-3d %-24s bug found: %s after %ld schedule (%.2f s), %s\n",
+		                "%-3d %-24s bug found: %s after %ld schedules (%.2f s), %s\n",
+		                (unsigned long)r.schedules),
+		       m->id, m->slug, check_outcome_text(r.outcome.kind), r.schedules, r.seconds,
+		       r.id);
 	else if (r.error)
-		printf("%-3d %-24s FAIL: a schedule could not run: %s\n", m->id, m->slug,
+		printf(_("%-3d %-24s FAIL: a schedule could not run: %s\n"), m->id, m->slug,
 		       r.outcome.detail);
 	else
-		printf("%-3d %-24s FAIL: no bug in %ld schedules (pct, depth %d): the budget "
-		       "(sched_budget) is too small or the lab lost its bug\n",
+		printf(_("%-3d %-24s FAIL: no bug in %ld schedules (pct, depth %d): the budget "
+		         "(sched_budget) is too small or the lab lost its bug\n"),
 		       m->id, m->slug, r.schedules, m->sched_depth);
 	sched_explore_free(&r);
 	return failed;
@@ -70,17 +82,17 @@ static int check_solution(const struct catalogue *cat, const struct lab_entry *l
 	int failed = 1;
 	printf("    %-12s ", sol);
 	if (r.found)
-		printf("FAIL: %s in schedule %s (racelab replay lab%d %s --solution=%s)\n",
-		       sched_outcome_name(r.outcome.kind), r.id, m->id, r.id, sol);
+		printf(_("FAIL: %s in schedule %s (racelab replay lab%d %s --solution=%s)\n"),
+		       check_outcome_text(r.outcome.kind), r.id, m->id, r.id, sol);
 	else if (r.error)
-		printf("FAIL: a schedule could not run: %s\n", r.outcome.detail);
+		printf(_("FAIL: a schedule could not run: %s\n"), r.outcome.detail);
 	else if (!r.complete) {
-		printf("not proven: no bug in %ld schedules (%.1f s), but the search with <= %d "
-		       "preemptions did not finish\n",
+		printf(_("not proven: no bug in %ld schedules (%.1f s), but the search with <= %d "
+		         "preemptions did not finish\n"),
 		       r.schedules, r.seconds, CHECK_PREEMPTIONS);
 		failed = 0;
 	} else {
-		printf("no bug in any schedule with <= %d preemptions (%ld schedules, %.1f s)\n",
+		printf(_("no bug in any schedule with <= %d preemptions (%ld schedules, %.1f s)\n"),
 		       CHECK_PREEMPTIONS, r.schedules, r.seconds);
 		failed = 0;
 	}
@@ -96,14 +108,16 @@ int check_schedules(const struct catalogue *cat, const struct lab_entry *const *
 		if (!m->sched)
 			continue;
 		if (!shown++)
-			printf("\nSchedules (racelab explore; sched_args of each manifest):\n");
+			printf("%s",
+			       _("\nSchedules (racelab explore; sched_args of each manifest):\n"));
 		char program[4200];
 		sched_program(cat, labs[i], NULL, program, sizeof(program));
 		if (access(program, X_OK) !=
 		    0) { /* a build without the flavour: say so, judge none */
-			printf("%-3d %-24s not checked: %s is not built (no -sched flavour in this "
-			       "build)\n",
-			       m->id, m->slug, program);
+			printf(
+			    _("%-3d %-24s not checked: %s is not built (no -sched flavour in this "
+			      "build)\n"),
+			    m->id, m->slug, program);
 			continue;
 		}
 		int failed = check_lab_explore(cat, labs[i]);
