@@ -4,11 +4,14 @@
 
 #include "commands.h"
 #include "doctor.h"
+#include "i18n.h"
 
 static void print_row(const struct doctor_row *r)
 {
-	printf("%-25s %-8s %s%s\n", r->item, doctor_status_name(r->status), r->have,
-	       r->needed && r->status == DOCTOR_MISSING ? "  (make labN needs it)" : "");
+	char item[160], status[64];
+	printf("%s %s %s%s\n", i18n_cell(item, sizeof(item), r->item, 25, false),
+	       i18n_cell(status, sizeof(status), doctor_status_name(r->status), 8, false), r->have,
+	       r->needed && r->status == DOCTOR_MISSING ? _("  (make labN needs it)") : "");
 	if (r->todo[0])
 		printf("%-25s %-8s -> %s\n", "", "", r->todo);
 }
@@ -19,15 +22,18 @@ int cmd_doctor(const struct cli *cli)
 	struct doctor_row rows[DOCTOR_MAX_ROWS];
 	doctor_probe(&facts, cli->quick);
 	int n = doctor_assess(&facts, rows);
-	printf("%-25s %-8s %s\n", "what", "status", "this machine");
+	char what[160], status[64];
+	printf("%s %s %s\n", i18n_cell(what, sizeof(what), _("what"), 25, false),
+	       i18n_cell(status, sizeof(status), _("status"), 8, false), _("this machine"));
 	for (int i = 0; i < n; i++)
 		print_row(&rows[i]);
 	if (doctor_student_path_works(rows, n)) {
-		printf(
-		    "\nThe student's path works: make labN can build, run and explain the labs.\n");
+		printf("%s",
+		       _("\nThe student's path works: make labN can build, run and explain the "
+		         "labs.\n"));
 		return EXIT_CLEAN;
 	}
-	printf("\nSomething make labN needs is missing: see the rows marked (make labN needs "
-	       "it).\nscripts/configure installs them when run as root.\n");
+	printf("%s", _("\nSomething make labN needs is missing: see the rows marked (make labN "
+	               "needs it).\nscripts/configure installs them when run as root.\n"));
 	return EXIT_BUG;
 }

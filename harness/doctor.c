@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "doctor.h"
+#include "i18n.h"
 
 /* Above this, clang 14's and gcc 12's TSan runtimes cannot map their shadow memory
  * (google/sanitizers#1716) and racelab retries with address randomisation off. */
@@ -54,27 +55,27 @@ static void compiler_row(struct doctor_row *rows, int *n, const char *item,
 	char text[200];
 	if (!c->present) {
 		struct doctor_row *r = add(rows, n, item, DOCTOR_MISSING, needed);
-		have(r, "not on PATH");
+		have(r, _("not on PATH"));
 		snprintf(text, sizeof(text), "apt-get install %s %s", compiler_pkg, runtime_pkg);
 		todo(r, text);
 		return;
 	}
 	if (!c->tsan_builds) {
 		struct doctor_row *r = add(rows, n, item, DOCTOR_MISSING, needed);
-		have(r, "%s, no ThreadSanitizer runtime", c->version);
+		have(r, _("%s, no ThreadSanitizer runtime"), c->version);
 		snprintf(text, sizeof(text), "apt-get install %s", runtime_pkg);
 		todo(r, text);
 		return;
 	}
 	if (!c->tsan_runs) {
 		struct doctor_row *r = add(rows, n, item, DOCTOR_MISSING, needed);
-		have(r, "%s: TSan builds but its programs die at start", c->version);
-		todo(r, "see the vm.mmap_rnd_bits row (sysctl vm.mmap_rnd_bits=28)");
+		have(r, _("%s: TSan builds but its programs die at start"), c->version);
+		todo(r, _("see the vm.mmap_rnd_bits row (sysctl vm.mmap_rnd_bits=28)"));
 		return;
 	}
 	struct doctor_row *r =
 	    add(rows, n, item, c->needed_aslr_off ? DOCTOR_LIMITED : DOCTOR_OK, needed);
-	have(r, "%s, TSan works%s", c->version, c->needed_aslr_off ? " with ASLR off" : "");
+	have(r, _("%s, TSan works%s"), c->version, c->needed_aslr_off ? _(" with ASLR off") : "");
 }
 
 static void toolchain_rows(const struct doctor_facts *f, struct doctor_row *rows, int *n)
@@ -84,20 +85,21 @@ static void toolchain_rows(const struct doctor_facts *f, struct doctor_row *rows
 	compiler_row(rows, n, "clang + TSan", &f->clang, none, "clang", "libclang-rt-14-dev");
 	compiler_row(rows, n, "gcc + TSan", &f->gcc, none, "gcc", "libtsan2");
 	if (!gcc_ok && clang_ok)
-		append_todo(&rows[*n - 1], "optional: --detector tsan-gcc needs it");
+		append_todo(&rows[*n - 1], _("optional: --detector tsan-gcc needs it"));
 	/* clang's TSan names file:line only through llvm-symbolizer; gcc's needs none. */
 	bool needed = clang_ok && !gcc_ok;
 	struct doctor_row *r =
 	    add(rows, n, "llvm-symbolizer", f->symbolizer ? DOCTOR_OK : DOCTOR_MISSING, needed);
-	have(r, f->symbolizer ? "found" : "not found: clang's TSan findings lack file:line");
+	have(r, "%s",
+	     f->symbolizer ? _("found") : _("not found: clang's TSan findings lack file:line"));
 	if (!f->symbolizer)
 		todo(r, "apt-get install llvm-14");
 	r = add(rows, n, "cmake", f->cmake ? DOCTOR_OK : DOCTOR_MISSING, true);
-	have(r, f->cmake ? "found" : "not on PATH");
+	have(r, "%s", f->cmake ? _("found") : _("not on PATH"));
 	if (!f->cmake)
 		todo(r, "apt-get install cmake");
 	r = add(rows, n, "make", f->make ? DOCTOR_OK : DOCTOR_MISSING, true);
-	have(r, f->make ? "found" : "not on PATH");
+	have(r, "%s", f->make ? _("found") : _("not on PATH"));
 	if (!f->make)
 		todo(r, "apt-get install make");
 }
@@ -110,16 +112,18 @@ static void aslr_row(const struct doctor_facts *f, struct doctor_row *rows, int 
 	                                           : DOCTOR_MISSING;
 	struct doctor_row *r = add(rows, n, "vm.mmap_rnd_bits", s, high);
 	if (f->mmap_rnd_bits < 0)
-		have(r, "unreadable; ASLR retry %s", f->aslr_off_works ? "works" : "refused");
+		have(r, "%s",
+		     f->aslr_off_works ? _("unreadable; ASLR retry works")
+		                       : _("unreadable; ASLR retry refused"));
 	else
-		have(r, "%d; ASLR retry %s", f->mmap_rnd_bits,
-		     f->aslr_off_works ? "works" : "refused");
+		have(r, f->aslr_off_works ? _("%d; ASLR retry works") : _("%d; ASLR retry refused"),
+		     f->mmap_rnd_bits);
 	if (s == DOCTOR_LIMITED)
-		todo(r, "racelab retries TSan runs with ASLR off; to avoid it: "
-		        "sysctl vm.mmap_rnd_bits=28 (root)");
+		todo(r, _("racelab retries TSan runs with ASLR off; to avoid it: "
+		          "sysctl vm.mmap_rnd_bits=28 (root)"));
 	else if (s == DOCTOR_MISSING)
-		todo(r, "TSan cannot start here: sysctl vm.mmap_rnd_bits=28 as root, or allow "
-		        "personality() in the container (seccomp)");
+		todo(r, _("TSan cannot start here: sysctl vm.mmap_rnd_bits=28 as root, or allow "
+		          "personality() in the container (seccomp)"));
 }
 
 static void cpu_row(const struct doctor_facts *f, struct doctor_row *rows, int *n)
@@ -127,67 +131,74 @@ static void cpu_row(const struct doctor_facts *f, struct doctor_row *rows, int *
 	bool one = f->ncpus == 1;
 	bool busy = f->ncpus > 0 && f->load1 >= f->ncpus;
 	struct doctor_row *r =
-	    add(rows, n, "CPUs and load", one || busy ? DOCTOR_LIMITED : DOCTOR_OK, false);
+	    add(rows, n, _("CPUs and load"), one || busy ? DOCTOR_LIMITED : DOCTOR_OK, false);
 	if (f->load1 >= 0)
-		have(r, "%d CPU%s, load %.2f", f->ncpus, f->ncpus == 1 ? "" : "s", f->load1);
+		have(r,
+		     ngettext("%d CPU, load %.2f", "%d CPUs, load %.2f", (unsigned long)f->ncpus),
+		     f->ncpus, f->load1);
 	else
-		have(r, "%d CPU%s, load unknown", f->ncpus, f->ncpus == 1 ? "" : "s");
+		have(r,
+		     ngettext("%d CPU, load unknown", "%d CPUs, load unknown",
+		              (unsigned long)f->ncpus),
+		     f->ncpus);
 	if (one)
-		todo(r, "one CPU: threads never run at once, most labs cannot show their race "
-		        "(verdict inconclusive); use a machine or VM with 2+ CPUs");
+		todo(r, _("one CPU: threads never run at once, most labs cannot show their race "
+		          "(verdict inconclusive); use a machine or VM with 2+ CPUs"));
 	else if (busy)
-		todo(r, "too busy to show races fairly (verdicts may say inconclusive): stop "
-		        "other programs, then run again");
+		todo(r, _("too busy to show races fairly (verdicts may say inconclusive): stop "
+		          "other programs, then run again"));
 }
 
 static void debugger_rows(const struct doctor_facts *f, struct doctor_row *rows, int *n)
 {
 	struct doctor_row *r = add(rows, n, "gdb", f->gdb ? DOCTOR_OK : DOCTOR_MISSING, false);
-	have(r, f->gdb ? "found" : "not on PATH: deadlocks are detected, not shown");
+	have(r, "%s", f->gdb ? _("found") : _("not on PATH: deadlocks are detected, not shown"));
 	if (!f->gdb)
 		todo(r, "apt-get install gdb");
 	bool attach = f->ptrace_scope <= 1 || (f->ptrace_scope == 2 && f->is_root);
 	r = add(rows, n, "kernel.yama.ptrace_scope", attach ? DOCTOR_OK : DOCTOR_MISSING, false);
 	if (f->ptrace_scope < 0)
-		have(r, "no Yama: gdb may attach");
+		have(r, _("no Yama: gdb may attach"));
 	else
-		have(r, "%d: gdb %s attach", f->ptrace_scope, attach ? "may" : "may not");
+		have(r, attach ? _("%d: gdb may attach") : _("%d: gdb may not attach"),
+		     f->ptrace_scope);
 	if (!attach)
-		todo(r, f->ptrace_scope == 2 ? "run racelab as root, or sysctl "
-		                               "kernel.yama.ptrace_scope=1 (root)"
-		                             : "scope 3 holds until reboot: no deadlock view");
+		todo(r, f->ptrace_scope == 2 ? _("run racelab as root, or sysctl "
+		                                 "kernel.yama.ptrace_scope=1 (root)")
+		                             : _("scope 3 holds until reboot: no deadlock view"));
 	r = add(rows, n, "valgrind", f->valgrind ? DOCTOR_OK : DOCTOR_MISSING, false);
-	have(r, f->valgrind ? "found: --detector helgrind, drd" : "not on PATH");
+	have(r, "%s", f->valgrind ? _("found: --detector helgrind, drd") : _("not on PATH"));
 	if (!f->valgrind)
-		todo(r, "apt-get install valgrind (--detector helgrind, drd)");
+		todo(r, _("apt-get install valgrind (--detector helgrind, drd)"));
 }
 
 static void grading_rows(const struct doctor_facts *f, struct doctor_row *rows, int *n)
 {
 	enum doctor_status s = f->bwrap_works ? DOCTOR_OK : DOCTOR_MISSING;
 	struct doctor_row *r = add(rows, n, "bubblewrap + userns", s, false);
-	have(r, !f->bwrap        ? "bwrap not on PATH"
-	        : f->bwrap_works ? "a box can be made"
-	                         : "bwrap refused (user namespaces off, or seccomp)");
+	have(r, "%s",
+	     !f->bwrap        ? _("bwrap not on PATH")
+	     : f->bwrap_works ? _("a box can be made")
+	                      : _("bwrap refused (user namespaces off, or seccomp)"));
 	if (!f->bwrap)
-		todo(r, "apt-get install bubblewrap (grading's sandbox)");
+		todo(r, _("apt-get install bubblewrap (grading's sandbox)"));
 	else if (!f->bwrap_works)
-		todo(r, "sysctl kernel.unprivileged_userns_clone=1, or run grading outside "
-		        "Docker's default seccomp profile");
-	r = add(rows, n, "writable cgroups", f->cgroups_writable ? DOCTOR_OK : DOCTOR_MISSING,
+		todo(r, _("sysctl kernel.unprivileged_userns_clone=1, or run grading outside "
+		          "Docker's default seccomp profile"));
+	r = add(rows, n, _("writable cgroups"), f->cgroups_writable ? DOCTOR_OK : DOCTOR_MISSING,
 	        false);
-	have(r, f->cgroups_writable ? "a cgroup can be made" : "cannot make a cgroup");
+	have(r, "%s", f->cgroups_writable ? _("a cgroup can be made") : _("cannot make a cgroup"));
 	if (!f->cgroups_writable)
-		todo(r, "grading runs without memory/pids limits: run it as root on the host, or "
-		        "delegate a cgroup (systemd-run --user --scope -p Delegate=yes)");
+		todo(r, _("grading runs without memory/pids limits: run it as root on the host, or "
+		          "delegate a cgroup (systemd-run --user --scope -p Delegate=yes)"));
 	r = add(rows, n, "jq", f->jq ? DOCTOR_OK : DOCTOR_MISSING, false);
-	have(r, f->jq ? "found" : "not on PATH");
+	have(r, "%s", f->jq ? _("found") : _("not on PATH"));
 	if (!f->jq)
-		todo(r, "apt-get install jq (scripts/grade)");
+		todo(r, _("apt-get install jq (scripts/grade)"));
 	r = add(rows, n, "GNU parallel", f->parallel ? DOCTOR_OK : DOCTOR_MISSING, false);
-	have(r, f->parallel ? "found" : "not on PATH");
+	have(r, "%s", f->parallel ? _("found") : _("not on PATH"));
 	if (!f->parallel)
-		todo(r, "apt-get install parallel (grading on many machines)");
+		todo(r, _("apt-get install parallel (grading on many machines)"));
 }
 
 int doctor_assess(const struct doctor_facts *facts, struct doctor_row *rows)
@@ -215,10 +226,10 @@ const char *doctor_status_name(enum doctor_status s)
 {
 	switch (s) {
 	case DOCTOR_OK:
-		return "ok";
+		return _("ok");
 	case DOCTOR_LIMITED:
-		return "limited";
+		return _("limited");
 	default:
-		return "MISSING";
+		return _("MISSING");
 	}
 }

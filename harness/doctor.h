@@ -44,11 +44,11 @@ enum doctor_status {
 
 /* One row of the table. */
 struct doctor_row {
-	char item[32]; /* "clang + TSan", "gdb", ... */
+	char item[64]; /* "clang + TSan", "gdb", ... (UTF-8: room for Russian) */
 	enum doctor_status status;
 	bool needed;    /* the student's path (make labN) needs it: missing means exit 1 */
-	char have[96];  /* what the machine has, in a few words */
-	char todo[200]; /* what to do about it ("" when nothing): the Debian package first */
+	char have[192]; /* what the machine has, in a few words */
+	char todo[512]; /* what to do about it ("" when nothing): the Debian package first */
 };
 
 #define DOCTOR_MAX_ROWS 24
