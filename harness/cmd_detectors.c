@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "detector_table.h"
+#include "i18n.h"
 #include "sarif.h"
 
 #define MAX_WORDS 48
@@ -190,7 +191,7 @@ int commands_run_detectors(const struct cli *cli, const struct experiment *ex,
 	}
 	struct detector_table t;
 	detector_table_build(set->outs, set->n, &t);
-	printf("\nDetectors (%s%s%s):\n", ex->source, *args ? ", arguments " : "", args);
+	printf(_("\nDetectors (%s%s%s):\n"), ex->source, *args ? _(", arguments ") : "", args);
 	detector_table_print(stdout, &t);
 	fflush(stdout);
 	return status;

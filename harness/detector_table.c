@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "detector_table.h"
+#include "i18n.h"
 
 /* file name without its directories */
 static const char *base_name(const char *path)
@@ -73,21 +74,22 @@ void detector_table_build(const struct detector_outcome *outs, int n, struct det
 
 static void print_cell(FILE *out, const struct detector_outcome *o, int count)
 {
-	char cell[16];
+	char cell[32], padded[64];
 	if (!o->ran)
-		snprintf(cell, sizeof(cell), "n/a");
+		snprintf(cell, sizeof(cell), "%s", _("n/a"));
 	else if (!count)
 		snprintf(cell, sizeof(cell), "-");
 	else if (count == 1)
-		snprintf(cell, sizeof(cell), "yes");
+		snprintf(cell, sizeof(cell), "%s", _("yes"));
 	else
 		snprintf(cell, sizeof(cell), "x%d", count);
-	fprintf(out, " %-9s", cell);
+	fprintf(out, " %s", i18n_cell(padded, sizeof(padded), cell, 9, false));
 }
 
 static void print_header(FILE *out, const struct detector_table *t)
 {
-	fprintf(out, "%-48s", "finding");
+	char head[160];
+	fprintf(out, "%s", i18n_cell(head, sizeof(head), _("finding"), 48, false));
 	for (int d = 0; d < DETECTOR_COUNT; d++)
 		if (t->by[d])
 			fprintf(out, " %-9s", detector_name(d));
@@ -99,36 +101,41 @@ void detector_table_print(FILE *out, const struct detector_table *t)
 	print_header(out, t);
 	for (int r = 0; r < t->n_rows; r++) {
 		const struct tsan_finding *f = &t->rows[r].finding;
-		char title[96], label[160];
+		char title[96], label[160], cell[256];
 		tsan_finding_title(f, title, sizeof(title));
 		if (f->where.line)
 			snprintf(label, sizeof(label), "%s  %s:%d", title, base_name(f->where.file),
 			         f->where.line);
 		else
 			snprintf(label, sizeof(label), "%s", title);
-		fprintf(out, "%-48.48s", label);
+		fprintf(out, "%s", i18n_cell(cell, sizeof(cell), label, 48, true));
 		for (int d = 0; d < DETECTOR_COUNT; d++)
 			if (t->by[d])
 				print_cell(out, t->by[d], t->rows[r].count[d]);
 		fprintf(out, "\n");
 	}
+	char text[160];
 	if (!t->n_rows)
-		fprintf(out, "%-48s\n", "(nothing found)");
+		fprintf(out, "%s\n",
+		        i18n_cell(text, sizeof(text), _("(nothing found)"), 48, false));
 	if (t->n_dropped)
-		fprintf(out, "(%d more findings not shown)\n", t->n_dropped);
-	fprintf(out, "%-48s", "time");
+		fprintf(out, _("(%d more findings not shown)\n"), t->n_dropped);
+	fprintf(out, "%s", i18n_cell(text, sizeof(text), _("time"), 48, false));
 	for (int d = 0; d < DETECTOR_COUNT; d++) {
 		if (!t->by[d])
 			continue;
-		char cell[16];
-		snprintf(cell, sizeof(cell), t->by[d]->ran ? "%.2fs" : "n/a", t->by[d]->wall_s);
-		fprintf(out, " %-9s", cell);
+		char cell[32], padded[64];
+		if (t->by[d]->ran)
+			snprintf(cell, sizeof(cell), _("%.2fs"), t->by[d]->wall_s);
+		else
+			snprintf(cell, sizeof(cell), "%s", _("n/a"));
+		fprintf(out, " %s", i18n_cell(padded, sizeof(padded), cell, 9, false));
 	}
 	fprintf(out, "\n");
 	for (int d = 0; d < DETECTOR_COUNT; d++) {
 		const struct detector_outcome *o = t->by[d];
 		if (o && !o->ran)
-			fprintf(out, "  %s: could not run: %s\n", detector_name(d), o->error);
+			fprintf(out, _("  %s: could not run: %s\n"), detector_name(d), o->error);
 		else if (o && o->not_clean[0])
 			fprintf(out, "  %s: %s\n", detector_name(d), o->not_clean);
 	}
