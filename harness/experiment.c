@@ -21,18 +21,6 @@
 #define EXEC_STALL_MS 100
 /* --exec: after this many runs deadlocked the same way, the rest are not run. */
 #define EXEC_SAME_HANGS 2
-/* experiment_options.settle: after this long, and this many runs that showed the bug, the
- * rest would not change the verdict; two runs stuck alike settle a hang. */
-#define SETTLE_S        0.5
-#define SETTLE_SYMPTOMS 3
-#define SETTLE_HANGS    2
-
-void experiment_settle_options(const struct experiment_options *opts, struct series_options *s)
-{
-	s->settle_s = opts->settle ? SETTLE_S : 0;
-	s->settle_symptoms = SETTLE_SYMPTOMS;
-	s->stop_after_same_hangs = opts->settle ? SETTLE_HANGS : 0;
-}
 
 /* runs, or at most max when max > 0 (RACELAB_MAX_RUNS). */
 static int capped(int runs, int max)
@@ -233,7 +221,7 @@ int experiment_run_lab(struct experiment *ex, const struct catalogue *cat,
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
-	experiment_settle_options(opts, &sopts);
+	series_settle_options(opts->settle, &sopts);
 	if (access(program, X_OK) != 0) {
 		snprintf(err, err_cap, "%s: not built (%s); run: make lab%d", program,
 		         strerror(errno), m->id);

@@ -63,7 +63,7 @@ struct experiment_options {
 	int max_runs;     /* > 0: no series runs more often (RACELAB_MAX_RUNS: smoke tests of the
 	                   * commands the texts show); 0: no cap */
 	bool settle;      /* the student's loop: the plain runs stop once the verdict is settled (a
-	                   * symptom shown in SETTLE_SYMPTOMS runs after SETTLE_S s, or two runs
+	                   * symptom shown in a few runs after half a second, or two runs
 	                   * stuck alike); the verdict is the same, only the rate is less precise */
 	bool python;      /* run the lab's Python twin (or a Python solution) instead */
 	int compare_runs; /* runs of each solution for the cost table; 0: none */
@@ -92,9 +92,5 @@ int experiment_run_exec(struct experiment *ex, char *const *argv,
                         const struct experiment_options *opts, char *err, size_t err_cap);
 
 void experiment_free(struct experiment *ex);
-
-/* opts->settle's rule (see above) into a series' options: the C lab's and the Python
- * twin's plain runs stop alike. */
-void experiment_settle_options(const struct experiment_options *opts, struct series_options *s);
 
 #endif

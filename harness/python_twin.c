@@ -215,7 +215,7 @@ int python_twin_run(struct experiment *ex, const struct catalogue *cat, const st
 	    .progress = opts->progress,
 	    .progress_ctx = opts->progress_ctx,
 	};
-	experiment_settle_options(opts, &sopts);
+	series_settle_options(opts->settle, &sopts);
 	const char *args = opts->args ? opts->args : m->python.args;
 	if (run_series(ex, solution, args, interp, &sopts, opts->threads, &ex->plain, err, err_cap))
 		return -1;

@@ -232,6 +232,19 @@ static bool same_hang_again(const struct series_options *opts, struct stall_snap
 	return ++*same >= (size_t)opts->stop_after_same_hangs;
 }
 
+/* After this long, and this many runs that showed the bug, the rest would not change the
+ * verdict; two runs stuck alike settle a hang. */
+#define SETTLE_S        0.5
+#define SETTLE_SYMPTOMS 3
+#define SETTLE_HANGS    2
+
+void series_settle_options(bool settle, struct series_options *s)
+{
+	s->settle_s = settle ? SETTLE_S : 0;
+	s->settle_symptoms = SETTLE_SYMPTOMS;
+	s->stop_after_same_hangs = settle ? SETTLE_HANGS : 0;
+}
+
 bool series_settled(struct series *s, const struct series_options *opts, double elapsed_s)
 {
 	size_t shown = 0;

@@ -117,6 +117,11 @@ int series_run(char *const *argv, const char *label, const struct series_options
 enum run_class series_classify(const struct run_result *run, const struct lab_result *result,
                                bool has_result, bool require_result, char *detail, size_t cap);
 
+/* The student's loop's settle rule into s (settle_s, settle_symptoms,
+ * stop_after_same_hangs), or none when !settle: the C lab's and the Python twin's plain runs
+ * stop alike. */
+void series_settle_options(bool settle, struct series_options *s);
+
 /* Is the verdict settled early (series_options.settle_s)? Says so in s->stopped_note.
  * elapsed_s: the runs' time so far. Pure. */
 bool series_settled(struct series *s, const struct series_options *opts, double elapsed_s);
