@@ -108,7 +108,7 @@ static void lab_cell(const struct detector_outcome *o, char *out, size_t cap)
 	size_t len = 0;
 	out[0] = '\0';
 	if (!o->ran) {
-		snprintf(out, cap, "n/a");
+		snprintf(out, cap, "%s", _("n/a"));
 		return;
 	}
 	for (size_t i = 0; i < o->report.n_findings && len + 1 < cap; i++) {
@@ -117,17 +117,18 @@ static void lab_cell(const struct detector_outcome *o, char *out, size_t cap)
 			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "", slug);
 	}
 	if (len + 1 < cap)
-		snprintf(out + len, cap - len, "%s%.1fs",
-		         len               ? " "
-		         : o->not_clean[0] ? "unfinished "
-		                           : "clean ",
+		snprintf(out + len, cap - len,
+		         len               ? _(" %.1fs")
+		         : o->not_clean[0] ? _("unfinished %.1fs")
+		                           : _("clean %.1fs"),
 		         o->wall_s);
 }
 
 int commands_labs_detectors(const struct cli *cli, const struct catalogue *cat)
 {
-	char cell[64], plain[PATH_MAX];
-	printf("%-3s %-26s", "lab", "slug");
+	char cell[128], padded[256], plain[PATH_MAX];
+	printf("%s", i18n_cell(padded, sizeof(padded), _("lab"), 3, false));
+	printf(" %s", i18n_cell(padded, sizeof(padded), _("slug"), 26, false));
 	for (int d = 0; d < DETECTOR_COUNT; d++)
 		if (cli->detectors & DETECTOR_BIT(d))
 			printf(" %-30s", detector_name(d));
@@ -145,14 +146,14 @@ int commands_labs_detectors(const struct cli *cli, const struct catalogue *cat)
 			struct detector_outcome o;
 			run_lab_detector(cli, plain, lab->manifest.tsan_args, d, &o);
 			lab_cell(&o, cell, sizeof(cell));
-			printf(" %-30.30s", cell);
+			printf(" %s", i18n_cell(padded, sizeof(padded), cell, 30, true));
 			fflush(stdout);
 			detector_outcome_free(&o);
 		}
 		printf("\n");
 	}
-	printf(
-	    "(each lab's tsan_args; n/a: the detector could not run here, see racelab doctor)\n");
+	printf("%s", _("(each lab's tsan_args; n/a: the detector could not run here, see racelab "
+	               "doctor)\n"));
 	return EXIT_CLEAN;
 }
 
