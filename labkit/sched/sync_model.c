@@ -198,6 +198,8 @@ static int wait_on(struct sthread *me, pthread_cond_t *c, pthread_mutex_t *m, ui
 	int rc = release(me, m);
 	if (rc)
 		return rc;
+	/* Logged as two events, so that the trace says which mutex the wait let go of. */
+	trace_event(me->id, SCHED_OP_UNLOCK, pc, m, 0, 0, 0);
 	trace_event(me->id, SCHED_OP_WAIT, pc, c, 0, 0, 0);
 	me->wait_ticket = rt.ticket++;
 	me->timed_wait = timed;
