@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "i18n.h"
+#include "sched_dfs.h"
 #include "sched_explore.h"
 #include "sched_view.h"
 #include "strategy.h"
@@ -19,7 +20,8 @@ struct explore_options {
 	const char *solution;
 	struct sched_explore_spec spec;
 	const char *json_path;
-	const char *args; /* --args: instead of sched_args */
+	const char *args;    /* --args: instead of sched_args */
+	const char *program; /* --program: a -sched build to run instead of the lab's */
 	bool args_given;
 	bool hash; /* replay --hash: print only the trace's hash */
 };
@@ -27,9 +29,9 @@ struct explore_options {
 /* Each command's usage, as racelab --help gives it. */
 static const char *const helps[][2] = {
     {"explore",
-     "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive]\n"
+     "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive|por]\n"
      "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
-     "                       [--args \"ARGS\"] [--json FILE]\n"},
+     "                       [--args \"ARGS\"] [--program PATH-sched] [--json FILE]\n"},
     {"replay",
      "usage: racelab replay LAB SCHEDULE [--solution=NAME] [--args \"ARGS\"] [--json FILE]\n"
      "                      [--hash]\n"},
@@ -107,6 +109,8 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 			o->hash = true;
 		} else if ((val = value_of(argc, argv, &i, "--json"))) {
 			o->json_path = val;
+		} else if (explore && (val = value_of(argc, argv, &i, "--program"))) {
+			o->program = val;
 		} else if ((val = value_of(argc, argv, &i, "--args"))) {
 			o->args = val;
 			o->args_given = true;
@@ -117,9 +121,11 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 				o->spec.strategy = EXPLORE_PCT;
 			else if (strcmp(val, "exhaustive") == 0)
 				o->spec.strategy = EXPLORE_EXHAUSTIVE;
+			else if (strcmp(val, "por") == 0)
+				o->spec.strategy = EXPLORE_POR;
 			else
 				return usage("--strategy",
-				             N_("expected random, pct or exhaustive"));
+				             N_("expected random, pct, exhaustive or por"));
 		} else if (explore && (val = value_of(argc, argv, &i, "--depth"))) {
 			if (parse_number(val, 1, STRATEGY_MAX_DEPTH, &v))
 				return usage("--depth", N_("expected a depth from 1 to 8"));
@@ -173,6 +179,8 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 	char base[4096];
 	catalogue_program(cat, *lab, o->solution, false, base, sizeof(base));
 	snprintf(program, cap, "%s-sched", base);
+	if (o->program)
+		snprintf(program, cap, "%s", o->program);
 	if (access(program, X_OK) != 0) {
 		fprintf(stderr, _("racelab: %s: not built: run make lab%d (or make)\n"), program,
 		        m->id);
@@ -182,8 +190,9 @@ static int locate(const struct catalogue *cat, const struct lab_entry **lab,
 		o->args = m->sched_args;
 	if (!o->spec.depth)
 		o->spec.depth = m->sched_depth;
-	if (!o->spec.budget) /* exhaustive: until the search ends (a bound, not a budget) */
-		o->spec.budget = o->spec.strategy == EXPLORE_EXHAUSTIVE ? 1000000 : m->sched_budget;
+	bool search = o->spec.strategy == EXPLORE_EXHAUSTIVE || o->spec.strategy == EXPLORE_POR;
+	if (!o->spec.budget) /* a search: until it ends (a bound, not a budget) */
+		o->spec.budget = search ? 1000000 : m->sched_budget;
 	if (o->spec.preemptions < 0)
 		o->spec.preemptions = 2;
 	o->spec.program = program;
@@ -210,6 +219,39 @@ static void print_outcome(const struct sched_outcome *out)
 	printf("\n");
 }
 
+/* The two accesses of a data race, each with its thread and line. */
+static void print_race(const struct sched_outcome *out, const struct sched_symbols *sym)
+{
+	printf(_("\nA data race: nothing orders these two accesses (no lock, join, condition or "
+	         "atomic between them), so they can happen in either order, or at once:\n"));
+	size_t both[] = {out->race_first, out->race_second};
+	for (int i = 0; i < 2; i++) {
+		const struct sched_event *e = &out->trace.events[both[i]];
+		char what[160];
+		sched_view_event_text(&out->trace, sym, e, what, sizeof(what));
+		printf("  T%d %s  %s\n", e->tid, sched_symbols_line(sym, e->pc), what);
+	}
+}
+
+static void race_json(struct json_writer *w, const struct sched_outcome *out,
+                      const struct sched_symbols *sym)
+{
+	json_array(w, "race");
+	size_t both[] = {out->race_first, out->race_second};
+	for (int i = 0; i < 2; i++) {
+		const struct sched_event *e = &out->trace.events[both[i]];
+		char what[160];
+		sched_view_event_text(&out->trace, sym, e, what, sizeof(what));
+		json_object(w, NULL);
+		json_int(w, "thread", e->tid);
+		json_int(w, "step", e->step);
+		json_string(w, "line", sched_symbols_line(sym, e->pc));
+		json_string(w, "access", what);
+		json_end_object(w);
+	}
+	json_end_array(w);
+}
+
 /* Prints the interleaving (and the deadlock) of out, and writes the JSON report. */
 static void show(const char *program, const struct sched_outcome *out, const char *id,
                  long schedules, const char *json_path)
@@ -229,6 +271,8 @@ static void show(const char *program, const struct sched_outcome *out, const cha
 		printf(_("\nNobody can run:\n"));
 		sched_view_print_deadlock(stdout, &out->trace, sym);
 	}
+	if (out->kind == SCHED_RACE)
+		print_race(out, sym);
 	if (json_path) {
 		bool was = i18n_force_english(true); /* the JSON's texts stay English */
 		FILE *f = strcmp(json_path, "-") == 0 ? stdout : fopen(json_path, "w");
@@ -250,6 +294,8 @@ static void show(const char *program, const struct sched_outcome *out, const cha
 			         (unsigned long long)sched_trace_hash(&out->trace));
 			json_string(&w, "trace_hash", hash);
 			sched_view_json(&w, &out->trace, &view, sym);
+			if (out->kind == SCHED_RACE)
+				race_json(&w, out, sym);
 			json_end_object(&w);
 			fputc('\n', f);
 			if (f != stdout)
@@ -264,6 +310,8 @@ static const char *strategy_text(const struct sched_explore_spec *s, char *out, 
 {
 	if (s->strategy == EXPLORE_EXHAUSTIVE)
 		snprintf(out, cap, _("exhaustive, at most %d preemptions"), s->preemptions);
+	else if (s->strategy == EXPLORE_POR)
+		snprintf(out, cap, "%s", _("por: every order of the synchronisation"));
 	else if (s->strategy == EXPLORE_PCT)
 		snprintf(out, cap, _("pct, depth %d, seed %llu"), s->depth, s->seed);
 	else
@@ -289,10 +337,20 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 		return EXIT_ENV;
 	}
 	if (!r.found) {
-		if (r.complete)
+		if (r.complete && o->spec.strategy == EXPLORE_POR)
+			printf(_("  no bug and no data race in any schedule (%ld schedules, %ld of "
+			         "them cut short as the same as one before, %.2f s)\n"),
+			       r.schedules, r.covered, r.seconds);
+		else if (r.complete)
 			printf(_("  no bug in any schedule with <= %d preemptions (%ld schedules, "
 			         "%.2f s)\n"),
 			       o->spec.preemptions, r.schedules, r.seconds);
+		else if (r.cut)
+			printf(_("  not finished: a thread retries in a loop (a trylock failed) or a "
+			         "schedule passed %d points, so without a bound on preemptions the "
+			         "schedules have no end; try --strategy exhaustive (%ld schedules, "
+			         "%.2f s)\n"),
+			       SCHED_DFS_MAX_DEPTH, r.schedules, r.seconds);
 		else
 			/* TRANSLATORS: English says "schedules" even for 1 (its output stays as
 			 * it was); the plural forms are for the translation. */
@@ -333,6 +391,8 @@ static int replay(struct explore_options *o, const struct lab_entry *lab)
 		sched_outcome_free(&out);
 		return out.detail[0] && strstr(out.detail, "does not fit") ? EXIT_USAGE : EXIT_ENV;
 	}
+	if (strncmp(o->schedule, "sync:", 5) == 0)
+		sched_explore_check_race(&out);
 	if (o->hash) {
 		printf("%016llx %s\n", (unsigned long long)sched_trace_hash(&out.trace),
 		       sched_outcome_name(out.kind));

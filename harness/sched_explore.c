@@ -5,6 +5,7 @@
 
 #include "sched_dfs.h"
 #include "sched_explore.h"
+#include "sched_race.h"
 
 static double now_s(void)
 {
@@ -30,6 +31,18 @@ long sched_explore_measure_steps(const char *program, const char *args,
 	return k > 0 ? k : 1;
 }
 
+/* Points only at synchronisation are sound for runs without a data race: a run with one
+ * is a bug of its own (and its order of accesses may not have been tried). */
+void sched_explore_check_race(struct sched_outcome *o)
+{
+	struct sched_race race;
+	if (!sched_race_find(&o->trace, &race))
+		return;
+	o->kind = SCHED_RACE;
+	o->race_first = race.first;
+	o->race_second = race.second;
+}
+
 /* Runs one schedule; keeps it in out when it shows a bug or fails. Returns 1 when the
  * search should stop. */
 static int one(const struct sched_explore_spec *spec, struct sched_explore_result *out,
@@ -40,14 +53,21 @@ static int one(const struct sched_explore_spec *spec, struct sched_explore_resul
 	int rc = spec->server ? sched_server_run(spec->server, runtime_spec, o)
 	                      : sched_run_one(spec->program, spec->args, runtime_spec, 0, o);
 	out->schedules++;
+	bool por = spec->strategy == EXPLORE_POR;
+	if (rc == 0 && por && o->kind != SCHED_ERROR)
+		sched_explore_check_race(o);
+	out->covered += rc == 0 && o->kind == SCHED_COVERED;
 	if (rc != 0 || o->kind == SCHED_ERROR) {
 		out->error = true;
 	} else if (sched_outcome_is_bug(o)) {
 		out->found = true;
-		if (spec->strategy == EXPLORE_EXHAUSTIVE)
-			sched_trace_choices_id(&o->trace, out->id, sizeof(out->id));
-		else
+		if (spec->strategy == EXPLORE_EXHAUSTIVE || por) {
+			char choices[sizeof(out->id)];
+			sched_trace_choices_id(&o->trace, choices, sizeof(choices));
+			snprintf(out->id, sizeof(out->id), "%s%s", por ? "sync:" : "", choices);
+		} else {
 			snprintf(out->id, sizeof(out->id), "%s", id);
+		}
 	} else {
 		return 0;
 	}
@@ -55,12 +75,24 @@ static int one(const struct sched_explore_spec *spec, struct sched_explore_resul
 	return 1;
 }
 
+/* A trylock that failed: its thread will try again, and every order of the synchronisation
+ * includes the ones in which it fails for ever (two tellers backing off in turn). */
+static bool retries(const struct sched_trace *t)
+{
+	for (size_t i = 0; i < t->n_events; i++)
+		if (t->events[i].op == SCHED_OP_TRYLOCK && t->events[i].new_value == 0)
+			return true;
+	return false;
+}
+
 static int explore_exhaustive(const struct sched_explore_spec *spec,
                               struct sched_explore_result *out)
 {
 	struct sched_dfs dfs;
-	sched_dfs_init(&dfs, spec->preemptions);
-	char id[4200] = "fifo";
+	bool por = spec->strategy == EXPLORE_POR;
+	sched_dfs_init(&dfs, spec->preemptions, por);
+	char id[4200];
+	snprintf(id, sizeof(id), "%s", por ? "sync:fifo" : "fifo");
 	while (out->schedules < spec->budget) {
 		struct sched_outcome o;
 		if (one(spec, out, id, &o))
@@ -74,9 +106,12 @@ static int explore_exhaustive(const struct sched_explore_spec *spec,
 			sched_outcome_free(&o);
 			break;
 		}
+		if (por && retries(&o.trace))
+			sched_dfs_cut(&dfs);
 		sched_outcome_free(&o);
 		if (!sched_dfs_next(&dfs)) {
-			out->complete = true;
+			out->complete = !dfs.cut;
+			out->cut = dfs.cut;
 			break;
 		}
 		sched_dfs_prefix_id(&dfs, id, sizeof(id));
@@ -94,7 +129,7 @@ int sched_explore(const struct sched_explore_spec *given, struct sched_explore_r
 		with_server.server = &server; /* else: one exec per schedule, slower */
 	double start = now_s();
 	int rc = 0;
-	if (spec->strategy == EXPLORE_EXHAUSTIVE) {
+	if (spec->strategy == EXPLORE_EXHAUSTIVE || spec->strategy == EXPLORE_POR) {
 		rc = explore_exhaustive(spec, out);
 	} else {
 		struct sched_outcome scratch;

@@ -7,7 +7,9 @@
 
 #include "sched_run.h"
 
-enum sched_strategy { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_EXHAUSTIVE };
+/* EXPLORE_POR: every order of the synchronisation, up to steps that commute (sched_dfs.h),
+ * points only at synchronisation, each run checked for a data race (sched_race.h). */
+enum sched_strategy { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_EXHAUSTIVE, EXPLORE_POR };
 
 struct sched_explore_spec {
 	const char *program; /* the -sched build */
@@ -22,14 +24,20 @@ struct sched_explore_spec {
 
 struct sched_explore_result {
 	long schedules; /* run */
+	long covered;   /* por: of them, cut short as the same as one run before */
 	bool found;     /* a schedule showed a bug: outcome is it */
-	bool complete;  /* exhaustive: every schedule within the bound was run */
+	bool complete;  /* exhaustive, por: every schedule (within the bound) was run */
+	bool cut;       /* por: not complete: schedules longer than SCHED_DFS_MAX_DEPTH */
 	bool error;     /* a run failed (outcome.detail says why) */
 	long steps;     /* PCT's K: points of the first (default) schedule */
 	char id[4200];  /* the schedule that showed it, replayable */
 	double seconds;
 	struct sched_outcome outcome; /* the bug's run (or the error's) */
 };
+
+/* o ran with points only at synchronisation: a data race in its trace makes it
+ * SCHED_RACE (the two accesses in race_first, race_second). */
+void sched_explore_check_race(struct sched_outcome *o);
 
 /* Explores; fills *out (free with sched_explore_free). Returns 0, -1 on an error. */
 int sched_explore(const struct sched_explore_spec *spec, struct sched_explore_result *out);

@@ -21,7 +21,8 @@ const char *sched_outcome_name(enum sched_outcome_kind kind)
 	    [SCHED_OK] = "correct",           [SCHED_WRONG] = "wrong result",
 	    [SCHED_DEADLOCK] = "deadlock",    [SCHED_CRASH] = "crash",
 	    [SCHED_STEPLIMIT] = "step limit", [SCHED_STOPPED] = "stopped",
-	    [SCHED_ERROR] = "error",
+	    [SCHED_ERROR] = "error",          [SCHED_COVERED] = "covered",
+	    [SCHED_RACE] = "data race",
 	};
 	return names[kind];
 }
@@ -29,7 +30,7 @@ const char *sched_outcome_name(enum sched_outcome_kind kind)
 bool sched_outcome_is_bug(const struct sched_outcome *out)
 {
 	return out->kind == SCHED_WRONG || out->kind == SCHED_DEADLOCK ||
-	       out->kind == SCHED_CRASH || out->kind == SCHED_STEPLIMIT;
+	       out->kind == SCHED_CRASH || out->kind == SCHED_STEPLIMIT || out->kind == SCHED_RACE;
 }
 
 /* How the process ended, as the runner would say it. */
@@ -52,6 +53,8 @@ static void classify(const struct ending *r, struct sched_outcome *out)
 		out->kind = SCHED_STEPLIMIT;
 	} else if (r->status == SCHED_EXIT_STOPPED) {
 		out->kind = SCHED_STOPPED;
+	} else if (r->status == SCHED_EXIT_COVERED) {
+		out->kind = SCHED_COVERED;
 	} else if (r->status == SCHED_EXIT_BADSPEC) {
 		out->kind = SCHED_ERROR;
 		snprintf(out->detail, sizeof(out->detail),

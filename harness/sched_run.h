@@ -16,6 +16,8 @@ enum sched_outcome_kind {
 	SCHED_STEPLIMIT, /* did not finish within the step limit (a livelock, or too big) */
 	SCHED_STOPPED,   /* step mode: stopped where asked */
 	SCHED_ERROR,     /* could not run, no result, bad schedule id */
+	SCHED_COVERED,   /* cut short: the same as a schedule already run (sleep sets) */
+	SCHED_RACE,      /* a data race in the trace (set by the caller: sched_race.h) */
 };
 
 struct sched_outcome {
@@ -26,6 +28,7 @@ struct sched_outcome {
 	char detail[256];  /* SCHED_ERROR: why; otherwise empty */
 	char output[2048]; /* the program's own output (start of it) */
 	struct sched_trace trace;
+	size_t race_first, race_second; /* SCHED_RACE: the two accesses, events' indexes */
 };
 
 /* Runs program with the words of args under spec ("pct:d2:s1:n3", "x:0*2.1", "fifo").

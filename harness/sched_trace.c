@@ -66,11 +66,13 @@ static int parse_event(const char *line, struct sched_trace *t, size_t *cap)
 static int parse_decision(const char *line, struct sched_trace *t, size_t *cap)
 {
 	struct sched_decision d;
-	unsigned long long mask;
+	unsigned long long mask, sleep = 0;
 	int yielding;
-	if (sscanf(line, "d %d %llx %d %d", &d.current, &mask, &yielding, &d.chosen) != 4)
+	if (sscanf(line, "d %d %llx %d %d %llx", &d.current, &mask, &yielding, &d.chosen,
+	           &sleep) < 4)
 		return 0;
 	d.runnable = mask;
+	d.sleep = sleep;
 	d.yielding = yielding;
 	struct sched_decision *items = grow(t->decisions, t->n_decisions, cap, sizeof(d));
 	if (!items)

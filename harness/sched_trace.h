@@ -31,6 +31,7 @@ struct sched_decision {
 	uint64_t runnable;
 	bool yielding;
 	int chosen;
+	uint64_t sleep; /* the sleep set there (partial-order reduction), or 0 */
 };
 
 struct sched_thread_info {

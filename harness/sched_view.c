@@ -37,7 +37,7 @@ static bool is_write(enum sched_op op)
 
 static bool is_sync(enum sched_op op)
 {
-	return op != SCHED_OP_YIELD && !is_access(op);
+	return op != SCHED_OP_YIELD && op != SCHED_OP_ALLOC && !is_access(op);
 }
 
 /* A variable: who touched it and whether anyone wrote it, and the lost-update bookkeeping. */
@@ -440,6 +440,10 @@ const char *sched_view_outcome_text(enum sched_outcome_kind kind)
 		return _("outcome: step limit");
 	case SCHED_STOPPED:
 		return _("outcome: stopped");
+	case SCHED_COVERED:
+		return _("outcome: the same as a schedule already run");
+	case SCHED_RACE:
+		return _("outcome: data race");
 	default:
 		return _("outcome: error");
 	}

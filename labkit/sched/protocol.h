@@ -7,9 +7,10 @@
  *   v 1                                 format version
  *   base ADDR                           where the executable was loaded (hex)
  *   t TID PARENT                        thread TID was created by PARENT (-1 for main)
- *   d CUR MASK YIELD CHOSEN             a decision: the running thread, the runnable
+ *   d CUR MASK YIELD CHOSEN [SLEEP]     a decision: the running thread, the runnable
  *                                       threads (hex bit mask), whether CUR yielded,
- *                                       the thread picked (only where >= 2 could run)
+ *                                       the thread picked (only where >= 2 could run);
+ *                                       SLEEP (hex, when not 0): the sleep set there
  *   e STEP TID OP PC ADDR SIZE OLD NEW  an event: PC and ADDR are hex offsets from base
  *                                       when inside the executable, else absolute with a
  *                                       '*' prefix; OLD/NEW are the values (decimal)
@@ -38,6 +39,8 @@
 #define SCHED_EXIT_STEPLIMIT 87 /* more steps than RACELAB_SCHED_MAX_STEPS (a livelock) */
 #define SCHED_EXIT_STOPPED   88 /* step mode: stopped at the asked decision */
 #define SCHED_EXIT_BADSPEC   89 /* RACELAB_SCHED could not be read */
+#define SCHED_EXIT_COVERED   90 /* every thread that could run sleeps (sleep.c): the rest of
+                                 * this schedule is one already run, in another order */
 
 #define SCHED_MAX_THREADS       64 /* threads one schedule can hold (a bit mask each) */
 #define SCHED_DEFAULT_MAX_STEPS 200000
@@ -58,7 +61,8 @@
 	X(CREATE, "create")                                                                        \
 	X(JOIN, "join")                                                                            \
 	X(EXIT, "exit")                                                                            \
-	X(YIELD, "yield")
+	X(YIELD, "yield")                                                                          \
+	X(ALLOC, "alloc") /* a heap block's life begins: ADDR, SIZE bytes (no sync) */
 
 enum sched_op {
 #define SCHED_OP_ENUM(name, text) SCHED_OP_##name,
@@ -73,7 +77,8 @@ enum sched_end {
 	SCHED_END_DEADLOCK = 1, /* nobody could run */
 	SCHED_END_STEPLIMIT = 2,
 	SCHED_END_STOPPED = 3,
-	SCHED_END_CRASH = 4, /* a deadly signal */
+	SCHED_END_CRASH = 4,   /* a deadly signal */
+	SCHED_END_COVERED = 5, /* cut short: SCHED_EXIT_COVERED */
 };
 
 #endif

@@ -114,6 +114,11 @@ static void start(void)
 	trace_thread(0, -1, lo, hi);
 }
 
+struct sthread *sched_running(void)
+{
+	return rt.ready ? self : NULL;
+}
+
 struct sthread *sched_self(void)
 {
 	if (!rt.ready)
@@ -244,32 +249,53 @@ static _Noreturn void stop_here(uint64_t choosable)
 	trace_finish_and_exit(SCHED_END_STOPPED, SCHED_EXIT_STOPPED);
 }
 
+/* The threads of mask that are not asleep; ends the schedule when none is (sleep.c). */
+static uint64_t awake_of(uint64_t mask)
+{
+	uint64_t awake = mask & ~rt.sleep;
+	if (!awake)
+		trace_finish_and_exit(SCHED_END_COVERED, SCHED_EXIT_COVERED);
+	return awake;
+}
+
+/* next runs: the sleep set keeps the threads whose step commutes with next's. */
+static int picked(int next, bool yielding)
+{
+	rt.sleep = yielding ? 0 : sleep_after(rt.sleep, &rt.threads[next]);
+	return next;
+}
+
 /* Who runs after me (me may be blocked or done). Ends the program on a deadlock, a
- * stop (step mode) or the step limit. */
+ * stop (step mode), the step limit, or a schedule covered by another (sleep.c). */
 static int choose(struct sthread *me, bool yielding)
 {
 	uint64_t mask = choosable_mask();
-	if (!mask && wake_a_timed_waiter() >= 0)
+	if (!mask && wake_a_timed_waiter() >= 0) {
 		mask = choosable_mask();
+		rt.sleep = 0; /* a timeout: not known to commute with anything */
+	}
 	if (!mask)
 		deadlock();
 	uint64_t others = mask & ~(1ull << me->id);
 	bool choice = __builtin_popcountll(mask) >= 2;
 	if (!choice)
-		return __builtin_ctzll(mask);
+		return picked(__builtin_ctzll(awake_of(mask)), false);
 	struct strategy *s = &rt.strategy;
 	if (s->kind == STRATEGY_CHOICES && s->stop && s->decision >= s->n_choices)
 		stop_here(mask);
-	int next = strategy_pick(s, mask, me->id, yielding && others);
+	if (s->kind == STRATEGY_CHOICES && s->decision + 1 == s->n_choices && s->sleep)
+		rt.sleep = s->sleep; /* the search's sleep set at its new choice */
+	uint64_t sleep = rt.sleep;
+	int next = strategy_pick(s, awake_of(mask), me->id, yielding && others);
 	if (next < 0) {
 		static const char msg[] = "racelab: the schedule does not fit this program\n";
 		(void)!write(2, msg, sizeof(msg) - 1);
 		trace_finish_and_exit(SCHED_END_STOPPED, SCHED_EXIT_BADSPEC);
 	}
-	trace_decision(me->id, mask, yielding && others, next);
+	trace_decision(me->id, mask, yielding && others, next, sleep);
 	if (++rt.decisions > rt.max_steps)
 		trace_finish_and_exit(SCHED_END_STEPLIMIT, SCHED_EXIT_STEPLIMIT);
-	return next;
+	return picked(next, yielding && others);
 }
 
 /* Hands the baton to next; waits for it to come back unless me is done. */

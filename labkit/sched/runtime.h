@@ -49,6 +49,7 @@ struct sthread {
 	enum sched_op next_op;
 	uintptr_t next_pc;
 	const void *next_addr;
+	const void *next_mutex; /* next_op SCHED_OP_WAIT: the mutex the wait lets go of */
 	/* The last atomic load, to see a spin. */
 	uintptr_t last_load_pc;
 	int64_t last_load_value;
@@ -68,6 +69,7 @@ struct runtime {
 	long max_steps;
 	long ticket;      /* condition wait order */
 	int64_t clock_ns; /* the virtual clock (time_model.c) */
+	uint64_t sleep;   /* the sleep set (sleep.c): threads not to pick */
 };
 
 extern struct runtime rt;
@@ -75,6 +77,10 @@ extern struct runtime rt;
 /* The calling thread's record; starts the runtime on first use (main becomes thread 0).
  * NULL for a thread the runtime does not manage. */
 struct sthread *sched_self(void);
+
+/* The calling thread's record when the runtime has started and manages it, else NULL;
+ * never starts the runtime (malloc calls it, and starting it calls malloc). */
+struct sthread *sched_running(void);
 
 /* A scheduling point before op: may switch to another thread and return later. */
 void sched_point(struct sthread *me, enum sched_op op, const void *addr, uintptr_t pc,
@@ -99,7 +105,7 @@ int64_t sched_peek(const void *addr, int size);
 /* trace.c */
 void trace_open(const char *path);
 void trace_thread(int tid, int parent, uintptr_t stack_lo, uintptr_t stack_hi);
-void trace_decision(int current, uint64_t runnable, bool yielding, int chosen);
+void trace_decision(int current, uint64_t runnable, bool yielding, int chosen, uint64_t sleep);
 void trace_event(int tid, enum sched_op op, uintptr_t pc, const void *addr, int size,
                  int64_t old_value, int64_t new_value);
 /* t's next operation at a stop; can_run: it may be picked now. */
@@ -107,6 +113,9 @@ void trace_next(const struct sthread *t, bool can_run);
 void trace_deadlock_line(const struct sthread *t, int owner);
 void trace_end(enum sched_end how);
 _Noreturn void trace_finish_and_exit(enum sched_end how, int status);
+
+/* sleep.c: sleep without the threads whose next step does not commute with chosen's. */
+uint64_t sleep_after(uint64_t sleep, const struct sthread *chosen);
 
 /* sync_model.c: who holds mutex m (-1: nobody), for deadlock reports. */
 int sync_mutex_owner(const void *m);

@@ -57,10 +57,19 @@ static int parse_choices(const char *p, struct strategy *s)
 		if (*p == '.')
 			p++;
 	}
+	if (strncmp(p, ":z", 2) == 0) {
+		char *end;
+		s->sleep = strtoull(p + 2, &end, 16);
+		if (end == p + 2 || s->n_choices == 0)
+			return -1;
+		p = end;
+	}
 	if (*p == ':') {
 		if (strcmp(p, ":stop") != 0)
 			return -1;
 		s->stop = true;
+	} else if (*p) {
+		return -1;
 	}
 	return 0;
 }
@@ -101,6 +110,11 @@ static int parse_seeded(const char *p, struct strategy *s)
 int strategy_parse(const char *spec, struct strategy *s)
 {
 	memset(s, 0, sizeof(*s));
+	if (spec && strncmp(spec, "sync:", 5) == 0) {
+		int rc = strategy_parse(spec + 5, s);
+		s->sync_only = true;
+		return rc;
+	}
 	if (!spec || !*spec || strcmp(spec, "fifo") == 0)
 		return 0;
 	if (strncmp(spec, "random:", 7) == 0) {

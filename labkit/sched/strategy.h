@@ -15,6 +15,12 @@
  *                        ":stop" the program stops where the list ends (step mode).
  *   fifo (or empty)      the default: keep the running thread while it can run, else
  *                        the lowest-numbered runnable one. No preemption.
+ *   sync:SPEC            SPEC, with scheduling points only at synchronisation (locks,
+ *                        condition variables, create, join, atomics, yields), none at plain
+ *                        loads and stores: sound only for runs without a data race, so the
+ *                        harness checks each such run's trace for one (sched_race.h).
+ *   x:...:zMASK          (with sync:) the sleep set (sleep.c), hex, just before the last
+ *                        listed choice: the partial-order reduction's search passes it.
  * A yield (sched_yield, usleep, a spin gate) asks for someone else: the yielding thread
  * is not picked while another can run, so a spin loop cannot starve the thread it waits
  * for. Such a switch is not a preemption. */
@@ -38,6 +44,8 @@ struct strategy {
 	int depth;                           /* PCT's D */
 	long steps;                          /* PCT's K: points expected in one schedule */
 	bool stop;                           /* choices: stop when they run out */
+	bool sync_only;                      /* sync: points only at synchronisation */
+	uint64_t sleep;                      /* choices: the sleep set before the last one */
 	uint64_t rng;                        /* the generator's state (splitmix64) */
 	long decision;                       /* points decided so far */
 	long change_at[STRATEGY_MAX_DEPTH];  /* PCT: the decision numbers (1-based) at which the

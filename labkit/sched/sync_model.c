@@ -194,6 +194,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 static int wait_on(struct sthread *me, pthread_cond_t *c, pthread_mutex_t *m, uintptr_t pc,
                    bool timed)
 {
+	me->next_mutex = m;
 	sched_point(me, SCHED_OP_WAIT, c, pc, false);
 	int rc = release(me, m);
 	if (rc)

@@ -92,9 +92,13 @@ void trace_thread(int tid, int parent, uintptr_t stack_lo, uintptr_t stack_hi)
 	emit("t %d %d %lx %lx\n", tid, parent, (unsigned long)stack_lo, (unsigned long)stack_hi);
 }
 
-void trace_decision(int current, uint64_t runnable, bool yielding, int chosen)
+void trace_decision(int current, uint64_t runnable, bool yielding, int chosen, uint64_t sleep)
 {
-	emit("d %d %llx %d %d\n", current, (unsigned long long)runnable, yielding, chosen);
+	if (sleep)
+		emit("d %d %llx %d %d %llx\n", current, (unsigned long long)runnable, yielding,
+		     chosen, (unsigned long long)sleep);
+	else
+		emit("d %d %llx %d %d\n", current, (unsigned long long)runnable, yielding, chosen);
 }
 
 void trace_event(int tid, enum sched_op op, uintptr_t pc, const void *addr, int size,

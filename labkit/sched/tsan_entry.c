@@ -62,7 +62,7 @@ static void access_at(const void *addr, int size, bool write, uintptr_t pc)
 		sched_flush_store(me);
 		return;
 	}
-	if (write || was_written((uintptr_t)addr, false))
+	if (!rt.strategy.sync_only && (write || was_written((uintptr_t)addr, false)))
 		sched_point(me, write ? SCHED_OP_STORE : SCHED_OP_LOAD, addr, pc, false);
 	else
 		sched_flush_store(me); /* logged below all the same: the trace shows the value */

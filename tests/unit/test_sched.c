@@ -121,7 +121,7 @@ static void run_toy(struct sched_dfs *dfs, const int *steps, int n)
 		if (__builtin_popcountll(mask) >= 2) {
 			next = nd < dfs->prefix ? dfs->path[nd].d.chosen
 			                        : strategy_default_pick(mask, current, false);
-			d[nd++] = (struct sched_decision){current, mask, false, next};
+			d[nd++] = (struct sched_decision){current, mask, false, next, 0};
 		}
 		left[next]--;
 		current = next;
@@ -132,7 +132,7 @@ static void run_toy(struct sched_dfs *dfs, const int *steps, int n)
 static long count_schedules(const int *steps, int n, int bound)
 {
 	struct sched_dfs dfs;
-	sched_dfs_init(&dfs, bound);
+	sched_dfs_init(&dfs, bound, false);
 	do
 		run_toy(&dfs, steps, n);
 	while (sched_dfs_next(&dfs) && dfs.schedules < 100000);
@@ -154,6 +154,161 @@ static void test_exhaustive_counts(void)
 	CU_ASSERT_EQUAL(count_schedules(three, 3, 99), 6); /* 3! orders */
 	int big[] = {3, 3};
 	CU_ASSERT_EQUAL(count_schedules(big, 2, 99), 20); /* 6!/(3!3!) */
+}
+
+/* A toy program for the partial-order reduction: thread t's k-th step touches object
+ * obj[t][k]; two steps commute when their objects differ. Its traces (the classes of
+ * schedules that only reorder commuting steps) are named by, for each object, the order
+ * of the threads that touched it. */
+struct por_toy {
+	int n;
+	int steps[3];
+	int obj[3][3];
+};
+
+/* Appends thread t touching object o to sig: one line of threads per object. */
+static void sign(char sig[4][16], int o, int t)
+{
+	size_t len = strlen(sig[o]);
+	sig[o][len] = (char)('0' + t);
+	sig[o][len + 1] = '\0';
+}
+
+/* Runs one schedule as the runtime would (labkit/sched/sleep.c's rule, on the toy's
+ * objects): along the prefix, the sleep set at its last choice, the default after.
+ * Returns false when it ends covered; *name gets the trace's name when it completes. */
+static bool run_por_toy(struct sched_dfs *dfs, const struct por_toy *toy, char *name, size_t cap)
+{
+	int done[3] = {0}, current = 0;
+	uint64_t sleep = 0;
+	struct sched_decision d[64];
+	size_t nd = 0;
+	char sig[4][16] = {""};
+	bool complete = true;
+	for (;;) {
+		uint64_t mask = 0;
+		for (int t = 0; t < toy->n; t++)
+			if (done[t] < toy->steps[t])
+				mask |= 1ull << t;
+		if (!mask)
+			break;
+		if (__builtin_popcountll(mask) >= 2 && nd + 1 == dfs->prefix)
+			sleep = dfs->sleep;
+		uint64_t awake = mask & ~sleep;
+		if (!awake) {
+			complete = false;
+			break;
+		}
+		int next = __builtin_ctzll(awake);
+		if (__builtin_popcountll(mask) >= 2) {
+			next = nd < dfs->prefix ? dfs->path[nd].d.chosen
+			                        : strategy_default_pick(awake, current, false);
+			d[nd++] = (struct sched_decision){current, mask, false, next, sleep};
+		}
+		int o = toy->obj[next][done[next]];
+		for (uint64_t m = sleep; m; m &= m - 1) {
+			int u = __builtin_ctzll(m);
+			if (toy->obj[u][done[u]] == o)
+				sleep &= ~(m & -m);
+		}
+		sign(sig, o, next);
+		done[next]++;
+		current = next;
+	}
+	CU_ASSERT_EQUAL(sched_dfs_record(dfs, d, nd), 0);
+	snprintf(name, cap, "%s|%s|%s|%s", sig[0], sig[1], sig[2], sig[3]);
+	return complete;
+}
+
+/* Every trace of the toy, by brute force over every schedule: how many distinct. */
+static int count_traces(const struct por_toy *toy, int *done, char sig[4][16], char names[][64],
+                        int *n_names)
+{
+	bool any = false;
+	for (int t = 0; t < toy->n; t++) {
+		if (done[t] == toy->steps[t])
+			continue;
+		any = true;
+		char saved[4][16];
+		memcpy(saved, sig, sizeof(saved));
+		sign(sig, toy->obj[t][done[t]], t);
+		done[t]++;
+		count_traces(toy, done, sig, names, n_names);
+		done[t]--;
+		memcpy(sig, saved, sizeof(saved));
+	}
+	if (!any) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s|%s|%s|%s", sig[0], sig[1], sig[2], sig[3]);
+		for (int i = 0; i < *n_names; i++)
+			if (strcmp(names[i], name) == 0)
+				return *n_names;
+		snprintf(names[(*n_names)++], 64, "%s", name);
+	}
+	return *n_names;
+}
+
+/* The search with sleep sets runs each trace to its end exactly once, and every one. */
+static void check_por_toy(const struct por_toy *toy)
+{
+	static char all[400][64], seen[400][64];
+	int n_all = 0, n_seen = 0, done[3] = {0};
+	char sig[4][16] = {""};
+	count_traces(toy, done, sig, all, &n_all);
+	struct sched_dfs dfs;
+	sched_dfs_init(&dfs, 0, true);
+	do {
+		char name[64];
+		if (run_por_toy(&dfs, toy, name, sizeof(name)) && n_seen < 400) {
+			for (int i = 0; i < n_seen; i++)
+				CU_ASSERT_STRING_NOT_EQUAL(seen[i], name); /* never twice */
+			snprintf(seen[n_seen++], 64, "%s", name);
+		}
+	} while (sched_dfs_next(&dfs) && dfs.schedules < 10000);
+	sched_dfs_free(&dfs);
+	CU_ASSERT_EQUAL(n_seen, n_all);
+	for (int i = 0; i < n_all; i++) {
+		bool found = false;
+		for (int j = 0; j < n_seen; j++)
+			found |= strcmp(all[i], seen[j]) == 0;
+		CU_ASSERT(found);
+	}
+}
+
+static void test_por_runs_each_trace_once(void)
+{
+	/* All independent: one trace (of 6 schedules). */
+	check_por_toy(&(struct por_toy){2, {2, 2}, {{0, 1}, {2, 3}}});
+	/* All on one object: every schedule is its own trace. */
+	check_por_toy(&(struct por_toy){2, {2, 2}, {{0, 0}, {0, 0}}});
+	/* Mixed, three threads: a lock (0) shared, private work (1, 2, 3) around it. */
+	check_por_toy(&(struct por_toy){3, {3, 2, 2}, {{1, 0, 1}, {0, 2}, {3, 0}}});
+	check_por_toy(&(struct por_toy){3, {2, 2, 2}, {{0, 1}, {1, 2}, {2, 0}}});
+}
+
+static void test_sync_spec(void)
+{
+	struct strategy s;
+	CU_ASSERT_EQUAL_FATAL(strategy_parse("sync:x:0.1*2.2:z5", &s), 0);
+	CU_ASSERT(s.sync_only);
+	CU_ASSERT_EQUAL(s.kind, STRATEGY_CHOICES);
+	CU_ASSERT_EQUAL(s.n_choices, 4);
+	CU_ASSERT_EQUAL(s.sleep, 5u);
+	strategy_free(&s);
+	CU_ASSERT_EQUAL(strategy_parse("sync:fifo", &s), 0);
+	CU_ASSERT(s.sync_only);
+	CU_ASSERT_EQUAL(strategy_parse("sync:pct:d2:s1:n3", &s), 0);
+	CU_ASSERT(s.sync_only && s.kind == STRATEGY_PCT);
+	CU_ASSERT_EQUAL(strategy_parse("x:0.1", &s), 0);
+	CU_ASSERT(!s.sync_only);
+	strategy_free(&s);
+	CU_ASSERT_EQUAL(strategy_parse("x:0.1:z", &s), -1);
+	strategy_free(&s);
+	CU_ASSERT_EQUAL(strategy_parse("x:0.1:zq", &s), -1);
+	strategy_free(&s);
+	CU_ASSERT_EQUAL(strategy_parse("x:0.1:z3:junk", &s), -1);
+	strategy_free(&s);
+	CU_ASSERT_EQUAL(strategy_parse("sync:bogus", &s), -1);
 }
 
 /* A captured trace: lab 3, 2 threads x 3 iterations, under pct:d2:s1:n1:k29 (gcc 12: no load
@@ -259,6 +414,8 @@ CU_ErrorCode register_suites(void)
 	CU_add_test(s, "default pick and yield", test_default_pick_and_yield);
 	CU_pSuite d = CU_add_suite("sched exhaustive", NULL, NULL);
 	CU_add_test(d, "counts on toy programs", test_exhaustive_counts);
+	CU_add_test(d, "por: each trace once, every one", test_por_runs_each_trace_once);
+	CU_add_test(d, "sync: and sleep set in the id", test_sync_spec);
 	CU_pSuite t = CU_add_suite("sched trace", NULL, NULL);
 	CU_add_test(t, "lab 3 trace, lost update, hash", test_trace_and_lost_update);
 	CU_add_test(t, "deadlock lines", test_deadlock_lines);
