@@ -10,8 +10,11 @@
  * took it too); signal or broadcast, then the woken waiter's relock; an atomic store or
  * read-modify-write, then an atomic load or read-modify-write of the same address. A
  * race: two plain loads or stores by different threads on a common byte, one a store,
- * neither before the other. Atomics never race; memory the program frees and allocates
- * again is not known to the trace. */
+ * neither before the other. Atomics never race. Erring towards order (a race missed,
+ * not made up): a waiter's relock follows every signal on its condition so far, even one
+ * that woke another or came before a timeout; a failed unlock releases. Memory the
+ * program frees and allocates again is not known to the trace: its reuse by another
+ * thread looks like a race. */
 #ifndef RACELAB_SCHED_RACE_H
 #define RACELAB_SCHED_RACE_H
 
@@ -28,8 +31,8 @@ struct sched_race {
 /* Finds the first data race of t, scanning its events in order: second is the first
  * access that races with an earlier one; first is the earliest of those it races with
  * that the checker keeps (each byte's last store and each thread's last load of it).
- * Returns true and fills *race when one is found; false when there is none, or when
- * memory runs out (then nothing is claimed). Events of a thread outside
+ * Returns true and fills *race when one is found; false when there is none, and also when
+ * memory runs out (a race may then be missed). Events of a thread outside
  * 0..SCHED_MAX_THREADS-1 are skipped. Pure: t is not changed. */
 bool sched_race_find(const struct sched_trace *t, struct sched_race *race);
 
