@@ -3,7 +3,6 @@
  * happens-before edge or one overlap rule each. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cunit_main.h"
 #include "sched_race.h"
@@ -69,7 +68,7 @@ static void check_trace(const char *name, const char *text, size_t len, size_t f
 	sched_trace_free(&t);
 }
 
-/* Thread 0 creates thread 1 (event 0) before everything else below. */
+/* Thread 0 creates thread 1 (event 0), then thread 2 (event 1), before the rest. */
 #define CREATE_1 "e 0 0 create 10 *0 0 0 1\n"
 #define CREATE_2 "e 1 0 create 10 *0 0 0 2\n"
 
