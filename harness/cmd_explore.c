@@ -211,7 +211,10 @@ static void print_args_given(const struct explore_options *o)
 static void print_outcome(const struct sched_outcome *out)
 {
 	printf("  %s", sched_view_outcome_text(out->kind));
-	if (out->have_result)
+	if (out->have_result && out->kind == SCHED_RACE)
+		printf(_(" (the result of this run: %s: observed %.17g, expected %.17g)"),
+		       out->result.what, out->result.observed, out->result.expected);
+	else if (out->have_result)
 		printf(_(" (%s: observed %.17g, expected %.17g)"), out->result.what,
 		       out->result.observed, out->result.expected);
 	if (out->kind == SCHED_ERROR)

@@ -253,6 +253,22 @@ static void check_access(struct checker *k, size_t i, const struct sched_event *
 	}
 }
 
+/* A heap block begins its life (malloc, calloc, realloc): what was known of its bytes
+ * belonged to a block freed before, maybe by another thread. */
+static void forget(struct checker *k, const struct sched_event *e)
+{
+	unsigned long lo = e->addr.value, hi = lo + (unsigned long)(e->size > 0 ? e->size : 0);
+	struct addr_table *tab = &k->memory;
+	for (size_t i = 0; i < tab->cap; i++) {
+		if (!tab->used[i] || tab->keys[i].in_exe != e->addr.in_exe ||
+		    tab->keys[i].value < lo || tab->keys[i].value >= hi)
+			continue;
+		struct shadow *s = (struct shadow *)tab->values + i;
+		s->store = (struct epoch){0};
+		s->n_loads = 0;
+	}
+}
+
 static void step(struct checker *k, size_t i, const struct sched_event *e)
 {
 	int tid = e->tid;
@@ -295,6 +311,9 @@ static void step(struct checker *k, size_t i, const struct sched_event *e)
 		break;
 	case SCHED_OP_EXIT:
 		clock_of(k, tid)->c[tid]++;
+		break;
+	case SCHED_OP_ALLOC:
+		forget(k, e);
 		break;
 	default: /* yield */
 		break;

@@ -12,9 +12,10 @@
  * race: two plain loads or stores by different threads on a common byte, one a store,
  * neither before the other. Atomics never race. Erring towards order (a race missed,
  * not made up): a waiter's relock follows every signal on its condition so far, even one
- * that woke another or came before a timeout; a failed unlock releases. Memory the
- * program frees and allocates again is not known to the trace: its reuse by another
- * thread looks like a race. */
+ * that woke another or came before a timeout; a failed unlock releases. A heap block's
+ * alloc event (malloc, calloc or realloc called by the program) starts its bytes afresh,
+ * so a block one thread frees and another gets again does not look like a race; memory
+ * reused otherwise (a thread's stack, libc's own allocations) is not known to the trace. */
 #ifndef RACELAB_SCHED_RACE_H
 #define RACELAB_SCHED_RACE_H
 
