@@ -15,7 +15,7 @@
 #include "sched_view.h"
 
 /* First every order of the synchronisation (por); lab 6's solutions need about 450 runs. */
-#define CHECK_POR_BUDGET 2000
+#define CHECK_POR_BUDGET  2000
 #define CHECK_PREEMPTIONS 2
 /* Schedules; beyond this the search did not finish (about 20 s on 2 quiet cores): with a
  * point at every access, lab 6's five threads have tens of thousands of schedules. */

@@ -349,11 +349,12 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 			         "%.2f s)\n"),
 			       o->spec.preemptions, r.schedules, r.seconds);
 		else if (r.cut)
-			printf(_("  not finished: a thread retries in a loop (a trylock failed) or a "
-			         "schedule passed %d points, so without a bound on preemptions the "
-			         "schedules have no end; try --strategy exhaustive (%ld schedules, "
-			         "%.2f s)\n"),
-			       SCHED_DFS_MAX_DEPTH, r.schedules, r.seconds);
+			printf(
+			    _("  not finished: a thread retries in a loop (a trylock failed) or a "
+			      "schedule passed %d points, so without a bound on preemptions the "
+			      "schedules have no end; try --strategy exhaustive (%ld schedules, "
+			      "%.2f s)\n"),
+			    SCHED_DFS_MAX_DEPTH, r.schedules, r.seconds);
 		else
 			/* TRANSLATORS: English says "schedules" even for 1 (its output stays as
 			 * it was); the plural forms are for the translation. */

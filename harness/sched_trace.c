@@ -68,8 +68,8 @@ static int parse_decision(const char *line, struct sched_trace *t, size_t *cap)
 	struct sched_decision d;
 	unsigned long long mask, sleep = 0;
 	int yielding;
-	if (sscanf(line, "d %d %llx %d %d %llx", &d.current, &mask, &yielding, &d.chosen,
-	           &sleep) < 4)
+	if (sscanf(line, "d %d %llx %d %d %llx", &d.current, &mask, &yielding, &d.chosen, &sleep) <
+	    4)
 		return 0;
 	d.runnable = mask;
 	d.sleep = sleep;

@@ -39,8 +39,9 @@
 #define SCHED_EXIT_STEPLIMIT 87 /* more steps than RACELAB_SCHED_MAX_STEPS (a livelock) */
 #define SCHED_EXIT_STOPPED   88 /* step mode: stopped at the asked decision */
 #define SCHED_EXIT_BADSPEC   89 /* RACELAB_SCHED could not be read */
-#define SCHED_EXIT_COVERED   90 /* every thread that could run sleeps (sleep.c): the rest of
-                                 * this schedule is one already run, in another order */
+#define SCHED_EXIT_COVERED                                                                         \
+	90 /* every thread that could run sleeps (sleep.c): the rest of                            \
+	    * this schedule is one already run, in another order */
 
 #define SCHED_MAX_THREADS       64 /* threads one schedule can hold (a bit mask each) */
 #define SCHED_DEFAULT_MAX_STEPS 200000

@@ -32,7 +32,7 @@ static struct step step_of(const struct sthread *t)
 		s.mutex = t->next_mutex;
 		break;
 	case SCHED_OP_LOAD:
-	case SCHED_OP_STORE: /* no point is announced there: a thread not started yet */
+	case SCHED_OP_STORE:  /* no point is announced there: a thread not started yet */
 	case SCHED_OP_CREATE: /* the new thread cannot be asleep: it did not exist */
 		s.obj = NULL;
 		break;
