@@ -117,9 +117,10 @@ static int check_solution_por(const char *program, const struct manifest *m, con
 	else if (!r.complete)
 		status = -1;
 	else
-		printf(_("no bug in any schedule, with <= 2 preemptions or more: every order of its "
-		         "synchronisation, none with a data race (%ld schedules, %.1f s)\n"),
-		       r.schedules, r.seconds);
+		printf(
+		    _("no bug in any schedule, with <= 2 preemptions or more: every order of its "
+		      "synchronisation, none with a data race (%ld schedules, %.1f s)\n"),
+		    r.schedules, r.seconds);
 	if (status >= 0 && !r.found && !r.error)
 		status = 0;
 	sched_explore_free(&r);

@@ -364,9 +364,10 @@ static int explore(struct explore_options *o, const struct lab_entry *lab)
 			             (unsigned long)r.schedules),
 			    r.schedules, r.seconds, r.schedules / (r.seconds > 0 ? r.seconds : 1));
 		if (!r.complete && !r.cut && o->spec.strategy == EXPLORE_EXHAUSTIVE)
-			printf("%s", _("  the search did not finish within the budget: --strategy por "
-			               "tries every order of the synchronisation instead, often far "
-			               "fewer schedules\n"));
+			printf("%s",
+			       _("  the search did not finish within the budget: --strategy por "
+			         "tries every order of the synchronisation instead, often far "
+			         "fewer schedules\n"));
 		sched_explore_free(&r);
 		return EXIT_CLEAN;
 	}
