@@ -28,6 +28,7 @@ struct epoch {
 	int tid;
 	uint32_t clock;
 	size_t index; /* in the trace's events */
+	bool atomic;  /* two atomic accesses never race; an atomic and a plain one can */
 };
 
 struct shadow {
@@ -186,17 +187,19 @@ static void join(struct checker *k, int joiner, long long joined)
 		vclock_join(clock_of(k, joiner), clock_of(k, (int)joined));
 }
 
-static bool concurrent(const struct epoch *e, int tid, const struct vclock *now)
+/* Whether the kept access e races with access a (tid's, at clock now). */
+static bool conflicts(const struct epoch *e, const struct epoch *a, const struct vclock *now)
 {
-	return e->tid != tid && e->clock > now->c[e->tid];
+	return e->tid != a->tid && e->clock > now->c[e->tid] && !(e->atomic && a->atomic);
 }
 
-/* The lowest index of an access kept in s that races with this one; SIZE_MAX if none. */
-static size_t racing(const struct shadow *s, int tid, const struct vclock *now, bool store)
+/* The lowest index of an access kept in s that races with a; SIZE_MAX if none. */
+static size_t racing(const struct shadow *s, const struct epoch *a, const struct vclock *now,
+                     bool store)
 {
-	size_t first = concurrent(&s->store, tid, now) ? s->store.index : SIZE_MAX;
+	size_t first = conflicts(&s->store, a, now) ? s->store.index : SIZE_MAX;
 	for (int i = 0; store && i < s->n_loads; i++)
-		if (concurrent(&s->loads[i], tid, now) && s->loads[i].index < first)
+		if (conflicts(&s->loads[i], a, now) && s->loads[i].index < first)
 			first = s->loads[i].index;
 	return first;
 }
@@ -221,13 +224,16 @@ static bool remember_load(struct shadow *s, struct epoch e)
 	return true;
 }
 
-/* Checks event i, a plain load or store, byte by byte against shadow memory. */
+/* Checks event i, a load or store (plain, or atomic: then only against plain ones), byte
+ * by byte against shadow memory. */
 static void check_access(struct checker *k, size_t i, const struct sched_event *e)
 {
 	int size = e->size < 1 ? 1 : e->size > MAX_ACCESS_BYTES ? MAX_ACCESS_BYTES : e->size;
-	bool store = e->op == SCHED_OP_STORE;
+	bool store =
+	    e->op == SCHED_OP_STORE || e->op == SCHED_OP_ATOMIC_STORE || e->op == SCHED_OP_RMW;
+	bool atomic = e->op != SCHED_OP_LOAD && e->op != SCHED_OP_STORE;
 	const struct vclock *now = clock_of(k, e->tid);
-	struct epoch stamp = {e->tid, now->c[e->tid], i};
+	struct epoch stamp = {e->tid, now->c[e->tid], i, atomic};
 	size_t first = SIZE_MAX;
 	for (int b = 0; b < size && !k->out_of_memory; b++) {
 		struct sched_addr byte = {e->addr.in_exe, e->addr.value + (unsigned long)b};
@@ -236,7 +242,7 @@ static void check_access(struct checker *k, size_t i, const struct sched_event *
 			k->out_of_memory = true;
 			break;
 		}
-		size_t r = racing(s, e->tid, now, store);
+		size_t r = racing(s, &stamp, now, store);
 		if (r < first)
 			first = r;
 		if (store) {
@@ -282,8 +288,11 @@ static void step(struct checker *k, size_t i, const struct sched_event *e)
 		check_access(k, i, e);
 		break;
 	case SCHED_OP_LOCK:
-	case SCHED_OP_ATOMIC_LOAD:
 		acquire(k, tid, e->addr);
+		break;
+	case SCHED_OP_ATOMIC_LOAD: /* ordered after the store it read from, then checked */
+		acquire(k, tid, e->addr);
+		check_access(k, i, e);
 		break;
 	case SCHED_OP_TRYLOCK:
 		if (e->new_value == 1)
@@ -291,12 +300,16 @@ static void step(struct checker *k, size_t i, const struct sched_event *e)
 		break;
 	case SCHED_OP_RMW:
 		acquire(k, tid, e->addr);
+		check_access(k, i, e);
+		release(k, tid, e->addr);
+		break;
+	case SCHED_OP_ATOMIC_STORE:
+		check_access(k, i, e);
 		release(k, tid, e->addr);
 		break;
 	case SCHED_OP_UNLOCK:
 	case SCHED_OP_SIGNAL:
 	case SCHED_OP_BROADCAST:
-	case SCHED_OP_ATOMIC_STORE:
 		release(k, tid, e->addr);
 		break;
 	case SCHED_OP_WAIT:

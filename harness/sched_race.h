@@ -9,8 +9,10 @@
  * parent's clock); exit then join; unlock then lock of the same mutex (a trylock that
  * took it too); signal or broadcast, then the woken waiter's relock; an atomic store or
  * read-modify-write, then an atomic load or read-modify-write of the same address. A
- * race: two plain loads or stores by different threads on a common byte, one a store,
- * neither before the other. Atomics never race. Erring towards order (a race missed,
+ * race: two loads or stores by different threads on a common byte, one a store, not
+ * both atomic, neither before the other (an atomic access races with a plain one: with
+ * points only at synchronisation, a plain counter++ beside an atomic add would otherwise
+ * never be split). Erring towards order (a race missed,
  * not made up): a waiter's relock follows every signal on its condition so far, even one
  * that woke another or came before a timeout; a failed unlock releases. A heap block's
  * alloc event (malloc, calloc or realloc called by the program) starts its bytes afresh,

@@ -21,21 +21,26 @@ static bool is_plain(enum sched_op op)
 	return op == SCHED_OP_LOAD || op == SCHED_OP_STORE;
 }
 
+static bool is_store(enum sched_op op)
+{
+	return op == SCHED_OP_STORE || op == SCHED_OP_ATOMIC_STORE || op == SCHED_OP_RMW;
+}
+
 static unsigned long last_byte(const struct sched_event *e)
 {
 	return e->addr.value + (unsigned long)(e->size > 1 ? e->size - 1 : 0);
 }
 
-/* What any race found must be: plain accesses to a common byte by two threads, one a
- * store; and the first: the trace cut just before its second access has none, the trace
- * cut just after it has the same. */
+/* What any race found must be: accesses to a common byte by two threads, at least one
+ * plain, one a store; and the first: the trace cut just before its second access has none, the
+ * trace cut just after it has the same. */
 static void check_race_shape(struct sched_trace *t, struct sched_race race)
 {
 	CU_ASSERT_FATAL(race.first < race.second && race.second < t->n_events);
 	const struct sched_event *a = &t->events[race.first], *b = &t->events[race.second];
 	CU_ASSERT_NOT_EQUAL(a->tid, b->tid);
-	CU_ASSERT(is_plain(a->op) && is_plain(b->op));
-	CU_ASSERT(a->op == SCHED_OP_STORE || b->op == SCHED_OP_STORE);
+	CU_ASSERT(is_plain(a->op) || is_plain(b->op));
+	CU_ASSERT(is_store(a->op) || is_store(b->op));
 	CU_ASSERT_EQUAL(a->addr.in_exe, b->addr.in_exe);
 	CU_ASSERT(a->addr.value <= last_byte(b) && b->addr.value <= last_byte(a));
 	size_t n = t->n_events;
@@ -196,11 +201,36 @@ static const struct race_case synthetic[] = {
               "e 3 1 rmw 30 4100 4 1 2\n"
               "e 4 1 store 30 4000 8 1 2\n",
      NO_RACE, 0},
-    {"atomic and plain accesses never race",
+    {"an atomic store and a plain load of its bytes race",
      CREATE_1 "e 1 0 atomic-store 20 4000 8 0 1\n"
               "e 2 1 load 30 4000 8 1 1\n"
               "e 3 1 rmw 30 4000 8 1 2\n",
+     1, 2},
+    {"a plain add beside an atomic add races (the atomic first)",
+     CREATE_1 "e 1 0 rmw 20 4000 8 0 1\n"
+              "e 2 1 store 30 4000 8 1 2\n",
+     1, 2},
+    {"...and the plain store first",
+     CREATE_1 "e 1 1 store 30 4000 8 0 1\n"
+              "e 2 0 rmw 20 4000 8 1 2\n",
+     1, 2},
+    {"two atomics never race",
+     CREATE_1 "e 1 0 atomic-store 20 4000 8 0 1\n"
+              "e 2 1 rmw 30 4000 8 1 2\n"
+              "e 3 0 atomic-load 20 4000 8 2 2\n",
      NO_RACE, 0},
+    {"a plain store published by an atomic store, read after the atomic load",
+     CREATE_1 "e 1 0 store 20 4000 8 0 7\n"
+              "e 2 0 atomic-store 20 5000 4 0 1\n"
+              "e 3 1 atomic-load 30 5000 4 1 1\n"
+              "e 4 1 load 30 4000 8 7 7\n",
+     NO_RACE, 0},
+    {"an atomic load that reads before the release does not order",
+     CREATE_1 "e 1 1 atomic-load 30 5000 4 0 0\n"
+              "e 2 0 store 20 4000 8 0 7\n"
+              "e 3 0 atomic-store 20 5000 4 0 1\n"
+              "e 4 1 load 30 4000 8 7 7\n",
+     2, 4},
     {"a 4-byte store inside an 8-byte load",
      CREATE_1 "e 1 0 store 20 4004 4 0 1\n"
               "e 2 1 load 30 4000 8 1 1\n",
