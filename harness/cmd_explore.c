@@ -31,7 +31,8 @@ static const char *const helps[][2] = {
     {"explore",
      "usage: racelab explore LAB [--solution[=NAME]] [--strategy random|pct|exhaustive|por]\n"
      "                       [--depth D] [--preemptions K] [--budget N] [--seed S]\n"
-     "                       [--args \"ARGS\"] [--program PATH-sched] [--json FILE]\n"},
+     "                       [--args \"ARGS\"] [--program PATH-sched [--no-result]]\n"
+     "                       [--json FILE]\n"},
     {"replay",
      "usage: racelab replay LAB SCHEDULE [--solution=NAME] [--args \"ARGS\"] [--json FILE]\n"
      "                      [--hash]\n"},
@@ -111,6 +112,8 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 			o->json_path = val;
 		} else if (explore && (val = value_of(argc, argv, &i, "--program"))) {
 			o->program = val;
+		} else if (explore && strcmp(a, "--no-result") == 0) {
+			o->spec.no_result = true;
 		} else if ((val = value_of(argc, argv, &i, "--args"))) {
 			o->args = val;
 			o->args_given = true;
@@ -148,6 +151,8 @@ static int parse(const char *command, int argc, char **argv, struct explore_opti
 	}
 	if (!o->lab)
 		return usage(command, N_("needs a LAB"));
+	if (o->spec.no_result && !o->program)
+		return usage("--no-result", N_("only with --program"));
 	if (strcmp(command, "replay") == 0 && !o->schedule)
 		return usage(command, N_("needs a SCHEDULE id (as explore prints it)"));
 	return 0;
@@ -389,12 +394,12 @@ static int replay(struct explore_options *o, const struct lab_entry *lab)
 	long steps = 0;
 	struct sched_outcome out;
 	if (strncmp(o->schedule, "pct:", 4) == 0) {
-		steps = sched_explore_measure_steps(o->spec.program, o->spec.args, &out);
+		steps = sched_explore_measure_steps(o->spec.program, o->spec.args, false, &out);
 		sched_outcome_free(&out);
 	}
 	char spec[4300];
 	sched_explore_runtime_spec(o->schedule, steps, spec, sizeof(spec));
-	if (sched_run_one(o->spec.program, o->spec.args, spec, 0, &out) != 0 ||
+	if (sched_run_one(o->spec.program, o->spec.args, spec, 0, false, &out) != 0 ||
 	    out.kind == SCHED_ERROR) {
 		fprintf(stderr, "racelab: %s: %s\n", o->schedule, out.detail);
 		sched_outcome_free(&out);
@@ -443,7 +448,7 @@ static int cmd_step(const struct explore_options *o, const struct lab_entry *lab
 	for (;;) {
 		struct sched_outcome out;
 		choices_id(choices, n, true, id, sizeof(id));
-		if (sched_run_one(o->spec.program, o->spec.args, id, 0, &out) != 0 ||
+		if (sched_run_one(o->spec.program, o->spec.args, id, 0, false, &out) != 0 ||
 		    out.kind == SCHED_ERROR) {
 			fprintf(stderr, _("racelab: step: %s\n"), out.detail);
 			sched_outcome_free(&out);

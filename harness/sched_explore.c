@@ -22,10 +22,11 @@ void sched_explore_runtime_spec(const char *id, long steps, char *out, size_t ca
 		snprintf(out, cap, "%s", id);
 }
 
-long sched_explore_measure_steps(const char *program, const char *args,
+long sched_explore_measure_steps(const char *program, const char *args, bool no_result,
                                  struct sched_outcome *scratch)
 {
-	if (sched_run_one(program, args, "fifo", 0, scratch) != 0 || scratch->kind == SCHED_ERROR)
+	if (sched_run_one(program, args, "fifo", 0, no_result, scratch) != 0 ||
+	    scratch->kind == SCHED_ERROR)
 		return -1;
 	long k = (long)scratch->trace.n_decisions;
 	return k > 0 ? k : 1;
@@ -51,7 +52,8 @@ static int one(const struct sched_explore_spec *spec, struct sched_explore_resul
 	char runtime_spec[4300];
 	sched_explore_runtime_spec(id, out->steps, runtime_spec, sizeof(runtime_spec));
 	int rc = spec->server ? sched_server_run(spec->server, runtime_spec, o)
-	                      : sched_run_one(spec->program, spec->args, runtime_spec, 0, o);
+	                      : sched_run_one(spec->program, spec->args, runtime_spec, 0,
+	                                      spec->no_result, o);
 	out->schedules++;
 	bool por = spec->strategy == EXPLORE_POR;
 	if (rc == 0 && por && o->kind != SCHED_ERROR)
@@ -125,15 +127,18 @@ int sched_explore(const struct sched_explore_spec *given, struct sched_explore_r
 	memset(out, 0, sizeof(*out));
 	struct sched_explore_spec with_server = *given, *spec = &with_server;
 	struct sched_server server;
-	if (sched_server_start(&server, given->program, given->args) == 0)
+	if (sched_server_start(&server, given->program, given->args) == 0) {
+		server.no_result = given->no_result;
 		with_server.server = &server; /* else: one exec per schedule, slower */
+	}
 	double start = now_s();
 	int rc = 0;
 	if (spec->strategy == EXPLORE_EXHAUSTIVE || spec->strategy == EXPLORE_POR) {
 		rc = explore_exhaustive(spec, out);
 	} else {
 		struct sched_outcome scratch;
-		out->steps = sched_explore_measure_steps(spec->program, spec->args, &scratch);
+		out->steps = sched_explore_measure_steps(spec->program, spec->args, spec->no_result,
+		                                         &scratch);
 		if (out->steps < 0) {
 			out->error = true;
 			out->outcome = scratch;

@@ -19,6 +19,7 @@ struct sched_explore_spec {
 	int preemptions; /* exhaustive: K */
 	long budget;     /* schedules at most */
 	unsigned long long seed;
+	bool no_result;              /* the program writes no result record (sched_run_one) */
 	struct sched_server *server; /* set by sched_explore itself: NULL */
 };
 
@@ -48,7 +49,7 @@ void sched_explore_free(struct sched_explore_result *out);
 void sched_explore_runtime_spec(const char *id, long steps, char *out, size_t cap);
 
 /* Measures K: the points of the default schedule (at least 1). -1 when it cannot run. */
-long sched_explore_measure_steps(const char *program, const char *args,
+long sched_explore_measure_steps(const char *program, const char *args, bool no_result,
                                  struct sched_outcome *scratch);
 
 #endif

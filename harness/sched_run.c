@@ -39,7 +39,7 @@ struct ending {
 	int status, signal;
 };
 
-static void classify(const struct ending *r, struct sched_outcome *out)
+static void classify(const struct ending *r, bool no_result, struct sched_outcome *out)
 {
 	if (r->signaled) {
 		out->kind = SCHED_CRASH;
@@ -59,6 +59,9 @@ static void classify(const struct ending *r, struct sched_outcome *out)
 		out->kind = SCHED_ERROR;
 		snprintf(out->detail, sizeof(out->detail),
 		         "the schedule id does not fit this program");
+	} else if (no_result) {
+		out->kind = SCHED_OK; /* its exit status and any record are not judged */
+		out->have_result = false;
 	} else if (r->status != 0 || !out->have_result) {
 		out->kind = SCHED_ERROR;
 		snprintf(out->detail, sizeof(out->detail), "exit status %d, %s", r->status,
@@ -152,7 +155,7 @@ static char *read_back(int fd, size_t max, size_t *len)
 }
 
 int sched_run_one(const char *program, const char *args, const char *spec, long max_steps,
-                  struct sched_outcome *out)
+                  bool no_result, struct sched_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	char words[512], *argv[MAX_ARGS + 2], *save;
@@ -187,7 +190,7 @@ int sched_run_one(const char *program, const char *args, const char *spec, long 
 	if (text && result_channel_parse(text, len, &out->result) == 0)
 		out->have_result = true;
 	free(text);
-	classify(&end, out);
+	classify(&end, no_result, out);
 	text = read_back(output_fd, sizeof(out->output) - 1, &len);
 	snprintf(out->output, sizeof(out->output), "%s", text ? text : "");
 	free(text);
@@ -348,7 +351,7 @@ int sched_server_run(struct sched_server *s, const char *spec, struct sched_outc
 	if (text && result_channel_parse(text, n, &out->result) == 0)
 		out->have_result = true;
 	free(text);
-	classify(&end, out);
+	classify(&end, s->no_result, out);
 	text = read_back(trace_fd, 256u << 20, &n);
 	if (text)
 		sched_trace_parse(text, n, &out->trace);

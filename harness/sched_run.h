@@ -33,18 +33,21 @@ struct sched_outcome {
 
 /* Runs program with the words of args under spec ("pct:d2:s1:n3", "x:0*2.1", "fifo").
  * Returns 0 with *out filled (free with sched_outcome_free), -1 when it could not even
- * start (out->detail says why). max_steps <= 0: the runtime's default. */
+ * start (out->detail says why). max_steps <= 0: the runtime's default. no_result: the
+ * program writes no result record (not a lab's): any exit is SCHED_OK, whatever its
+ * status; only deadlock, crash and step limit are bugs (and a data race, for the caller). */
 int sched_run_one(const char *program, const char *args, const char *spec, long max_steps,
-                  struct sched_outcome *out);
+                  bool no_result, struct sched_outcome *out);
 
 void sched_outcome_free(struct sched_outcome *out);
 
 /* A -sched program started once in server mode (labkit/sched/protocol.h): each schedule
  * is a fork of it, stopped before main, instead of a new exec. */
 struct sched_server {
-	int pid;  /* the server, leader of its process group; 0: not running */
-	int to;   /* its requests */
-	int from; /* its replies */
+	int pid;        /* the server, leader of its process group; 0: not running */
+	int to;         /* its requests */
+	int from;       /* its replies */
+	bool no_result; /* as sched_run_one's; set by the caller after sched_server_start */
 };
 
 /* Starts program with the words of args as a server. Returns 0, or -1 with errno. */

@@ -338,6 +338,7 @@ void sched_exit_thread(struct sthread *me)
 	sched_flush_store(me);
 	me->state = ST_DONE;
 	rt.alive--;
+	rt.unjoined++;
 	for (int i = 0; i < rt.n_threads; i++) {
 		struct sthread *t = &rt.threads[i];
 		if (t->state == ST_BLOCKED && t->wait_op == SCHED_OP_JOIN && t->wait_obj == me)

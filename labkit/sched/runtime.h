@@ -64,6 +64,7 @@ struct runtime {
 	struct sthread threads[SCHED_MAX_THREADS];
 	int n_threads;  /* created so far (ids 0..n_threads-1) */
 	int alive;      /* not ST_DONE */
+	int unjoined;   /* ST_DONE and not joined: nothing orders them before the living */
 	long step;      /* events so far */
 	long decisions; /* points where two or more could run */
 	long max_steps;

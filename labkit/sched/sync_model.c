@@ -99,9 +99,11 @@ int __wrap_pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*fn
 	return 0;
 }
 
+/* The newest thread with this handle: a joined thread's handle is given to the next one
+ * created (the same stack), so an older match is a thread that has been joined. */
 static struct sthread *find_thread(pthread_t handle)
 {
-	for (int i = 1; i < rt.n_threads; i++)
+	for (int i = rt.n_threads - 1; i >= 1; i--)
 		if (pthread_equal(rt.threads[i].handle, handle))
 			return &rt.threads[i];
 	return NULL;
@@ -117,6 +119,7 @@ int __wrap_pthread_join(pthread_t handle, void **ret)
 	sched_point(me, SCHED_OP_JOIN, t, pc, false);
 	while (t->state != ST_DONE)
 		sched_block(me, SCHED_OP_JOIN, t);
+	rt.unjoined--;
 	trace_event(me->id, SCHED_OP_JOIN, pc, NULL, 0, 0, t->id);
 	return __real_pthread_join(handle, ret); /* it has passed the baton on: ends at once */
 }

@@ -50,6 +50,14 @@ static bool was_written(uintptr_t a, bool add)
 	return true; /* full: treat everything as written (more points, never fewer) */
 }
 
+/* Is an access to be logged? While two threads live, and while one lives but another
+ * has ended without a join: nothing orders that one's accesses before this one's, so the
+ * race check (por) needs them. Otherwise (before the threads, after every join) not. */
+static bool logged(void)
+{
+	return rt.alive >= 2 || rt.unjoined > 0;
+}
+
 static void access_at(const void *addr, int size, bool write, uintptr_t pc)
 {
 	struct sthread *me = sched_self();
@@ -58,11 +66,12 @@ static void access_at(const void *addr, int size, bool write, uintptr_t pc)
 	/* No point before a read of what nobody has written since the threads started (the
 	 * lab's settings, read-only data): a switch there equals one at the next point, and
 	 * skipping it keeps the exhaustive search small. */
-	if (rt.alive < 2) {
+	if (!logged()) {
 		sched_flush_store(me);
 		return;
 	}
-	if (!rt.strategy.sync_only && (write || was_written((uintptr_t)addr, false)))
+	if (rt.alive >= 2 && !rt.strategy.sync_only &&
+	    (write || was_written((uintptr_t)addr, false)))
 		sched_point(me, write ? SCHED_OP_STORE : SCHED_OP_LOAD, addr, pc, false);
 	else
 		sched_flush_store(me); /* logged below all the same: the trace shows the value */
@@ -155,7 +164,7 @@ static struct sthread *atomic_begin(enum sched_op op, const volatile void *a, ui
 static void atomic_end(struct sthread *me, enum sched_op op, const volatile void *a, int size,
                        int64_t old_value, uintptr_t pc)
 {
-	if (!me || rt.alive < 2)
+	if (!me || !logged())
 		return;
 	int64_t now = sched_peek((const void *)a, size);
 	if (op == SCHED_OP_ATOMIC_LOAD) {
