@@ -42,17 +42,25 @@ def timed(run):
     return kit.clock_ns() - start, result
 
 
-def fastest_speedup(serial, pooled, repeats):
+def fastest_speedup(serial, pooled, repeats, doubt=None):
     """Times serial() and pooled() in turns; returns (speedup, best serial ns, best pooled
-    ns, the results, which must agree)."""
+    ns, the results, which must agree). Other programs (and, in a VM, other machines'
+    programs, which nothing here can see) only add time, so the fastest timing is the
+    truest. With doubt = (low, high): while the speedup is between them (above what the
+    GIL allows, below what is needed), up to 3 x repeats more pairs are timed: a noisy
+    run of a program that can compute in parallel shows it again; one that cannot never
+    reaches high."""
     best_1 = best_n = None
     results = set()
-    for _ in range(repeats):
+    pairs = 0
+    while pairs < repeats or (doubt and pairs < 4 * repeats
+                              and doubt[0] < best_1 / best_n < doubt[1]):
         ns_1, r1 = timed(serial)
         ns_n, rn = timed(pooled)
         results.update((r1, rn))
         best_1 = ns_1 if best_1 is None else min(best_1, ns_1)
         best_n = ns_n if best_n is None else min(best_n, ns_n)
+        pairs += 1
     return best_1 / best_n, best_1, best_n, results
 
 
@@ -66,6 +74,10 @@ def main():
         kit.Knob("wait-us", 2000, "microseconds one I/O job waits", 1, 10**6),
         kit.Knob("repeats", 3, "timings of each batch; the fastest counts", 1, 100),
     ])
+    cpus = len(os.sched_getaffinity(0))
+    ideal = min(k.threads, cpus)
+    needed = 1 + 0.3 * (ideal - 1)  # 1.3 on two CPUs
+    in_doubt = (1 + 0.1 * (ideal - 1), needed)  # the GIL's 1.0-1.07 is below it
     cpu_jobs = [k.work] * k.cpu_jobs
     io_jobs = [k.wait_us] * k.io_jobs
     # The pools are started once, before any timing, and warmed up.
@@ -74,16 +86,14 @@ def main():
         list(cpu_pool.map(cpu_job, [1] * k.threads))
         list(io_pool.map(io_job, [1] * k.io_threads))
         cpu = fastest_speedup(lambda: sum(map(cpu_job, cpu_jobs)),
-                              lambda: sum(cpu_pool.map(cpu_job, cpu_jobs)), k.repeats)
+                              lambda: sum(cpu_pool.map(cpu_job, cpu_jobs)), k.repeats,
+                              in_doubt)
         io = fastest_speedup(lambda: sum(map(io_job, io_jobs)),
                              lambda: sum(io_pool.map(io_job, io_jobs)), k.repeats)
     if len(cpu[3]) != 1:
         print("lab02.py: the CPU jobs' total differs between batches", file=sys.stderr)
         sys.exit(1)
 
-    cpus = len(os.sched_getaffinity(0))
-    ideal = min(k.threads, cpus)
-    needed = 1 + 0.3 * (ideal - 1)  # 1.3 on two CPUs
     metrics = {"io_speedup": io[0], "cpu_speedup_needed": needed,
                "cpu_ms_1_thread": cpu[1] / 1e6, "cpu_ms_n_threads": cpu[2] / 1e6,
                "io_ms_1_thread": io[1] / 1e6, "io_ms_n_threads": io[2] / 1e6}
